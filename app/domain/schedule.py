@@ -1,0 +1,168 @@
+"""Opportunities, plans, plan items and acquisitions (spec section 3).
+
+Angles are degrees in the spacecraft orbital frame "x forward, y right, z down":
+positive roll = target to the right of the ground track (look side RIGHT);
+positive pitch = looking forward, along the velocity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .enums import (AcquisitionSource, AcquisitionState, LockLevel, Mode, PlanStatus,
+                    IMMUTABLE_STATES)
+from .errors import ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    """One way to image one target from one satellite in one pass.
+
+    ``roll_deg``/``pitch_deg`` are the attitude at ``start``; ``roll_end_deg``/``pitch_end_deg``
+    at ``end`` (the spacecraft tracks the target in between).
+    """
+
+    id: str
+    satellite_id: str
+    target_id: str
+    start: datetime
+    end: datetime
+    roll_deg: float
+    pitch_deg: float = 0.0
+    roll_end_deg: float | None = None
+    pitch_end_deg: float | None = None
+    variant: str = "max"
+    order_id: str | None = None
+    off_nadir_deg: float | None = None
+    incidence_deg: float | None = None
+    look_side: str | None = None
+    pass_direction: str | None = None
+    sun_elevation_deg: float | None = None
+    pass_start: datetime | None = None
+    pass_end: datetime | None = None
+    tca: datetime | None = None
+    mode: Mode = Mode.OPTICAL
+    quality: float = 1.0
+    value: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError(f"opportunities[{self.id}].end", "must not be before start")
+        if self.roll_end_deg is None:
+            object.__setattr__(self, "roll_end_deg", self.roll_deg)
+        if self.pitch_end_deg is None:
+            object.__setattr__(self, "pitch_end_deg", self.pitch_deg)
+
+    @property
+    def duration_s(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: str
+    workspace_id: str
+    algorithm: str
+    config: dict[str, Any]
+    input_hash: str
+    run_id: str
+    metrics: dict[str, Any]
+    score: float | None = None
+    status: PlanStatus = PlanStatus.CANDIDATE
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    id: str
+    plan_id: str
+    opportunity_id: str
+    satellite_id: str
+    target_id: str
+    start_time: datetime
+    end_time: datetime
+    roll_angle_deg: float
+    pitch_angle_deg: float = 0.0
+    value: float | None = None
+    quality_score: float | None = None
+    maneuver_time_s: float | None = None
+    slack_time_s: float | None = None
+    order_id: str | None = None
+    incidence_angle_deg: float | None = None
+    roll_end_deg: float | None = None
+    pitch_end_deg: float | None = None
+    look_side: str | None = None
+    pass_direction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Acquisition:
+    """A committed schedule slot: the authoritative record of what will be executed."""
+
+    id: str
+    workspace_id: str
+    satellite_id: str
+    target_id: str
+    start_time: datetime
+    end_time: datetime
+    roll_angle_deg: float
+    pitch_angle_deg: float = 0.0
+    roll_end_deg: float | None = None
+    pitch_end_deg: float | None = None
+    mode: Mode = Mode.OPTICAL
+    incidence_angle_deg: float | None = None
+    look_side: str | None = None
+    pass_direction: str | None = None
+    sar_mode: str | None = None
+    swath_width_km: float | None = None
+    scene_length_km: float | None = None
+    state: AcquisitionState = AcquisitionState.TENTATIVE
+    lock_level: LockLevel = LockLevel.NONE
+    source: AcquisitionSource = AcquisitionSource.AUTO
+    order_id: str | None = None
+    plan_id: str | None = None
+    opportunity_id: str | None = None
+    quality_score: float | None = None
+    maneuver_time_s: float | None = None
+    slack_time_s: float | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        if self.end_time < self.start_time:
+            raise ValidationError(f"acquisitions[{self.id}].end_time", "must not be before start_time")
+        if self.roll_end_deg is None:
+            object.__setattr__(self, "roll_end_deg", self.roll_angle_deg)
+        if self.pitch_end_deg is None:
+            object.__setattr__(self, "pitch_end_deg", self.pitch_angle_deg)
+
+    @property
+    def immutable(self) -> bool:
+        """Executing, completed or failed acquisitions never change."""
+        return self.state in IMMUTABLE_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class ContactWindow:
+    """A ground-station contact: elevation ≥ the station's mask between rise and set."""
+
+    satellite_id: str
+    station_id: str
+    rise: datetime
+    culmination: datetime
+    set: datetime
+    max_elevation_deg: float
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonZones:
+    """Frozen zone [now, freeze_cutoff), planning zone to planning_end, forecast to horizon end."""
+
+    now: datetime
+    freeze_cutoff: datetime
+    planning_end: datetime
+    horizon_start: datetime
+    horizon_end: datetime
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,56 @@
+"""UTC time handling: every time in the domain is a timezone-aware ``datetime`` in UTC."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from .errors import ValidationError
+
+UTC = timezone.utc
+
+
+def parse_utc(value: object, field: str = "time") -> datetime:
+    """Return an aware UTC datetime from an ISO 8601 string (``Z`` or offset) or an aware datetime.
+
+    A naive datetime or a string without zone is refused: a schedule cannot guess the zone.
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValidationError(field, "empty time")
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(field, f"not an ISO 8601 time: {value!r}") from None
+    else:
+        raise ValidationError(field, f"expected an ISO 8601 time, got {type(value).__name__}")
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValidationError(field, f"naive time {value!s} refused: give a zone (Z or +00:00)")
+    return dt.astimezone(UTC)
+
+
+def parse_optional_utc(value: object, field: str) -> datetime | None:
+    return None if value is None or value == "" else parse_utc(value, field)
+
+
+def to_iso(dt: datetime) -> str:
+    """ISO 8601 with a ``Z`` suffix; microseconds only when present."""
+    dt = dt.astimezone(UTC)
+    if dt.microsecond:
+        return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def from_epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def to_epoch(dt: datetime) -> float:
+    return dt.timestamp()
