@@ -45,6 +45,10 @@ class Opportunity:
     mode: Mode = Mode.OPTICAL
     quality: float = 1.0
     value: float = 1.0
+    #: Unit line of sight satellite→target in an inertial frame at start and end (for the
+    #: eigen-axis slew model in workspace planning); None when no geometry is known.
+    los_start: tuple[float, float, float] | None = None
+    los_end: tuple[float, float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:
