@@ -1,0 +1,111 @@
+"""Run service calls on a QThreadPool, relaying progress, result and error to the GUI thread.
+
+A job is a plain function ``fn(state)``; it reports with ``state.progress(done, total, text)`` and polls
+``state.cancelled()``. Starting a job of a kind that is already running cancels the old one (Orange3/superqt style).
+Results are delivered through queued signals, so slots run on the GUI thread.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6 import QtCore
+
+
+class JobState:
+    """What a running job sees: progress reporting and cancellation polling (thread-safe)."""
+
+    def __init__(self, signals: "JobSignals") -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def progress(self, done: float, total: float, text: str = "") -> None:
+        self._signals.progress.emit(float(done), float(total), text)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class JobSignals(QtCore.QObject):
+    progress = QtCore.Signal(float, float, str)
+    finished = QtCore.Signal(object)
+    failed = QtCore.Signal(str, str)  # message, traceback
+    cancelled = QtCore.Signal()
+
+
+class Job(QtCore.QRunnable):
+    def __init__(self, kind: str, fn: Callable[[JobState], Any]) -> None:
+        super().__init__()
+        self.kind = kind
+        self.fn = fn
+        self.signals = JobSignals()
+        self.state = JobState(self.signals)
+        self.setAutoDelete(False)
+
+    def run(self) -> None:  # runs on a pool thread
+        try:
+            result = self.fn(self.state)
+        except Exception as exc:  # reported to the GUI, which shows the message
+            if self.state.cancelled():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.failed.emit(" ".join(str(exc).split()) or type(exc).__name__,
+                                         traceback.format_exc())
+            return
+        if self.state.cancelled():
+            self.signals.cancelled.emit()
+        else:
+            self.signals.finished.emit(result)
+
+
+class JobRunner(QtCore.QObject):
+    """Starts jobs on a thread pool; one running job per kind; ``busyChanged`` drives the status bar."""
+
+    busyChanged = QtCore.Signal(bool)
+
+    def __init__(self, parent: QtCore.QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self.pool = QtCore.QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._running: dict[str, Job] = {}
+
+    def start(self, kind: str, fn: Callable[[JobState], Any], *,
+              on_done: Callable[[Any], None] | None = None,
+              on_error: Callable[[str], None] | None = None,
+              on_progress: Callable[[float, float, str], None] | None = None,
+              on_cancelled: Callable[[], None] | None = None) -> Job:
+        old = self._running.get(kind)
+        if old is not None:
+            old.state.cancel()
+        job = Job(kind, fn)
+        self._running[kind] = job
+
+        def settle() -> None:
+            if self._running.get(kind) is job:
+                del self._running[kind]
+            self.busyChanged.emit(bool(self._running))
+
+        if on_progress:
+            job.signals.progress.connect(on_progress)
+        job.signals.finished.connect(lambda result: (settle(), on_done and on_done(result)))
+        job.signals.failed.connect(lambda msg, tb: (settle(), on_error and on_error(msg)))
+        job.signals.cancelled.connect(lambda: (settle(), on_cancelled and on_cancelled()))
+        self.busyChanged.emit(True)
+        self.pool.start(job)
+        return job
+
+    def cancel(self, kind: str | None = None) -> None:
+        for k, job in list(self._running.items()):
+            if kind is None or k == kind:
+                job.state.cancel()
+
+    def running(self, kind: str | None = None) -> bool:
+        return bool(self._running) if kind is None else kind in self._running
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.pool.waitForDone(msecs)
