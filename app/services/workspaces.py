@@ -1,0 +1,56 @@
+"""Workspaces: resolving by name or id, the demo workspace, scenario import and export."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.domain import NotFoundError, Workspace
+from app.persistence import ScheduleDB
+
+from .scenario_file import Scenario, load_scenario_file, parse_scenario, scenario_to_dict
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DEMO_SCENARIO = DATA_DIR / "demo_scenario.json"
+DEMO_NAME = "demo"
+
+
+def resolve_workspace(db: ScheduleDB, name_or_id: str) -> Workspace:
+    """The workspace with this id or name; NotFoundError names what was asked for."""
+    return db.find_workspace(name_or_id)
+
+
+def import_scenario(db: ScheduleDB, scenario: Scenario, name: str | None = None) -> Workspace:
+    """Create a workspace from a validated scenario, in one transaction. A name already taken is refused."""
+    return db.create_workspace_from_scenario(
+        name or scenario.name, settings=scenario.settings, satellites=scenario.satellites,
+        targets=scenario.targets, ground_stations=scenario.ground_stations, orders=scenario.orders)
+
+
+def import_scenario_file(db: ScheduleDB, path: str | Path, name: str | None = None) -> Workspace:
+    """Validate the whole file first (every error with its JSON path); nothing is written on any error."""
+    scenario = load_scenario_file(path)
+    return import_scenario(db, scenario, name)
+
+
+def export_scenario(db: ScheduleDB, name_or_id: str) -> dict:
+    """The workspace as a scenario document (satellites, targets, stations, settings, open orders)."""
+    ws = resolve_workspace(db, name_or_id)
+    orders = [o for o in db.list_orders(workspace_id=ws.id, limit=None) if o.status != "cancelled"]
+    return scenario_to_dict(ws.name, ws.settings, db.list_satellites(ws.id), db.list_targets(ws.id),
+                            db.list_ground_stations(ws.id), orders)
+
+
+def export_scenario_file(db: ScheduleDB, name_or_id: str, path: str | Path) -> Path:
+    out = Path(path)
+    out.write_text(json.dumps(export_scenario(db, name_or_id), indent=2, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    return out
+
+
+def ensure_demo(db: ScheduleDB) -> Workspace:
+    """The demo workspace, created from ``data/demo_scenario.json`` the first time."""
+    try:
+        return resolve_workspace(db, DEMO_NAME)
+    except NotFoundError:
+        scenario = parse_scenario(json.loads(DEMO_SCENARIO.read_text(encoding="utf-8")))
+        return import_scenario(db, scenario, DEMO_NAME)
