@@ -1,4 +1,4 @@
-"""``gui``, ``demo``, ``workspace``, ``orders`` subcommands."""
+"""``gui``, ``workspace`` and ``orders`` subcommands."""
 from __future__ import annotations
 
 import argparse
@@ -28,15 +28,7 @@ def _emit(data: Any) -> None:
 
 
 def _gui(args: argparse.Namespace) -> int:
-    from app.ui.app import run_gui  # Qt is imported only when the GUI is asked for
-    return run_gui(args.db)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    from app.services.demo import create_demo
-    db = open_database(args.db)
-    ws, summary = create_demo(db)
-    _emit({"workspace": ws.name, "id": ws.id, **summary})
+    print("The main window is not wired yet; the widgets can be seen with: python -m app.ui.gallery")
     return 0
 
 
@@ -92,13 +84,6 @@ def _orders_update(args: argparse.Namespace) -> int:
     return 0
 
 
-def _orders_import(args: argparse.Namespace) -> int:
-    db = open_database(args.db)
-    orders = order_service.import_orders(db, args.workspace, args.file)
-    _emit({"imported": len(orders), "ids": [o.id for o in orders]})
-    return 0
-
-
 def _db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="database path or SQLAlchemy URL (default: user data directory, or $MPW_DB)")
 
@@ -107,10 +92,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the workbench window (the default)")
     _db_arg(p)
     p.set_defaults(handler=_gui)
-
-    p = sub.add_parser("demo", help="create the demo workspace (satellites, targets, stations, orders, schedule)")
-    _db_arg(p)
-    p.set_defaults(handler=_demo)
 
     ws = sub.add_parser("workspace", help="import, export or list workspaces").add_subparsers(
         dest="workspace_command", required=True, parser_class=type(p))
@@ -165,8 +146,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--expected-version", type=int, help="refuse if the order changed since this version")
     _db_arg(p)
     p.set_defaults(handler=_orders_update)
-    p = orders.add_parser("import", help="import orders from CSV or JSON (all rows validated first)")
-    p.add_argument("file")
-    p.add_argument("--workspace", required=True)
-    _db_arg(p)
-    p.set_defaults(handler=_orders_import)

@@ -1,14 +1,12 @@
 """Order management: add (validated), list, update (lifecycle), import from CSV/JSON."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from app.domain import NotFoundError, Order, OrderConstraints, Target, ValidationError, parse_optional_utc
 from app.domain import checks
 from app.persistence import ScheduleDB
 
-from .order_files import parse_order_file
 from .workspaces import resolve_workspace
 
 
@@ -65,23 +63,6 @@ def update_order(db: ScheduleDB, order_id: str, expected_version: int | None = N
     if "constraints" in changes:
         changes["constraints"] = OrderConstraints.from_dict(changes["constraints"]).to_dict()
     return db.update_order(order_id, expected_version=expected_version, **changes)
-
-
-def import_orders(db: ScheduleDB, workspace: str, path: str | Path) -> list[Order]:
-    """Import orders from a CSV or JSON file: every row validated first; a bad file writes nothing."""
-    ws = resolve_workspace(db, workspace)
-    rows = parse_order_file(path)
-    known = {t.id for t in db.list_targets(ws.id)}
-    new_targets: dict[str, Target] = {}
-    for i, row in enumerate(rows):
-        name = row["target_id"]
-        if name in known:
-            continue
-        if row.get("lat") is None or row.get("lon") is None:
-            raise ValidationError(f"row {row.get('row', i + 1)}.target", f"unknown target {name!r}; give lat and lon")
-        new_targets.setdefault(name, Target(id=name, lat=row["lat"], lon=row["lon"], priority=row["priority"]))
-    clean = [{k: v for k, v in row.items() if k not in ("lat", "lon", "row")} for row in rows]
-    return db.create_orders(ws.id, clean, new_targets=list(new_targets.values()))
 
 
 def get_order(db: ScheduleDB, order_id: str) -> Order:

@@ -1,0 +1,191 @@
+"""Spec §10: which edits of an acquisition are allowed, and why not when they are refused.
+
+Pure functions over domain objects, so the GUI can preview (``ScheduleDB.check_edit``) exactly
+what a write would refuse. Summary:
+
+* executing / completed / failed: nothing changes (an executing acquisition may only finish,
+  i.e. become completed or failed, and may be unlocked with an explicit override);
+* hard lock: no move, no delete (unlock first) — an explicit override allows it (audited);
+* soft lock: may move only within its order's requested window, on the same satellite; no delete;
+* frozen zone (start < now + workspace ``freeze_window_hours``): no move, no delete, no unlock
+  without an explicit override; nothing may be moved into it either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain import Acquisition, RuleViolation, to_iso
+from app.domain.enums import AcquisitionState, LockLevel
+
+_LOCK_RANK = {LockLevel.NONE: 0, LockLevel.SOFT: 1, LockLevel.HARD: 2}
+
+#: Allowed state changes of an acquisition (the row's lifecycle; seed 001 Q2).
+STATE_TRANSITIONS: dict[AcquisitionState, frozenset[AcquisitionState]] = {
+    AcquisitionState.TENTATIVE: frozenset({AcquisitionState.LOCKED, AcquisitionState.COMMITTED,
+                                           AcquisitionState.EXECUTING}),
+    AcquisitionState.LOCKED: frozenset({AcquisitionState.TENTATIVE, AcquisitionState.COMMITTED,
+                                        AcquisitionState.EXECUTING}),
+    AcquisitionState.COMMITTED: frozenset({AcquisitionState.EXECUTING, AcquisitionState.COMPLETED,
+                                           AcquisitionState.FAILED}),
+    AcquisitionState.EXECUTING: frozenset({AcquisitionState.COMPLETED, AcquisitionState.FAILED}),
+    AcquisitionState.COMPLETED: frozenset(),
+    AcquisitionState.FAILED: frozenset(),
+}
+
+#: Fields whose change moves the acquisition (time, attitude, satellite, opportunity).
+MOVE_FIELDS = frozenset({"start_time", "end_time", "roll_angle_deg", "pitch_angle_deg", "roll_end_deg",
+                         "pitch_end_deg", "satellite_id", "opportunity_id", "incidence_angle_deg",
+                         "look_side", "pass_direction", "mode", "sar_mode", "swath_width_km",
+                         "scene_length_km"})
+#: Derived figures that planning recomputes when neighbours change; not a move.
+METRIC_FIELDS = frozenset({"quality_score", "maneuver_time_s", "slack_time_s"})
+EDITABLE_FIELDS = MOVE_FIELDS | METRIC_FIELDS | {"state", "lock_level"}
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    rule: str
+    reason: str
+    overridable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EditContext:
+    """``now`` and the frozen-zone cutoff of the acquisition's workspace; the order's window."""
+
+    now: datetime
+    freeze_cutoff: datetime
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+
+def _frozen(a: Acquisition, ctx: EditContext) -> bool:
+    return a.start_time < ctx.freeze_cutoff
+
+
+def _immutable(a: Acquisition) -> Refusal:
+    return Refusal("state", f"{a.id} is {a.state.value}: executing, completed and failed "
+                            "acquisitions never change", overridable=False)
+
+
+def check_delete(a: Acquisition, ctx: EditContext) -> list[Refusal]:
+    """Refusals for deleting ``a`` (empty: allowed)."""
+    if a.state in (AcquisitionState.EXECUTING, AcquisitionState.COMPLETED, AcquisitionState.FAILED):
+        return [_immutable(a)]
+    out = []
+    if a.lock_level == LockLevel.HARD:
+        out.append(Refusal("lock_level", f"{a.id} is hard-locked and cannot be deleted: unlock it first",
+                           overridable=True))
+    elif a.lock_level == LockLevel.SOFT:
+        out.append(Refusal("lock_level", f"{a.id} is soft-locked and cannot be deleted: unlock it first",
+                           overridable=True))
+    if _frozen(a, ctx):
+        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start_time)}, inside the frozen "
+                                          f"zone (before {to_iso(ctx.freeze_cutoff)}): it cannot be "
+                                          "deleted without an explicit override", overridable=True))
+    return out
+
+
+def check_move(a: Acquisition, ctx: EditContext, new_start: datetime | None = None,
+               new_end: datetime | None = None, new_satellite: str | None = None) -> list[Refusal]:
+    """Refusals for changing time/attitude/satellite of ``a``; ``new_*`` None = unknown yet (preview)."""
+    if a.state in (AcquisitionState.EXECUTING, AcquisitionState.COMPLETED, AcquisitionState.FAILED):
+        return [_immutable(a)]
+    out = []
+    if a.lock_level == LockLevel.HARD:
+        out.append(Refusal("lock_level", f"{a.id} is hard-locked and cannot be moved: unlock it first",
+                           overridable=True))
+    elif a.lock_level == LockLevel.SOFT:
+        if new_satellite is not None and new_satellite != a.satellite_id:
+            out.append(Refusal("lock_level", f"{a.id} is soft-locked: it may only shift in time on "
+                                             f"{a.satellite_id}, not switch to {new_satellite}; unlock "
+                                             "it first", overridable=True))
+        start = new_start or a.start_time
+        end = new_end or a.end_time
+        lo, hi = ctx.window_start, ctx.window_end
+        if (new_start or new_end) and ((lo is not None and start < lo) or (hi is not None and end > hi)):
+            window = f"{to_iso(lo) if lo else 'ASAP'} – {to_iso(hi) if hi else 'no deadline'}"
+            out.append(Refusal("lock_level", f"{a.id} is soft-locked: it may only move within its "
+                                             f"order's requested window {window}; {to_iso(start)} – "
+                                             f"{to_iso(end)} is outside", overridable=True))
+    if _frozen(a, ctx):
+        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start_time)}, inside the frozen "
+                                          f"zone (before {to_iso(ctx.freeze_cutoff)}): it cannot be "
+                                          "moved without an explicit override", overridable=True))
+    elif new_start is not None and new_start < ctx.freeze_cutoff:
+        out.append(Refusal("frozen_zone", f"{a.id}: the new start {to_iso(new_start)} is inside the "
+                                          f"frozen zone (before {to_iso(ctx.freeze_cutoff)})",
+                           overridable=True))
+    return out
+
+
+def check_metrics(a: Acquisition) -> list[Refusal]:
+    """Refusals for updating derived figures (quality, maneuver, slack) of ``a``."""
+    if a.state in (AcquisitionState.EXECUTING, AcquisitionState.COMPLETED, AcquisitionState.FAILED):
+        return [_immutable(a)]
+    return []
+
+
+def check_lock(a: Acquisition, ctx: EditContext, new_level: LockLevel) -> list[Refusal]:
+    """Raising a lock is always allowed on a living acquisition; lowering it (unlocking) inside
+    the frozen zone or while executing needs an explicit override."""
+    if new_level == a.lock_level:
+        return []
+    lowering = _LOCK_RANK[new_level] < _LOCK_RANK[a.lock_level]
+    if a.state in (AcquisitionState.COMPLETED, AcquisitionState.FAILED):
+        return [_immutable(a)]
+    if a.state == AcquisitionState.EXECUTING:
+        if lowering:
+            return [Refusal("state", f"{a.id} is executing: unlocking it needs an explicit override",
+                            overridable=True)]
+        return [_immutable(a)]
+    if lowering and _frozen(a, ctx):
+        return [Refusal("frozen_zone", f"{a.id} is in the frozen zone (starts {to_iso(a.start_time)}, "
+                                       f"before the freeze cutoff {to_iso(ctx.freeze_cutoff)}): "
+                                       "unlocking it needs an explicit override", overridable=True)]
+    return []
+
+
+def check_state(a: Acquisition, new_state: AcquisitionState) -> list[Refusal]:
+    """Refusals for moving ``a`` to ``new_state`` (never overridable)."""
+    if new_state == a.state:
+        return []
+    if new_state not in STATE_TRANSITIONS[a.state]:
+        allowed = ", ".join(sorted(s.value for s in STATE_TRANSITIONS[a.state])) or "none (final)"
+        return [Refusal("state", f"{a.id} cannot go from {a.state.value} to {new_state.value}; "
+                                 f"allowed: {allowed}", overridable=False)]
+    return []
+
+
+def state_for_lock(a: Acquisition, new_level: LockLevel) -> AcquisitionState:
+    """Locking a tentative acquisition makes it ``locked``; unlocking a ``locked`` one makes it
+    ``tentative`` again (seed 001 Q2); committed/executing keep their state."""
+    if new_level != LockLevel.NONE and a.state == AcquisitionState.TENTATIVE:
+        return AcquisitionState.LOCKED
+    if new_level == LockLevel.NONE and a.state == AcquisitionState.LOCKED:
+        return AcquisitionState.TENTATIVE
+    return a.state
+
+
+def decide(refusals: list[Refusal], override: bool) -> tuple[str | None, str | None]:
+    """(refusal reason, overridden reason): refused unless every refusal is overridable and the
+    caller overrides; the overridden reason is recorded in the audit trail."""
+    if not refusals:
+        return None, None
+    hard = [r for r in refusals if not r.overridable]
+    if hard:
+        return "; ".join(r.reason for r in hard), None
+    if override:
+        return None, "; ".join(r.reason for r in refusals)
+    return "; ".join(r.reason for r in refusals), None
+
+
+class BulkEditRefused(RuleViolation):
+    """An all-or-nothing edit of several acquisitions refused; ``refused`` maps id → reason."""
+
+    def __init__(self, action: str, refused: dict[str, str]) -> None:
+        self.refused = dict(refused)
+        listing = "; ".join(f"{key}: {reason}" for key, reason in self.refused.items())
+        n = len(self.refused)
+        super().__init__(action, f"{n} acquisition{'s' if n != 1 else ''} refused, nothing changed — {listing}")

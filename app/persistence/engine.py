@@ -1,0 +1,82 @@
+"""The SQLAlchemy engine: SQLite pragmas, explicit transactions, and the write/read bindings.
+
+pysqlite's own transaction handling starts transactions lazily (only before DML), so a
+read-check-write unit of work would read outside its transaction. We switch it off and emit
+``BEGIN`` ourselves (the SQLAlchemy-documented recipe): ``BEGIN IMMEDIATE`` for writers, which
+takes the write lock up front so two app instances serialise instead of failing with
+"database is locked" half-way through a commit.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+BUSY_TIMEOUT_MS = 15_000
+#: Execution option read by the ``begin`` hook: "IMMEDIATE" for units of work that write.
+BEGIN_OPTION = "mpw_sqlite_begin"
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """An engine for ``url``; for SQLite with WAL (once ``enable_wal`` is called), foreign keys on,
+    ``synchronous=NORMAL`` and a busy timeout."""
+    parsed = make_url(url)
+    kwargs: dict = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        memory = parsed.database in (None, "", ":memory:")
+        if memory:
+            # One shared connection, or every pooled connection would see its own empty database.
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            kwargs.update(connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    engine = create_engine(parsed, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_hooks(engine)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    # WAL is switched on only after the schema check passed: a database we refuse must not
+    # be modified, and journal_mode=WAL rewrites the file header.
+    state = {"wal": False}
+    engine.mpw_state = state  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        if state["wal"]:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def enable_wal(engine: Engine) -> None:
+    """Switch the (checked, migrated) database to WAL; later connections repeat the pragma."""
+    if not is_sqlite(engine):
+        return
+    engine.mpw_state["wal"] = True  # type: ignore[attr-defined]
+    # On the DB-API connection: the pragma cannot run inside the transaction SQLAlchemy would begin.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, whose transactions begin with ``BEGIN IMMEDIATE`` on SQLite."""
+    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})

@@ -1,0 +1,48 @@
+"""Where the database lives: ``MPW_DB`` if set, else the user data directory (platformdirs)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from app.domain import ValidationError
+
+APP_NAME = "mission-planning-workbench"
+ENV_VAR = "MPW_DB"
+FILE_NAME = "workbench.db"
+
+
+def to_url(url_or_path: str | os.PathLike[str]) -> str:
+    """A SQLAlchemy URL from a URL, a file path, or ``":memory:"``.
+
+    A plain path becomes ``sqlite:///<absolute path>`` and its folder is created.
+    """
+    text = os.fspath(url_or_path).strip()
+    if not text:
+        raise ValidationError("db", "empty database location")
+    if text == ":memory:":
+        return "sqlite://"
+    if "://" in text:
+        try:
+            make_url(text)
+        except ArgumentError as exc:
+            raise ValidationError("db", f"not a database URL: {text!r} ({exc})") from None
+        return text
+    path = Path(text).expanduser().resolve()
+    if path.is_dir():
+        raise ValidationError("db", f"{path} is a folder, not a database file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def default_db_url() -> str:
+    """``$MPW_DB`` (a path or URL) if set, else ``<user data dir>/workbench.db`` (folder created)."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        return to_url(override)
+    folder = Path(user_data_dir(APP_NAME, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return to_url(folder / FILE_NAME)

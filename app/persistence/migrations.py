@@ -1,0 +1,155 @@
+"""Schema migrations: ordered functions, each recorded in ``schema_migrations`` when applied.
+
+A database whose recorded schema is newer than this code knows is refused (``SchemaTooNewError``)
+before anything is written to it. Each migration is idempotent (it inspects what exists), so a
+legacy v1 file (seed 001 §1.5: ``workspaces`` and ``workspace_blobs`` only) upgrades in place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.schema import CreateColumn
+
+from app.domain import DomainError
+
+from .engine import writer
+from .models import Base
+from .types import format_utc
+
+
+class SchemaTooNewError(DomainError):
+    """The database was written by a newer version of the application; it is left untouched."""
+
+    def __init__(self, location: str, found: str, known: str) -> None:
+        self.found = found
+        self.known = known
+        super().__init__(
+            f"schema_migrations: database {location} has schema version {found}, newer than this "
+            f"application knows ({known}); open it with a newer version of the workbench. "
+            "Nothing was changed.")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: str
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _version_key(version: str) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return None
+
+
+def _ensure_tables(conn: Connection, names: tuple[str, ...]) -> None:
+    """Create missing tables, add missing (nullable or defaulted) columns, create missing indexes."""
+    tables = [Base.metadata.tables[n] for n in names]
+    Base.metadata.create_all(conn, tables=tables, checkfirst=True)
+    inspector = inspect(conn)
+    for table in tables:
+        existing = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in existing:
+                continue
+            ddl = CreateColumn(column).compile(dialect=conn.dialect)
+            ddl_text = str(ddl)
+            if not column.nullable and column.server_default is None:
+                # An added NOT NULL column needs a default for the rows already there.
+                ddl_text = ddl_text.replace(" NOT NULL", "")
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl_text}"))
+        existing_ix = {ix["name"] for ix in inspect(conn).get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in existing_ix:
+                index.create(conn)
+
+
+def _normalise_v1_times(conn: Connection) -> None:
+    """v1 wrote local-free ISO strings of UTC (``2025-01-22T10:00:00``); store them fixed-width Z."""
+    rows = conn.execute(text("SELECT id, created_at, updated_at FROM workspaces")).all()
+    for ws_id, created, updated in rows:
+        values = {}
+        for key, raw in (("created_at", created), ("updated_at", updated)):
+            if raw is None:
+                continue
+            try:
+                dt = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+            except ValueError:
+                values[key] = None
+                continue
+            if dt.tzinfo is None:
+                dt = dt.replace(tzinfo=timezone.utc)  # v1 stored UTC without a zone
+            values[key] = format_utc(dt)
+        if values:
+            sets = ", ".join(f"{k} = :{k}" for k in values)
+            conn.execute(text(f"UPDATE workspaces SET {sets} WHERE id = :id"), {**values, "id": ws_id})
+
+
+def _v2_0(conn: Connection) -> None:
+    _ensure_tables(conn, ("workspaces", "workspace_blobs", "orders", "plans", "plan_items",
+                          "acquisitions", "conflicts"))
+    _normalise_v1_times(conn)
+
+
+def _v2_1(conn: Connection) -> None:
+    _ensure_tables(conn, ("satellites", "targets", "ground_stations", "satellite_groups", "audit_log"))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("2.0", "Persistent scheduling (seed 000): orders, acquisitions, plans, plan_items, "
+                     "conflicts; legacy v1 workspaces upgraded in place", _v2_0),
+    Migration("2.1", "Workbench: scenario tables (satellites, targets, ground_stations, "
+                     "satellite_groups) and audit_log", _v2_1),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def recorded_versions(conn: Connection) -> list[str]:
+    if not inspect(conn).has_table("schema_migrations"):
+        return []
+    return [row[0] for row in conn.execute(text("SELECT version FROM schema_migrations"))]
+
+
+def check_not_newer(versions: list[str], location: str) -> None:
+    known = {m.version for m in MIGRATIONS}
+    latest = _version_key(SCHEMA_VERSION)
+    for version in versions:
+        if version in known:
+            continue
+        key = _version_key(version)
+        if key is None or key > latest:  # type: ignore[operator]
+            raise SchemaTooNewError(location, version, SCHEMA_VERSION)
+
+
+def migrate(engine: Engine, location: str) -> list[str]:
+    """Refuse a too-new schema (reading only), then apply the pending migrations in one transaction.
+
+    Returns the versions applied now (empty when the database was up to date).
+    """
+    with engine.connect() as conn:
+        versions = recorded_versions(conn)
+        conn.rollback()
+    check_not_newer(versions, location)
+    if {m.version for m in MIGRATIONS} <= set(versions):
+        return []
+    applied: list[str] = []
+    with writer(engine).begin() as conn:
+        # Re-read under the write lock: another instance may have migrated meanwhile.
+        versions = recorded_versions(conn)
+        check_not_newer(versions, location)
+        if not versions:
+            Base.metadata.tables["schema_migrations"].create(conn, checkfirst=True)
+        for migration in MIGRATIONS:
+            if migration.version in versions:
+                continue
+            migration.apply(conn)
+            conn.execute(text("INSERT INTO schema_migrations (version, applied_at, description) "
+                              "VALUES (:v, :at, :d)"),
+                         {"v": migration.version, "at": format_utc(datetime.now(timezone.utc)),
+                          "d": migration.description})
+            applied.append(migration.version)
+    return applied

@@ -1,0 +1,80 @@
+"""Validation of plan items (and of the items of a direct commit) into rows of ``plan_items``."""
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain import Opportunity, PlanItem, ValidationError, new_id, parse_utc
+from app.domain.enums import LookSide, PassDirection, parse_enum
+
+from .store import MAX_ACQUISITION_S, finite, text_field
+
+ITEM_KEYS = ("id", "plan_id", "opportunity_id", "satellite_id", "target_id", "start_time", "end_time",
+             "roll_angle_deg", "pitch_angle_deg", "value", "quality_score", "maneuver_time_s",
+             "slack_time_s", "order_id", "incidence_angle_deg", "roll_end_deg", "pitch_end_deg",
+             "look_side", "pass_direction")
+
+
+def _from_opportunity(o: Opportunity) -> dict[str, Any]:
+    return {"opportunity_id": o.id, "satellite_id": o.satellite_id, "target_id": o.target_id,
+            "start_time": o.start, "end_time": o.end, "roll_angle_deg": o.roll_deg,
+            "pitch_angle_deg": o.pitch_deg, "roll_end_deg": o.roll_end_deg, "pitch_end_deg": o.pitch_end_deg,
+            "value": o.value, "quality_score": o.quality, "order_id": o.order_id,
+            "incidence_angle_deg": o.incidence_deg, "look_side": o.look_side,
+            "pass_direction": o.pass_direction}
+
+
+def item_values(item: Any, index: int, plan_id: str, key: str = "items") -> dict[str, Any]:
+    """One plan item (a dict of ``create_plan_item`` arguments, a PlanItem or an Opportunity) as a
+    validated row of ``plan_items``. Errors name ``items[i].field``. Angles in degrees (signed,
+    spacecraft frame: + roll = right of track, + pitch = forward); times aware UTC."""
+    f = f"{key}[{index}]"
+    if isinstance(item, PlanItem):
+        data = {k: getattr(item, k) for k in ITEM_KEYS if k != "plan_id"}
+    elif isinstance(item, Opportunity):
+        data = _from_opportunity(item)
+    elif isinstance(item, dict):
+        unknown = sorted(set(item) - set(ITEM_KEYS))
+        if unknown:
+            raise ValidationError(f"{f}.{unknown[0]}", f"unknown field; known: {', '.join(ITEM_KEYS)}")
+        data = item
+    else:
+        raise ValidationError(f, f"expected a plan item (dict, PlanItem or Opportunity), got {type(item).__name__}")
+    start = parse_utc(data.get("start_time"), f"{f}.start_time") if data.get("start_time") is not None else None
+    end = parse_utc(data.get("end_time"), f"{f}.end_time") if data.get("end_time") is not None else None
+    if start is None:
+        raise ValidationError(f"{f}.start_time", "required")
+    if end is None:
+        raise ValidationError(f"{f}.end_time", "required")
+    if end < start:
+        raise ValidationError(f"{f}.end_time", "must not be before start_time")
+    if (end - start).total_seconds() > MAX_ACQUISITION_S:
+        raise ValidationError(f"{f}.end_time", f"an acquisition lasts at most {MAX_ACQUISITION_S:g} s")
+    roll = finite(data.get("roll_angle_deg"), f"{f}.roll_angle_deg", -180.0, 180.0)
+    pitch = finite(data.get("pitch_angle_deg", 0.0) if data.get("pitch_angle_deg") is not None else 0.0,
+                   f"{f}.pitch_angle_deg", -180.0, 180.0)
+    look = data.get("look_side")
+    direction = data.get("pass_direction")
+    return {
+        "id": data.get("id") or new_id("planitem"),
+        "plan_id": plan_id,
+        "opportunity_id": text_field(data.get("opportunity_id"), f"{f}.opportunity_id"),
+        "satellite_id": text_field(data.get("satellite_id"), f"{f}.satellite_id"),
+        "target_id": text_field(data.get("target_id"), f"{f}.target_id"),
+        "start_time": start,
+        "end_time": end,
+        "roll_angle_deg": roll,
+        "pitch_angle_deg": pitch,
+        "value": finite(data.get("value"), f"{f}.value", optional=True),
+        "quality_score": finite(data.get("quality_score"), f"{f}.quality_score", optional=True),
+        "maneuver_time_s": finite(data.get("maneuver_time_s"), f"{f}.maneuver_time_s", optional=True),
+        "slack_time_s": finite(data.get("slack_time_s"), f"{f}.slack_time_s", optional=True),
+        "order_id": text_field(data.get("order_id"), f"{f}.order_id", optional=True),
+        "incidence_angle_deg": finite(data.get("incidence_angle_deg"), f"{f}.incidence_angle_deg",
+                                      -90.0, 90.0, optional=True),
+        "roll_end_deg": finite(data.get("roll_end_deg") if data.get("roll_end_deg") is not None else roll,
+                               f"{f}.roll_end_deg", -180.0, 180.0),
+        "pitch_end_deg": finite(data.get("pitch_end_deg") if data.get("pitch_end_deg") is not None else pitch,
+                                f"{f}.pitch_end_deg", -180.0, 180.0),
+        "look_side": parse_enum(LookSide, look, f"{f}.look_side").value if look else None,
+        "pass_direction": parse_enum(PassDirection, direction, f"{f}.pass_direction").value if direction else None,
+    }

@@ -1,0 +1,378 @@
+"""Plans, plan items, and committing them into acquisitions (spec §12, seed 000 commit API)."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import Connection, String, delete, select, type_coerce, update
+
+from app.domain import (NotFoundError, Plan, PlanItem, RuleViolation, ValidationError, new_id,
+                        new_run_id, utc_now)
+from app.domain.enums import (AcquisitionSource, AcquisitionState, LockLevel, Mode, OrderStatus,
+                              PlanStatus, parse_enum)
+
+from . import rows
+from .edit_rules import BulkEditRefused, EditContext, check_delete, decide
+from .models import (ACQUISITIONS, PLAN_ITEMS, PLANS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow,
+                     SatelliteRow)
+from .plan_items import item_values
+from .store import StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, storage_insert, text_field
+from .types import dumps, format_utc
+
+_TIME_KEYS = ("start_time", "end_time")
+_ITEM_TO_ACQ = ("satellite_id", "target_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
+                "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+                "order_id", "opportunity_id", "quality_score", "maneuver_time_s", "slack_time_s")
+
+#: Plan status changes allowed through ``set_plan_status`` (committing goes through ``commit_plan``).
+_PLAN_TRANSITIONS = {
+    PlanStatus.CANDIDATE: {PlanStatus.REJECTED, PlanStatus.SUPERSEDED},
+    PlanStatus.COMMITTED: {PlanStatus.SUPERSEDED},
+    PlanStatus.REJECTED: set(),
+    PlanStatus.SUPERSEDED: set(),
+}
+
+
+def input_hash_of(data: Any) -> str:
+    """``sha256:`` + sha256 of the canonical JSON of ``data`` (sorted keys, compact)."""
+    return "sha256:" + hashlib.sha256(dumps(data, "items").encode("utf-8")).hexdigest()
+
+
+class PlanStore(StoreBase):
+
+    # --- plans -----------------------------------------------------------------------------------
+
+    def create_plan(self, algorithm: str, config: dict[str, Any], input_hash: str, run_id: str | None,
+                    metrics: dict[str, Any], workspace_id: str, score: float | None = None) -> Plan:
+        """A candidate plan. ``input_hash`` is ``sha256:…`` of the planning inputs (spec §2)."""
+        with self._write() as s:
+            plan = self._insert_plan(s, algorithm, config, input_hash, run_id, metrics, workspace_id, score)
+            self._audit(s, "create", "plan", plan.id, None,
+                        {"algorithm": plan.algorithm, "input_hash": plan.input_hash, "run_id": plan.run_id},
+                        plan.workspace_id, plan.created_at)
+        return plan
+
+    def _insert_plan(self, s: Connection, algorithm: Any, config: Any, input_hash: Any, run_id: Any, metrics: Any,
+                     workspace_id: Any, score: Any = None, status: PlanStatus = PlanStatus.CANDIDATE,
+                     created_at: datetime | None = None) -> Plan:
+        ws = self._require_workspace(s, workspace_id)
+        algorithm = text_field(algorithm, "algorithm")
+        input_hash = text_field(input_hash, "input_hash")
+        run_id = text_field(run_id, "run_id", optional=True) or new_run_id()
+        for key, value in (("config", config), ("metrics", metrics)):
+            if not isinstance(value, dict):
+                raise ValidationError(key, f"must be an object (dict), got {type(value).__name__}")
+            dumps(value, key)
+        if score is not None:
+            score = finite(score, "score")
+        plan = Plan(id=new_id("plan"), workspace_id=ws, algorithm=algorithm, config=config,
+                    input_hash=input_hash, run_id=run_id, metrics=metrics, score=score, status=status,
+                    created_at=created_at or utc_now())
+        s.execute(PLANS.insert(), [{
+            "id": plan.id, "created_at": plan.created_at, "algorithm": algorithm, "config_json": config,
+            "input_hash": input_hash, "run_id": run_id, "score": score, "metrics_json": metrics,
+            "status": status, "workspace_id": ws}])
+        return plan
+
+    def get_plan(self, plan_id: str) -> Plan | None:
+        """The plan with this id, or None."""
+        with self._read() as s:
+            return self._plan(s, plan_id, required=False)
+
+    @staticmethod
+    def _plan(s: Connection, plan_id: str, required: bool = True) -> Plan | None:
+        row = s.execute(select(*rows.PLAN_COLUMNS).where(PlanRow.id == plan_id)).first()
+        if row is None:
+            if required:
+                raise NotFoundError("plan", plan_id)
+            return None
+        return rows.plan(row)
+
+    def list_plans(self, workspace_id: str, status: Any = None) -> list[Plan]:
+        """The workspace's plans, newest first; ``status`` one status or a list."""
+        stmt = select(*rows.PLAN_COLUMNS).where(PlanRow.workspace_id == workspace_id)
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            stmt = stmt.where(PlanRow.status.in_([parse_enum(PlanStatus, x, "status").value for x in statuses]))
+        with self._read() as s:
+            return [rows.plan(r) for r in s.execute(stmt.order_by(PlanRow.created_at.desc(), PlanRow.id))]
+
+    def set_plan_status(self, plan_id: str, status: str | PlanStatus) -> Plan:
+        """Reject or supersede a plan. Rejecting returns its ``planned`` orders to ``new`` (back
+        to the Inbox) unless another candidate or committed plan still holds them."""
+        status = parse_enum(PlanStatus, status, "status")
+        with self._write() as s:
+            plan = self._plan(s, plan_id)
+            if status == plan.status:
+                return plan
+            if status == PlanStatus.COMMITTED:
+                raise RuleViolation("status", "a plan becomes committed only through commit_plan")
+            if status not in _PLAN_TRANSITIONS[plan.status]:
+                raise RuleViolation("status", f"plan {plan_id} is {plan.status.value}; it cannot become "
+                                              f"{status.value}")
+            s.execute(update(PlanRow).where(PlanRow.id == plan_id).values(status=status))
+            released: list[str] = []
+            if status == PlanStatus.REJECTED:
+                released = self._release_planned_orders(s, plan_id)
+            self._audit(s, "set_status", "plan", plan_id, {"status": plan.status},
+                        {"status": status, "orders_returned_to_new": released}, plan.workspace_id)
+        return dataclasses.replace(plan, status=status)
+
+    def _release_planned_orders(self, s: Connection, plan_id: str) -> list[str]:
+        order_ids = {r[0] for r in s.execute(select(PlanItemRow.order_id).where(
+            PlanItemRow.plan_id == plan_id, PlanItemRow.order_id.is_not(None)).distinct())}
+        if not order_ids:
+            return []
+        held: set[str] = set()
+        for part in chunks(sorted(order_ids)):
+            held.update(r[0] for r in s.execute(
+                select(PlanItemRow.order_id).join(PlanRow, PlanRow.id == PlanItemRow.plan_id)
+                .where(PlanItemRow.order_id.in_(part), PlanItemRow.plan_id != plan_id,
+                       PlanRow.status.in_([PlanStatus.CANDIDATE.value, PlanStatus.COMMITTED.value]))))
+        candidates = (order_ids - held) & self._orders_without_acquisitions(s, order_ids)
+        orders = self._order_states(s, candidates)
+        targets = {oid: OrderStatus.NEW for oid, o in orders.items() if o.status == OrderStatus.PLANNED}
+        return self._set_order_statuses(s, orders, targets, utc_now())
+
+    # --- plan items ------------------------------------------------------------------------------
+
+    def create_plan_item(self, plan_id: str, opportunity_id: str, satellite_id: str, target_id: str,
+                         start_time: Any, end_time: Any, roll_angle_deg: float, pitch_angle_deg: float = 0.0,
+                         value: float | None = None, quality_score: float | None = None,
+                         maneuver_time_s: float | None = None, slack_time_s: float | None = None,
+                         order_id: str | None = None, **extra: Any) -> PlanItem:
+        """One plan item (seed 000 signature). ``extra`` may carry ``incidence_angle_deg``,
+        ``roll_end_deg``, ``pitch_end_deg``, ``look_side``, ``pass_direction``."""
+        item = {"opportunity_id": opportunity_id, "satellite_id": satellite_id, "target_id": target_id,
+                "start_time": start_time, "end_time": end_time, "roll_angle_deg": roll_angle_deg,
+                "pitch_angle_deg": pitch_angle_deg, "value": value, "quality_score": quality_score,
+                "maneuver_time_s": maneuver_time_s, "slack_time_s": slack_time_s, "order_id": order_id,
+                **extra}
+        return self.create_plan_items(plan_id, [item])[0]
+
+    def create_plan_items(self, plan_id: str, items: Sequence[Any]) -> list[PlanItem]:
+        """Add items (dicts, PlanItems or Opportunities) to a candidate plan in one transaction.
+
+        Every item is validated first (errors name ``items[i].field``). Orders they serve that
+        are ``new`` become ``planned`` (they leave the Inbox).
+        """
+        items = list(items)
+        with self._write() as s:
+            plan = self._plan(s, plan_id)
+            if plan.status != PlanStatus.CANDIDATE:
+                raise RuleViolation("plan", f"plan {plan_id} is {plan.status.value}: items can only be "
+                                            "added to a candidate plan")
+            values = self._insert_items(s, plan, items)
+            planned = self._mark_planned(s, values, plan.workspace_id)
+            self._audit(s, "add_items", "plan", plan_id, None,
+                        {"items": len(values), "orders_planned": planned}, plan.workspace_id)
+        return [PlanItem(**{k: v[k] for k in rows.PLAN_ITEM_FIELDS}) for v in values]
+
+    def _insert_items(self, s: Connection, plan: Plan, items: list[Any], key: str = "items") -> list[dict[str, Any]]:
+        values = [item_values(item, i, plan.id, key) for i, item in enumerate(items)]
+        self._insert_item_values(s, plan, values, key)
+        return values
+
+    def _insert_item_values(self, s: Connection, plan: Plan, values: list[dict[str, Any]], key: str) -> None:
+        self._check_item_orders(s, values, plan.workspace_id, key)
+        bulk_insert(s, _PLAN_ITEM_INSERT, [{**v, "start_time": format_utc(v["start_time"]),
+                                            "end_time": format_utc(v["end_time"])} for v in values])
+
+    def _check_item_orders(self, s: Connection, values: list[dict[str, Any]], workspace_id: str, key: str) -> None:
+        wanted = {v["order_id"] for v in values if v["order_id"]}
+        found: dict[str, str] = {}
+        for part in chunks(sorted(wanted)):
+            found.update(s.execute(select(OrderRow.id, OrderRow.workspace_id).where(OrderRow.id.in_(part))).all())
+        for i, v in enumerate(values):
+            oid = v["order_id"]
+            if oid is None:
+                continue
+            if oid not in found:
+                raise ValidationError(f"{key}[{i}].order_id", f"unknown order {oid!r}")
+            if found[oid] != workspace_id:
+                raise ValidationError(f"{key}[{i}].order_id", f"order {oid!r} belongs to another workspace")
+
+    def _mark_planned(self, s: Connection, values: list[dict[str, Any]], workspace_id: str) -> list[str]:
+        orders = self._order_states(s, {v["order_id"] for v in values if v["order_id"]})
+        targets = {oid: OrderStatus.PLANNED for oid, o in orders.items() if o.status == OrderStatus.NEW}
+        return self._set_order_statuses(s, orders, targets, utc_now())
+
+    def get_plan_items(self, plan_id: str) -> list[PlanItem]:
+        """The plan's items by start time (then satellite, id)."""
+        with self._read() as s:
+            result = s.execute(select(*rows.PLAN_ITEM_COLUMNS).where(PlanItemRow.plan_id == plan_id)
+                               .order_by(PlanItemRow.start_time, PlanItemRow.satellite_id, PlanItemRow.id))
+            return [rows.plan_item(r) for r in result]
+
+    # --- commit ----------------------------------------------------------------------------------
+
+    def commit_plan(self, plan_id: str, item_ids: Sequence[str] = (), lock_level: str = "none",
+                    mode: str | None = None, workspace_id: str | None = None,
+                    supersede_acquisition_ids: Sequence[str] = (), now: Any = None) -> dict[str, Any]:
+        """Commit a candidate plan (all items, or ``item_ids``) in ONE transaction.
+
+        Creates acquisitions (state committed, source auto, the given lock level), marks the
+        served orders committed and the plan committed, and deletes (audited) the superseded
+        acquisitions — never hard-locked, frozen-zone or executing/completed/failed ones. ``mode``
+        None takes each satellite's mode from the workspace. Re-committing a plan, or a plan whose
+        input hash equals an already committed plan's, is refused.
+
+        Returns ``{"committed": n, "acquisitions_created": [{"id", "plan_item_id"}, …],
+        "orders_updated": [order ids], "superseded": [acquisition ids], "plan_id": id}``.
+        """
+        item_ids = ids_list(item_ids or (), "item_ids")
+        supersede = ids_list(supersede_acquisition_ids or (), "supersede_acquisition_ids")
+        lock = parse_enum(LockLevel, lock_level, "lock_level")
+        mode_ = parse_enum(Mode, mode, "mode") if mode is not None else None
+        with self._write() as s:
+            plan = self._plan(s, plan_id)
+            if workspace_id is not None and plan.workspace_id != workspace_id:
+                raise ValidationError("workspace_id", f"plan {plan_id} belongs to workspace {plan.workspace_id}, "
+                                                      f"not {workspace_id}")
+            items = self._items_to_commit(s, plan, item_ids)
+            return self._commit(s, plan, items, lock, mode_, supersede, now, AcquisitionSource.AUTO)
+
+    def commit_direct(self, items: Sequence[Any], algorithm: str = "direct", mode: str | None = None,
+                      lock_level: str = "none", workspace_id: str | None = None, now: Any = None,
+                      config: dict[str, Any] | None = None, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Seed 000 "Direct Commit": commit items without a stored plan. A plan (with its items) is
+        recorded for provenance, its input hash taken over the items; all in one transaction.
+        Returns what ``commit_plan`` returns."""
+        items = list(items)
+        if not items:
+            raise ValidationError("items", "nothing to commit")
+        lock = parse_enum(LockLevel, lock_level, "lock_level")
+        mode_ = parse_enum(Mode, mode, "mode") if mode is not None else None
+        with self._write() as s:
+            ws = self._require_workspace(s, workspace_id)
+            values = [item_values(item, i, "") for i, item in enumerate(items)]
+            digest = input_hash_of([{k: v for k, v in p.items() if k not in ("id", "plan_id")} for p in values])
+            plan = self._insert_plan(s, algorithm, {"source": "direct", **(config or {})}, digest, None,
+                                     metrics or {"accepted": len(items)}, ws)
+            for v in values:
+                v["plan_id"] = plan.id
+            self._insert_item_values(s, plan, values, "items")
+            return self._commit(s, plan, values, lock, mode_, [], now, AcquisitionSource.AUTO)
+
+    def _items_to_commit(self, s: Connection, plan: Plan, item_ids: list[str]) -> list[dict[str, Any]]:
+        # Times are read as their stored text: they go straight into the acquisitions rows.
+        t = PLAN_ITEMS.c
+        cols = [type_coerce(t[k], String).label(k) if k in _TIME_KEYS else t[k] for k in ("id", *_ITEM_TO_ACQ)]
+        stmt = select(*cols).where(t.plan_id == plan.id).order_by(t.start_time, t.id)
+        keys = ("id", *_ITEM_TO_ACQ)
+        result = [dict(zip(keys, r)) for r in s.execute(stmt)]
+        if item_ids:
+            by_id = {r["id"]: r for r in result}
+            for i, iid in enumerate(item_ids):
+                if iid not in by_id:
+                    raise ValidationError(f"item_ids[{i}]", f"{iid!r} is not an item of plan {plan.id}")
+            result = [by_id[i] for i in item_ids]
+        if not result:
+            raise ValidationError("item_ids", f"plan {plan.id} has no items to commit")
+        return result
+
+    def _commit(self, s: Connection, plan: Plan, items: list[dict[str, Any]], lock: LockLevel, mode: Mode | None,
+                supersede: list[str], now: Any, source: AcquisitionSource) -> dict[str, Any]:
+        if plan.status != PlanStatus.CANDIDATE:
+            raise RuleViolation("plan", f"plan {plan.id} is {plan.status.value}: only a candidate plan can be "
+                                        "committed")
+        twin = s.execute(select(PlanRow.id).where(
+            PlanRow.workspace_id == plan.workspace_id, PlanRow.input_hash == plan.input_hash,
+            PlanRow.status == PlanStatus.COMMITTED.value, PlanRow.id != plan.id)).first()
+        if twin is not None:
+            raise RuleViolation("input_hash", f"plan {twin[0]} with the same inputs ({plan.input_hash}) is "
+                                              "already committed; re-committing it would duplicate its acquisitions")
+        settings = self._workspace_settings(s, plan.workspace_id)
+        clock = self._now(settings, now)
+        at = utc_now()
+        superseded, released = self._supersede(s, plan, supersede, settings, clock, at)
+
+        orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
+        for i, it in enumerate(items):
+            o = orders.get(it["order_id"]) if it["order_id"] else None
+            if o is not None and o.status in (OrderStatus.CANCELLED, OrderStatus.COMPLETED):
+                raise RuleViolation("order", f"item {it['id']} serves order {o.id}, which is {o.status.value}: "
+                                             "leave it out of the commit")
+        created = self._insert_acquisitions(s, plan, items, lock, mode, source, at)
+        committed_orders = self._set_order_statuses(
+            s, orders, {oid: OrderStatus.COMMITTED for oid in orders}, at)
+        returned = self._return_orders_to_new(s, set(released) - set(orders), at)
+        result = s.execute(update(PlanRow).where(PlanRow.id == plan.id, PlanRow.status == PlanStatus.CANDIDATE.value)
+                           .values(status=PlanStatus.COMMITTED))
+        if result.rowcount != 1:
+            raise RuleViolation("plan", f"plan {plan.id} was committed by someone else meanwhile")
+        summary = {"committed": len(created),
+                   "acquisitions_created": [{"id": a, "plan_item_id": p} for a, p in created],
+                   "orders_updated": committed_orders + returned, "superseded": superseded, "plan_id": plan.id}
+        self._audit(s, "commit", "plan", plan.id, {"status": plan.status.value},
+                    {"status": PlanStatus.COMMITTED.value, "lock_level": lock.value, **summary}, plan.workspace_id,
+                    at, plain=True)
+        return summary
+
+    def _supersede(self, s: Connection, plan: Plan, ids: list[str], settings, clock: datetime,
+                   at: datetime) -> tuple[list[str], list[str]]:
+        """Delete the acquisitions a from-scratch plan replaces; planning never removes hard-locked,
+        frozen-zone or executing/completed/failed ones (soft-locked ones may be superseded)."""
+        if not ids:
+            return [], []
+        acqs = self._acquisitions_by_id(s, ids)
+        refused: dict[str, str] = {}
+        cutoff = self._freeze_cutoff(settings, clock)
+        for aid in ids:
+            a = acqs.get(aid)
+            if a is None:
+                refused[aid] = "no such acquisition"
+                continue
+            if a.workspace_id != plan.workspace_id:
+                refused[aid] = f"belongs to workspace {a.workspace_id}"
+                continue
+            reasons = [r for r in check_delete(a, EditContext(clock, cutoff)) if r.rule != "lock_level"
+                       or a.lock_level == LockLevel.HARD]
+            reason, _ = decide(reasons, override=False)
+            if reason:
+                refused[aid] = reason
+        if refused:
+            raise BulkEditRefused("supersede", refused)
+        for part in chunks(ids):
+            s.execute(delete(AcquisitionRow).where(AcquisitionRow.id.in_(part)))
+        self._audit_many(s, [self._audit_row("supersede", "acquisition", aid, acqs[aid],
+                                             {"plan_id": plan.id}, plan.workspace_id, at) for aid in ids])
+        return ids, [acqs[a].order_id for a in ids if acqs[a].order_id]
+
+    def _return_orders_to_new(self, s: Connection, order_ids: set[str], at: datetime) -> list[str]:
+        """Orders whose acquisitions are gone go back to the Inbox (spec §3)."""
+        orphans = self._orders_without_acquisitions(s, order_ids)
+        orders = self._order_states(s, orphans)
+        targets = {oid: OrderStatus.NEW for oid, o in orders.items()
+                   if o.status in (OrderStatus.COMMITTED, OrderStatus.PLANNED)}
+        return self._set_order_statuses(s, orders, targets, at, strict=False)
+
+    def _insert_acquisitions(self, s: Connection, plan: Plan, items: list[dict[str, Any]], lock: LockLevel,
+                             mode: Mode | None, source: AcquisitionSource, at: datetime,
+                             state: AcquisitionState = AcquisitionState.COMMITTED) -> list[tuple[str, str]]:
+        """One executemany INSERT of acquisitions built from plan-item rows; returns (acq id, item id)."""
+        modes: dict[str, Mode] = {}
+        if mode is None:
+            modes = dict(s.execute(select(SatelliteRow.id, SatelliteRow.mode)
+                                   .where(SatelliteRow.workspace_id == plan.workspace_id)).all())
+        stamp = format_utc(at)
+        fixed = {"created_at": stamp, "updated_at": stamp, "state": state.value, "lock_level": lock.value,
+                 "source": source.value, "plan_id": plan.id, "workspace_id": plan.workspace_id, "version": 1,
+                 "sar_mode": None, "swath_width_km": None, "scene_length_km": None}
+        created, values = [], []
+        for aid, it in zip(new_ids("acq", len(items)), items):
+            row = {k: it[k] for k in _ITEM_TO_ACQ}
+            for k in _TIME_KEYS:
+                if not isinstance(row[k], str):
+                    row[k] = format_utc(row[k])
+            row.update(fixed, id=aid, mode=(mode or modes.get(it["satellite_id"], Mode.OPTICAL)).value)
+            values.append(row)
+            created.append((aid, it["id"]))
+        bulk_insert(s, _ACQUISITION_INSERT, values)
+        return created
+
+
+_ACQUISITION_INSERT = storage_insert(ACQUISITIONS)
+_PLAN_ITEM_INSERT = storage_insert(PLAN_ITEMS)

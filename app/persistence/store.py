@@ -1,0 +1,290 @@
+"""What every part of the ScheduleDB shares: units of work, the audit trail, common lookups."""
+from __future__ import annotations
+
+import math
+import secrets
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from operator import itemgetter
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
+
+from sqlalchemy import Connection, Engine, String, Table, bindparam, select, update
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.sql.dml import Insert
+
+from app.domain import (Acquisition, NotFoundError, Order, StaleEditError, ValidationError,
+                        WorkspaceSettings, new_id, parse_utc, utc_now)
+from app.domain.enums import OrderStatus
+from app.domain.orders import check_transition
+
+from . import rows
+from .models import AUDIT, ORDERS, AcquisitionRow, OrderRow, WorkspaceRow
+from .types import UtcDateTime
+
+#: Longest acquisition accepted (s). Bounds the horizon query's index range: an acquisition that
+#: overlaps [start, end) starts in [start − MAX, end), so one index range scan finds them all.
+MAX_ACQUISITION_S = 6 * 3600.0
+#: SQLite's bound-parameter limit is large in modern builds; stay well under the old 999.
+CHUNK = 900
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """Slices of at most ``size`` items (for ``IN (…)`` lists)."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def finite(value: Any, field: str, lo: float | None = None, hi: float | None = None,
+           optional: bool = False) -> float | None:
+    """A finite float (optionally within [lo, hi]); ValidationError naming ``field`` otherwise."""
+    if value is None:
+        if optional:
+            return None
+        raise ValidationError(field, "required")
+    if isinstance(value, bool):
+        raise ValidationError(field, f"not a number: {value!r}")
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(field, f"not a number: {value!r}") from None
+    if not math.isfinite(result):
+        raise ValidationError(field, f"not a finite number: {value!r}")
+    if lo is not None and hi is not None and not lo <= result <= hi:
+        raise ValidationError(field, f"must be between {lo:g} and {hi:g}, got {result:g}")
+    if lo is not None and hi is None and result < lo:
+        raise ValidationError(field, f"must be ≥ {lo:g}, got {result:g}")
+    return result
+
+
+def text_field(value: Any, field: str, optional: bool = False) -> str | None:
+    """A stripped non-empty string; None allowed (and "" read as None) when ``optional``."""
+    if value is None or (optional and value == ""):
+        if optional:
+            return None
+        raise ValidationError(field, "required")
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(field, f"must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def ids_list(ids: Any, field: str) -> list[str]:
+    """A list of ids from a str or an iterable of str; duplicates removed, order kept."""
+    if isinstance(ids, str):
+        ids = [ids]
+    try:
+        items = list(ids)
+    except TypeError:
+        raise ValidationError(field, f"expected a list of ids, got {type(ids).__name__}") from None
+    out: dict[str, None] = {}
+    for i, value in enumerate(items):
+        if not isinstance(value, str) or not value:
+            raise ValidationError(f"{field}[{i}]", f"not an id: {value!r}")
+        out[value] = None
+    return list(out)
+
+
+class OrderState(NamedTuple):
+    id: str
+    status: OrderStatus
+    version: int
+    workspace_id: str | None
+
+
+class StoreBase:
+    """Base of the ScheduleDB mixins. Subclasses set ``_engine``, ``_writer``, ``_reader``, ``user``."""
+
+    _engine: Engine
+    _writer: sessionmaker
+    _reader: sessionmaker
+    user: str
+
+    # --- units of work ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite): commits whole or rolls back whole.
+
+        The Session is the unit of work; statements run on its Connection as plain Core (every
+        statement here is Core: the ORM's per-row loading would only cost time)."""
+        with self._writer.begin() as session:
+            yield session.connection()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """One read transaction: a consistent snapshot, rolled back at the end."""
+        with self._reader() as session:
+            yield session.connection()
+
+    # --- audit -----------------------------------------------------------------------------------
+
+    def _audit(self, s: Connection, action: str, entity: str, entity_id: str, before: Any = None,
+               after: Any = None, workspace_id: str | None = None, at: datetime | None = None,
+               plain: bool = False) -> None:
+        self._audit_many(s, [self._audit_row(action, entity, entity_id, before, after, workspace_id, at, plain)])
+
+    def _audit_row(self, action: str, entity: str, entity_id: str, before: Any = None, after: Any = None,
+                   workspace_id: str | None = None, at: datetime | None = None,
+                   plain: bool = False) -> dict[str, Any]:
+        """An audit_log row; snapshots are made JSON-able unless ``plain`` says they already are."""
+        convert = (lambda v: v) if plain else rows.to_jsonable
+        return {"at": at or utc_now(), "who": self.user, "action": action, "entity": entity,
+                "entity_id": entity_id, "before_json": convert(before) if before is not None else None,
+                "after_json": convert(after) if after is not None else None,
+                "workspace_id": workspace_id}
+
+    @staticmethod
+    def _audit_many(s: Connection, entries: list[dict[str, Any]]) -> None:
+        if entries:
+            s.execute(AUDIT.insert(), entries)
+
+    # --- lookups ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _workspace_settings(s: Connection, workspace_id: str) -> WorkspaceSettings:
+        row = s.execute(select(WorkspaceRow.settings_json).where(WorkspaceRow.id == workspace_id)).first()
+        if row is None:
+            raise NotFoundError("workspace", workspace_id)
+        return rows.settings_from_json(row[0])
+
+    @staticmethod
+    def _require_workspace(s: Connection, workspace_id: Any, field: str = "workspace_id") -> str:
+        if not isinstance(workspace_id, str) or not workspace_id:
+            raise ValidationError(field, f"a workspace id is required, got {workspace_id!r}")
+        if s.execute(select(WorkspaceRow.id).where(WorkspaceRow.id == workspace_id)).first() is None:
+            raise NotFoundError("workspace", workspace_id)
+        return workspace_id
+
+    @staticmethod
+    def _now(settings: WorkspaceSettings, now: Any) -> datetime:
+        """The planning clock: ``now`` if given, else the workspace's scenario clock, else real time."""
+        if now is not None:
+            return parse_utc(now, "now")
+        return settings.scenario_clock or utc_now()
+
+    @staticmethod
+    def _freeze_cutoff(settings: WorkspaceSettings, now: datetime) -> datetime:
+        return now + timedelta(hours=settings.freeze_window_hours)
+
+    @staticmethod
+    def _acquisitions_by_id(s: Connection, ids: Sequence[str]) -> dict[str, Acquisition]:
+        out: dict[str, Acquisition] = {}
+        for part in chunks(list(ids)):
+            for row in s.execute(select(*rows.ACQUISITION_COLUMNS).where(AcquisitionRow.id.in_(part))):
+                a = rows.acquisition(row)
+                out[a.id] = a
+        return out
+
+    @staticmethod
+    def _orders_by_id(s: Connection, ids: Iterable[str]) -> dict[str, Order]:
+        out: dict[str, Order] = {}
+        wanted = [i for i in set(ids) if i]
+        for part in chunks(wanted):
+            for row in s.execute(select(*rows.ORDER_COLUMNS).where(OrderRow.id.in_(part))):
+                o = rows.order(row)
+                out[o.id] = o
+        return out
+
+    @staticmethod
+    def _order_states(s: Connection, ids: Iterable[str]) -> dict[str, "OrderState"]:
+        """id → (id, status, version, workspace_id): what status changes need, without building
+        whole Orders (a 10,000-item commit touches 10,000 orders)."""
+        out: dict[str, OrderState] = {}
+        wanted = [i for i in set(ids) if i]
+        t = ORDERS.c
+        for part in chunks(wanted):
+            for row in s.execute(select(t.id, t.status, t.version, t.workspace_id).where(t.id.in_(part))):
+                out[row[0]] = OrderState(*row)
+        return out
+
+    @staticmethod
+    def _set_order_statuses(s: Connection, orders: dict[str, Any], targets: dict[str, OrderStatus],
+                            at: datetime, strict: bool = True) -> list[str]:
+        """Move orders (id → anything with ``status``/``version``) to new statuses, lifecycle
+        checked, bumping their version. With ``strict`` an illegal transition raises; otherwise
+        that order is left as it is. Returns the changed ids.
+
+        Set-based: one ``UPDATE … WHERE id IN (…) AND status = <the status we read>`` per chunk
+        and current status, so a 10,000-order commit is a dozen statements, and a row changed by
+        someone else since we read it makes the row count differ (StaleEditError)."""
+        groups: dict[tuple[OrderStatus, OrderStatus], list[str]] = {}
+        for order_id, status in targets.items():
+            o = orders[order_id]
+            if o.status == status:
+                continue
+            try:
+                check_transition(o.status, status)
+            except ValueError:
+                if strict:
+                    raise
+                continue
+            groups.setdefault((o.status, status), []).append(o.id)
+        changed: list[str] = []
+        for (current, status), ids in groups.items():
+            for part in chunks(ids):
+                result = s.execute(update(ORDERS).where(ORDERS.c.id.in_(part), ORDERS.c.status == current.value)
+                                   .values(status=status.value, version=ORDERS.c.version + 1, updated_at=at))
+                if result.rowcount != len(part):
+                    raise_stale(s, OrderRow, "order", [(i, orders[i].version) for i in part])
+                changed.extend(part)
+        return changed
+
+    @staticmethod
+    def _orders_without_acquisitions(s: Connection, order_ids: Iterable[str]) -> set[str]:
+        wanted = [i for i in set(order_ids) if i]
+        served: set[str] = set()
+        for part in chunks(wanted):
+            served.update(r[0] for r in s.execute(
+                select(AcquisitionRow.order_id).where(AcquisitionRow.order_id.in_(part)).distinct()))
+        return set(wanted) - served
+
+
+def new_ids(prefix: str, n: int) -> list[str]:
+    """``n`` ids like ``app.domain.new_id`` (prefix + 12 random hex chars), drawn in one call."""
+    new_id(prefix)  # validates the prefix
+    pool = secrets.token_hex(6 * n)
+    return [f"{prefix}_{pool[i:i + 12]}" for i in range(0, 12 * n, 12)]
+
+
+def storage_insert(table: Table) -> Insert:
+    """An INSERT of every column whose parameters are given in storage form: times as the
+    fixed-width UTC text (``format_utc``), enums as their string values. Bulk paths use it with
+    ``bulk_insert``: SQLAlchemy's per-row parameter processing is then skipped."""
+    return table.insert().values({
+        c.name: bindparam(c.name, type_=String()) if isinstance(c.type, UtcDateTime) else bindparam(c.name, type_=c.type)
+        for c in table.columns})
+
+
+def bulk_insert(s: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> None:
+    """executemany of a Core INSERT from ``storage_insert`` straight on the DB-API cursor
+    (bound parameters only; the SQL is compiled by SQLAlchemy for the engine's dialect)."""
+    if not rows:
+        return
+    compiled = stmt.compile(dialect=s.dialect)
+    if compiled.positional:
+        keys = compiled.positiontup
+        if len(keys) == 1:
+            s.exec_driver_sql(str(compiled), [(r[keys[0]],) for r in rows])
+        else:
+            getter = itemgetter(*keys)
+            s.exec_driver_sql(str(compiled), [getter(r) for r in rows])
+    else:
+        s.exec_driver_sql(str(compiled), rows)
+
+
+def raise_stale(s: Connection, model: type, entity: str, expected: list[tuple[str, int]]) -> None:
+    """Raise StaleEditError for the first row whose version is not the one the edit was based on."""
+    found = {}
+    for part in chunks([i for i, _ in expected]):
+        found.update(s.execute(select(model.id, model.version).where(model.id.in_(part))).all())
+    for key, version in expected:
+        if found.get(key) != version:
+            if key not in found:
+                raise NotFoundError(entity, key)
+            raise StaleEditError(entity, key, version, found[key])
+    raise StaleEditError(entity, expected[0][0], expected[0][1], -1)
+
+
+def _bp(name: str):
+    from sqlalchemy import bindparam
+    return bindparam(name)
+

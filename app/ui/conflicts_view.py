@@ -1,0 +1,179 @@
+"""The Conflicts list: count by severity, then one row per conflict (severity icon, type,
+satellite, description). A click emits ``conflictSelected`` for the timeline and the inspector."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from PySide6 import QtCore, QtWidgets
+
+from app.domain import Conflict
+from app.domain.enums import Severity
+
+from .palette import SEVERITY_COLOURS
+from .resources import icon
+
+Role = QtCore.Qt.ItemDataRole
+SORT_ROLE = Role.UserRole + 1
+ID_ROLE = Role.UserRole + 2
+SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+TYPE_LABELS = {
+    "temporal_overlap": "Time overlap",
+    "slew_infeasible": "Slew infeasible",
+    "resource_contention": "Resource contention",
+    "downlink_window": "No downlink window",
+    "ground_conflict": "Ground conflict",
+}
+
+
+def conflict_summary(conflicts: Iterable[Conflict]) -> str:
+    """``3 conflicts: 1 error, 2 warnings`` (or ``No conflicts``)."""
+    counts = Counter(c.severity for c in conflicts)
+    total = sum(counts.values())
+    if not total:
+        return "No conflicts"
+    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
+    return f"{total} conflict{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+class ConflictTableModel(QtCore.QAbstractTableModel):
+    HEADERS = ("", "Type", "Satellite", "Description", "Acquisitions")
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._conflicts: list[Conflict] = []
+
+    def set_conflicts(self, conflicts: Iterable[Conflict]) -> None:
+        self.beginResetModel()
+        self._conflicts = list(conflicts)
+        self.endResetModel()
+
+    def conflicts(self) -> list[Conflict]:
+        return list(self._conflicts)
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._conflicts)
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Role.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == QtCore.Qt.Orientation.Horizontal:
+            if role == Role.DisplayRole:
+                return self.HEADERS[section]
+            if role == Role.ToolTipRole and section == 0:
+                return "Severity: error, warning, info"
+        return None
+
+    def data(self, index, role=Role.DisplayRole):
+        if not index.isValid():
+            return None
+        c = self._conflicts[index.row()]
+        col = index.column()
+        if role == Role.DisplayRole and col > 0:
+            return (None, TYPE_LABELS.get(c.type.value, c.type.value), c.satellite_id or "—",
+                    c.description, str(len(c.acquisition_ids)))[col]
+        if role == Role.AccessibleTextRole and col == 0:
+            return c.severity.value
+        if role == SORT_ROLE:
+            return (SEVERITY_RANK[c.severity], c.type.value, c.satellite_id or "", c.description,
+                    len(c.acquisition_ids))[col]
+        if role == ID_ROLE:
+            return c.id
+        if role == Role.DecorationRole and col == 0:
+            return icon(c.severity.value)
+        if role == Role.ToolTipRole:
+            opts = "\n".join(f"  • {o.description}" for o in c.resolution_options) or "  none"
+            return (f"{c.id} ({c.severity.value}, {c.type.value})\n{c.description}\n"
+                    f"Acquisitions: {', '.join(c.acquisition_ids)}\nResolution options:\n{opts}")
+        return None
+
+
+class ConflictsView(QtWidgets.QWidget):
+    conflictSelected = QtCore.Signal(str)
+    countChanged = QtCore.Signal(int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ConflictTableModel(self)
+        self.proxy = QtCore.QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+
+        self.title = QtWidgets.QLabel("Conflicts")
+        self.title.setProperty("role", "title")
+        self.badge = QtWidgets.QLabel("0")
+        self.badge.setProperty("role", "badge")
+        self.summary = QtWidgets.QLabel("No conflicts")
+        self.summary.setProperty("role", "hint")
+
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, QtCore.Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col, width in enumerate((28, 112, 76, 200, 40)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(4, True)  # the count is in the tooltip; the panel is narrow
+        self.table.clicked.connect(self._on_clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def set_conflicts(self, conflicts: Iterable[Conflict]) -> None:
+        conflicts = [c for c in conflicts if c.resolved_at is None]
+        self.model.set_conflicts(conflicts)
+        n = len(conflicts)
+        self.badge.setText(str(n))
+        errors = sum(c.severity == Severity.ERROR for c in conflicts)
+        self.badge.setStyleSheet(f"background: {SEVERITY_COLOURS[Severity.ERROR]};" if errors else "")
+        self.summary.setText(conflict_summary(conflicts))
+        self.countChanged.emit(n)
+
+    def count(self) -> int:
+        return self.model.rowCount()
+
+    def summary_text(self) -> str:
+        return self.summary.text()
+
+    def visible_conflict_ids(self) -> list[str]:
+        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+
+    def select_conflict(self, conflict_id: str) -> bool:
+        """Select a conflict's row without emitting; False when it is not listed."""
+        for r in range(self.proxy.rowCount()):
+            idx = self.proxy.index(r, 0)
+            if idx.data(ID_ROLE) == conflict_id:
+                with QtCore.QSignalBlocker(self.table.selectionModel()):
+                    self.table.selectRow(r)
+                self.table.scrollTo(idx)
+                return True
+        return False
+
+    def _on_clicked(self, index: QtCore.QModelIndex) -> None:
+        # Every click emits, even on the current row: the planner may want the highlight back.
+        if index.isValid():
+            self.conflictSelected.emit(index.siblingAtColumn(0).data(ID_ROLE))
+
+    def _on_current(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
+        # Keyboard navigation; a mouse press is reported by its click instead (no double signal).
+        if current.isValid() and QtWidgets.QApplication.mouseButtons() == QtCore.Qt.MouseButton.NoButton:
+            self.conflictSelected.emit(current.siblingAtColumn(0).data(ID_ROLE))

@@ -1,0 +1,1 @@
+"""Dialogs of the workbench: new order, plan, compare, commit, find, about."""

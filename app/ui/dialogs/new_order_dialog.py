@@ -1,0 +1,272 @@
+"""+ New Order: every field validated as it is typed, with the domain's own rules.
+
+The dialog builds the domain objects (``Target``, ``OrderConstraints``, ``Order``) from what is
+typed; whatever they refuse is shown next to the field and OK stays disabled. ``result_dict()``
+has the keyword arguments of ``app.services.orders.add_order`` (except db and workspace).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from app.domain import Order, OrderConstraints, Target, ValidationError, checks, parse_optional_utc, to_iso
+from app.domain.enums import LookSide, PassDirection
+
+from .validation import error_label, field_with_error, mark, optional_float
+
+#: Domain field names → the dialog's field keys.
+_FIELD_KEYS = {
+    "target": "target", "target_id": "target", "target.id": "target", "lat": "lat", "lon": "lon",
+    "priority": "priority", "requested_window_start": "window_start", "window_start": "window_start",
+    "requested_window_end": "window_end", "window_end": "window_end",
+    "constraints.max_incidence_deg": "max_incidence", "constraints.look_side": "look_side",
+    "constraints.pass_direction": "pass_direction",
+}
+ANY_SATELLITE = "any satellite"
+
+
+class NewOrderDialog(QtWidgets.QDialog):
+    """Create (or, given ``order``, edit) an imaging order."""
+
+    def __init__(self, targets: Sequence[Target], satellite_ids: Sequence[str] = (),
+                 order: Order | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit Order" if order else "New Order")
+        self.setModal(True)
+        self._targets = {t.id: t for t in targets}
+        self._errors: dict[str, str] = {}
+        self._result: dict[str, Any] | None = None
+
+        self.target = QtWidgets.QComboBox()
+        self.target.setEditable(True)
+        self.target.addItems(sorted(self._targets))
+        self.target.setCurrentIndex(-1)
+        self.target.lineEdit().setPlaceholderText("Pick a target, or type a new name")
+        self.target.completer().setFilterMode(QtCore.Qt.MatchFlag.MatchContains)
+        self.target.completer().setCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
+        self.lat = QtWidgets.QLineEdit()
+        self.lat.setPlaceholderText("degrees, −90 … 90")
+        self.lon = QtWidgets.QLineEdit()
+        self.lon.setPlaceholderText("degrees, −180 … 180")
+        self.target_info = QtWidgets.QLabel()
+        self.target_info.setProperty("role", "hint")
+        self.priority = QtWidgets.QSpinBox()
+        self.priority.setRange(1, 5)
+        self.priority.setValue(3)
+        self.priority.setToolTip("1 = highest, 5 = lowest")
+        self.window_start = QtWidgets.QLineEdit()
+        self.window_start.setPlaceholderText("e.g. 2026-08-08T00:00:00Z (empty = ASAP)")
+        self.window_end = QtWidgets.QLineEdit()
+        self.window_end.setPlaceholderText("e.g. 2026-08-10T00:00:00Z (empty = no deadline)")
+        self.max_incidence = QtWidgets.QLineEdit()
+        self.max_incidence.setPlaceholderText("degrees, 0 … 90 (empty = any)")
+        self.look_side = QtWidgets.QComboBox()
+        self.look_side.addItems([s.value for s in LookSide])
+        self.look_side.setCurrentText(LookSide.ANY.value)
+        self.pass_direction = QtWidgets.QComboBox()
+        self.pass_direction.addItems([d.value for d in PassDirection])
+        self.pass_direction.setCurrentText(PassDirection.ANY.value)
+        self.preferred = QtWidgets.QComboBox()
+        self.preferred.addItem(ANY_SATELLITE)
+        self.preferred.addItems(list(satellite_ids))
+        self.external_ref = QtWidgets.QLineEdit()
+        self.external_ref.setPlaceholderText("customer reference (optional)")
+        self.notes = QtWidgets.QPlainTextEdit()
+        self.notes.setPlaceholderText("Notes for the planners (optional)")
+        self.notes.setFixedHeight(56)
+
+        self.error_labels = {k: error_label() for k in
+                             ("target", "lat", "lon", "priority", "window_start", "window_end",
+                              "max_incidence", "look_side", "pass_direction")}
+        e = self.error_labels
+        form = QtWidgets.QFormLayout()
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Target", field_with_error(self.target, e["target"]))
+        form.addRow("", self.target_info)
+        latlon = QtWidgets.QHBoxLayout()
+        latlon.addWidget(self.lat)
+        latlon.addWidget(self.lon)
+        latlon_box = QtWidgets.QWidget()
+        latlon_box.setLayout(latlon)
+        latlon.setContentsMargins(0, 0, 0, 0)
+        errors = QtWidgets.QHBoxLayout()
+        errors.addWidget(e["lat"])
+        errors.addWidget(e["lon"])
+        self.latlon_row = QtWidgets.QWidget()
+        col = QtWidgets.QVBoxLayout(self.latlon_row)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(1)
+        col.addWidget(latlon_box)
+        col.addLayout(errors)
+        form.addRow("Lat / lon", self.latlon_row)
+        form.addRow("Priority", field_with_error(self.priority, e["priority"], "1 = highest, 5 = lowest"))
+        form.addRow("Window start (UTC)", field_with_error(self.window_start, e["window_start"]))
+        form.addRow("Window end (UTC)", field_with_error(self.window_end, e["window_end"]))
+        form.addRow("Max incidence", field_with_error(self.max_incidence, e["max_incidence"]))
+        form.addRow("Look side", field_with_error(self.look_side, e["look_side"]))
+        form.addRow("Pass direction", field_with_error(self.pass_direction, e["pass_direction"]))
+        form.addRow("Preferred satellite", self.preferred)
+        form.addRow("External ref", self.external_ref)
+        form.addRow("Notes", self.notes)
+
+        self.summary = QtWidgets.QLabel()
+        self.summary.setProperty("role", "fieldError")
+        self.summary.setWordWrap(True)
+        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Save Order" if order else "Create Order")
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+
+        if order is not None:
+            self._prefill(order)
+        for w in (self.lat, self.lon, self.window_start, self.window_end, self.max_incidence,
+                  self.external_ref):
+            w.textChanged.connect(self.validate)
+        self.target.editTextChanged.connect(self.validate)
+        self.priority.valueChanged.connect(self.validate)
+        for combo in (self.look_side, self.pass_direction, self.preferred):
+            combo.currentIndexChanged.connect(self.validate)
+        self.validate()
+
+    # -------------------------------------------------------------------- API
+    def errors(self) -> dict[str, str]:
+        """Field key → reason, for every field currently refused."""
+        return dict(self._errors)
+
+    def is_valid(self) -> bool:
+        return not self._errors
+
+    def result_dict(self) -> dict[str, Any]:
+        """The order as keyword arguments of ``add_order``; raises ValidationError if invalid."""
+        self.validate()
+        if self._result is None:
+            field, reason = next(iter(self._errors.items()))
+            raise ValidationError(field, reason)
+        return dict(self._result)
+
+    def accept(self) -> None:
+        if self.validate():
+            super().accept()
+
+    # ---------------------------------------------------------------- helpers
+    def validate(self, *_args) -> bool:
+        """Rebuild the domain objects from the fields; show every refusal next to its field."""
+        errors: dict[str, str] = {}
+        name = self.target.currentText().strip()
+        is_new = bool(name) and name not in self._targets
+        self.latlon_row.setEnabled(is_new or not name)
+        lat = optional_float(self.lat.text())
+        lon = optional_float(self.lon.text())
+        try:
+            checks.name(name, "target")
+        except ValidationError:
+            errors["target"] = "pick a target or type a new name"
+        if is_new:
+            self.target_info.setText(f"New target {name!r}: give its latitude and longitude")
+            if lat is None:
+                errors["lat"] = "latitude required for a new target"
+            if lon is None:
+                errors["lon"] = "longitude required for a new target"
+            if lat is not None and lon is not None:
+                try:
+                    Target(id=name, lat=lat, lon=lon, priority=self.priority.value())
+                except ValidationError as exc:
+                    errors[_key(exc.field)] = exc.reason
+        elif name:
+            t = self._targets[name]
+            self.target_info.setText(f"{t.lat:.4f}°, {t.lon:.4f}° · default priority {t.priority}")
+        else:
+            self.target_info.setText("")
+        start = end = None
+        try:
+            start = parse_optional_utc(self.window_start.text().strip(), "window_start")
+        except ValidationError as exc:
+            errors["window_start"] = exc.reason
+        try:
+            end = parse_optional_utc(self.window_end.text().strip(), "window_end")
+        except ValidationError as exc:
+            errors["window_end"] = exc.reason
+        constraints = None
+        try:
+            constraints = OrderConstraints(
+                max_incidence_deg=optional_float(self.max_incidence.text()),
+                look_side=self.look_side.currentText(), pass_direction=self.pass_direction.currentText(),
+                preferred_satellite=self._preferred())
+        except ValidationError as exc:
+            errors[_key(exc.field)] = exc.reason
+        if constraints is not None and "window_start" not in errors and "window_end" not in errors:
+            try:
+                Order(id="ord_preview", workspace_id="ws_preview", target_id=name or "?",
+                      priority=self.priority.value(), constraints=constraints,
+                      requested_window_start=start, requested_window_end=end)
+            except ValidationError as exc:
+                errors[_key(exc.field)] = exc.reason
+        errors = {k: _in_words(v) for k, v in errors.items()}
+        for key, label in self.error_labels.items():
+            mark(self._widget(key), label, errors.get(key, ""))
+        self._errors = errors
+        self.ok_button.setEnabled(not errors)
+        self.summary.setText("" if not errors else
+                             f"{len(errors)} field{'s' if len(errors) > 1 else ''} to fix before saving.")
+        self._result = None if errors else {
+            "target": name, "priority": self.priority.value(),
+            "lat": lat if is_new else None, "lon": lon if is_new else None,
+            "window_start": to_iso(start) if start else None, "window_end": to_iso(end) if end else None,
+            "constraints": constraints.to_dict() if constraints else {},
+            "notes": self.notes.toPlainText().strip() or None,
+            "external_ref": self.external_ref.text().strip() or None,
+        }
+        return not errors
+
+    def _preferred(self) -> str | None:
+        text = self.preferred.currentText()
+        return None if text == ANY_SATELLITE else text
+
+    def _widget(self, key: str) -> QtWidgets.QWidget:
+        return {"target": self.target, "lat": self.lat, "lon": self.lon, "priority": self.priority,
+                "window_start": self.window_start, "window_end": self.window_end,
+                "max_incidence": self.max_incidence, "look_side": self.look_side,
+                "pass_direction": self.pass_direction}[key]
+
+    def _prefill(self, order: Order) -> None:
+        self.target.setEditText(order.target_id)
+        self.priority.setValue(order.priority)
+        if order.requested_window_start:
+            self.window_start.setText(to_iso(order.requested_window_start))
+        if order.requested_window_end:
+            self.window_end.setText(to_iso(order.requested_window_end))
+        c = order.constraints
+        if c.max_incidence_deg is not None:
+            self.max_incidence.setText(f"{c.max_incidence_deg:g}")
+        self.look_side.setCurrentText(str(c.look_side))
+        self.pass_direction.setCurrentText(str(c.pass_direction))
+        if c.preferred_satellite:
+            if self.preferred.findText(c.preferred_satellite) < 0:
+                self.preferred.addItem(c.preferred_satellite)
+            self.preferred.setCurrentText(c.preferred_satellite)
+        self.external_ref.setText(order.external_ref or "")
+        self.notes.setPlainText(order.notes or "")
+
+
+def _in_words(reason: str) -> str:
+    """The domain's reasons name its fields; say them as the dialog labels them."""
+    return reason.replace("requested_window_start", "the window start").replace(
+        "requested_window_end", "the window end")
+
+
+def _key(field: str) -> str:
+    """A domain field name (``targets[X].lat``, ``constraints.max_incidence_deg``) → dialog key."""
+    if field in _FIELD_KEYS:
+        return _FIELD_KEYS[field]
+    tail = field.rsplit(".", 1)[-1]
+    return _FIELD_KEYS.get(tail, _FIELD_KEYS.get(field.split("]")[-1].lstrip("."), "target"))

@@ -1,0 +1,91 @@
+"""Text shown to planners: UTC times, durations, signed angles with their sign convention."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain import Order
+from app.domain.times import UTC
+
+#: Spec section 4 sign convention, quoted wherever angles are shown.
+SIGN_CONVENTION = "roll + = right of ground track, pitch + = forward"
+
+
+def utc_text(dt: datetime | None, seconds: bool = True) -> str:
+    """``2026-08-07 09:15:26Z`` (or ``—`` for None). Always UTC, whatever the machine's zone."""
+    if dt is None:
+        return "—"
+    fmt = "%Y-%m-%d %H:%M:%SZ" if seconds else "%Y-%m-%d %H:%MZ"
+    return dt.astimezone(UTC).strftime(fmt)
+
+
+def short_utc_text(dt: datetime | None) -> str:
+    """``07 Aug 09:15:26`` for dense lists (UTC; the year is the horizon's)."""
+    return "—" if dt is None else dt.astimezone(UTC).strftime("%d %b %H:%M:%S")
+
+
+def duration_text(seconds: float) -> str:
+    """``12 s``, ``4 min 05 s``, ``2 h 03 min``, ``3 d 04 h``."""
+    s = abs(float(seconds))
+    sign = "−" if seconds < 0 else ""
+    if s < 60:
+        return f"{sign}{s:.0f} s" if s >= 10 or s == int(s) else f"{sign}{s:.1f} s"
+    if s < 3600:
+        return f"{sign}{int(s // 60)} min {int(s % 60):02d} s"
+    if s < 86400:
+        return f"{sign}{int(s // 3600)} h {int(s % 3600 // 60):02d} min"
+    return f"{sign}{int(s // 86400)} d {int(s % 86400 // 3600):02d} h"
+
+
+def roll_text(deg: float | None) -> str:
+    """``+12.3° (right)``: positive roll looks right of the ground track."""
+    if deg is None:
+        return "—"
+    side = "right" if deg > 0 else "left" if deg < 0 else "nadir"
+    return f"{deg:+.2f}° ({side})"
+
+
+def pitch_text(deg: float | None) -> str:
+    """``+5.0° (forward)``: positive pitch looks forward along the velocity."""
+    if deg is None:
+        return "—"
+    way = "forward" if deg > 0 else "backward" if deg < 0 else "nadir"
+    return f"{deg:+.2f}° ({way})"
+
+
+def number_text(value: float | None, fmt: str = ".2f", unit: str = "") -> str:
+    return "—" if value is None else f"{value:{fmt}}{unit}"
+
+
+def window_text(order: Order, compact: bool = False) -> str:
+    """An order's requested window: ``ASAP → 2026-08-10 00:00Z``, ``… → no deadline``.
+    ``compact``: ``07 Aug 09:00 → open`` for dense tables."""
+    def fmt(dt: datetime) -> str:
+        return dt.astimezone(UTC).strftime("%d %b %H:%M") if compact else utc_text(dt, seconds=False)
+
+    start = fmt(order.requested_window_start) if order.requested_window_start else "ASAP"
+    end = fmt(order.requested_window_end) if order.requested_window_end else (
+        "open" if compact else "no deadline")
+    return f"{start} → {end}"
+
+
+def constraints_text(order: Order) -> str:
+    """One line: ``inc ≤ 40°, RIGHT, ASC, ICEYE-X2`` (empty constraints: ``none``)."""
+    c = order.constraints
+    parts = []
+    if c.max_incidence_deg is not None:
+        parts.append(f"inc ≤ {c.max_incidence_deg:g}°")
+    if c.look_side and str(c.look_side) != "ANY":
+        parts.append(f"look {c.look_side}")
+    if c.pass_direction and str(c.pass_direction) != "ANY":
+        parts.append(f"{str(c.pass_direction)[:4].lower()}")
+    if c.preferred_satellite:
+        parts.append(f"sat {c.preferred_satellite}")
+    if c.mode is not None:
+        parts.append(str(c.mode))
+    if c.sensor_type:
+        parts.append(c.sensor_type)
+    if c.min_sun_elevation_deg is not None:
+        parts.append(f"sun ≥ {c.min_sun_elevation_deg:g}°")
+    if c.duration_s is not None:
+        parts.append(f"{c.duration_s:g} s")
+    return ", ".join(parts) or "none"

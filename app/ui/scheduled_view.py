@@ -1,0 +1,361 @@
+"""The Scheduled list: acquisitions grouped by target or by satellite, with filters.
+
+A two-level tree model over plain lists (not one QStandardItem per cell) so 20,000 acquisitions
+regroup and refilter in milliseconds.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.domain import Acquisition
+from app.domain.times import UTC
+
+from .formatting import duration_text, pitch_text, roll_text, short_utc_text, utc_text
+from .palette import is_locked, state_icon_name
+from .resources import icon
+
+Role = QtCore.Qt.ItemDataRole
+ID_ROLE = Role.UserRole + 2
+_GROUP = 0  # internalId of a group row; child rows carry group index + 1
+
+STATE_FILTERS = ("all states", "committed", "tentative", "locked", "unlocked", "executing",
+                 "completed", "failed")
+TIME_FILTERS = ("all times", "next 24 h", "next 48 h", "next 7 days", "custom")
+
+
+class AcquisitionTreeModel(QtCore.QAbstractItemModel):
+    """Groups (a target or a satellite) → acquisitions sorted by start time."""
+
+    HEADERS = ("Acquisition", "Start (UTC)", "Duration", "State", "Lock", "Roll")
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._groups: list[tuple[str, list[Acquisition]]] = []
+        self.group_by = "target"
+
+    def set_groups(self, acqs: Iterable[Acquisition], group_by: str) -> None:
+        if group_by not in ("target", "satellite"):
+            raise ValueError(f"group_by: must be target or satellite, got {group_by!r}")
+        groups: dict[str, list[Acquisition]] = {}
+        key = (lambda a: a.target_id) if group_by == "target" else (lambda a: a.satellite_id)
+        for a in acqs:
+            groups.setdefault(key(a), []).append(a)
+        self.beginResetModel()
+        self.group_by = group_by
+        self._groups = [(k, sorted(v, key=lambda a: (a.start_time, a.id)))
+                        for k, v in sorted(groups.items(), key=lambda kv: kv[0].lower())]
+        self.endResetModel()
+
+    def group_count(self) -> int:
+        return len(self._groups)
+
+    def acquisition_count(self) -> int:
+        return sum(len(v) for _, v in self._groups)
+
+    def group_index(self, key: str) -> QtCore.QModelIndex:
+        for i, (k, _) in enumerate(self._groups):
+            if k == key:
+                return self.index(i, 0)
+        return QtCore.QModelIndex()
+
+    def acquisition_at(self, index: QtCore.QModelIndex) -> Acquisition | None:
+        if not index.isValid() or index.internalId() == _GROUP:
+            return None
+        return self._groups[index.internalId() - 1][1][index.row()]
+
+    def acquisitions_under(self, index: QtCore.QModelIndex) -> list[Acquisition]:
+        """The acquisition of a child row, or every acquisition of a group row."""
+        if not index.isValid():
+            return []
+        if index.internalId() == _GROUP:
+            return list(self._groups[index.row()][1])
+        return [self._groups[index.internalId() - 1][1][index.row()]]
+
+    def indexes_of(self, ids: set[str] | frozenset[str]) -> list[QtCore.QModelIndex]:
+        out = []
+        for g, (_, items) in enumerate(self._groups):
+            for r, a in enumerate(items):
+                if a.id in ids:
+                    out.append(self.createIndex(r, 0, g + 1))
+        return out
+
+    # Qt API --------------------------------------------------------------
+    def index(self, row, column, parent=QtCore.QModelIndex()):
+        if not self.hasIndex(row, column, parent):
+            return QtCore.QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, _GROUP)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index=QtCore.QModelIndex()):
+        if not index.isValid() or index.internalId() == _GROUP:
+            return QtCore.QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, _GROUP)
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == _GROUP and parent.column() == 0:
+            return len(self._groups[parent.row()][1])
+        return 0
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Role.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == QtCore.Qt.Orientation.Horizontal and role == Role.DisplayRole:
+            if section == 0:
+                return "Target / satellite" if self.group_by == "target" else "Satellite / target"
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Role.DisplayRole):
+        if not index.isValid():
+            return None
+        col = index.column()
+        if index.internalId() == _GROUP:
+            key, items = self._groups[index.row()]
+            if role == Role.DisplayRole and col == 0:
+                return f"{key}  ({len(items)})"
+            if role == Role.DecorationRole and col == 0:
+                return icon("target" if self.group_by == "target" else "satellite")
+            if role == Role.FontRole and col == 0:
+                f = QtGui.QFont()
+                f.setBold(True)
+                return f
+            if role == Role.DisplayRole and col == 1 and items:
+                return short_utc_text(items[0].start_time)
+            return None
+        a = self._groups[index.internalId() - 1][1][index.row()]
+        if role == Role.DisplayRole:
+            other = a.satellite_id if self.group_by == "target" else a.target_id
+            return (other, short_utc_text(a.start_time), duration_text((a.end_time - a.start_time).total_seconds()),
+                    a.state.value, a.lock_level.value if is_locked(a) else "—", f"{a.roll_angle_deg:+.1f}°")[col]
+        if role == Role.DecorationRole and col == 0:
+            return icon(state_icon_name(a))
+        if role == ID_ROLE:
+            return a.id
+        if role == Role.ToolTipRole:
+            return (f"{a.id}: {a.target_id} on {a.satellite_id}\n{utc_text(a.start_time)} → "
+                    f"{utc_text(a.end_time)}\nroll {roll_text(a.roll_angle_deg)}, pitch "
+                    f"{pitch_text(a.pitch_angle_deg)}\nstate {a.state.value}, lock {a.lock_level.value}")
+        return None
+
+
+class ScheduledView(QtWidgets.QWidget):
+    """Scheduled acquisitions with ✓ committed / ○ tentative / 🔒 locked icons.
+
+    ``set_selection`` emits nothing; a planner's selection emits ``selectionChanged(ids)``.
+    """
+
+    selectionChanged = QtCore.Signal(list)
+    activated = QtCore.Signal(str)
+    countChanged = QtCore.Signal(int)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._all: list[Acquisition] = []
+        self._reference: datetime | None = None
+        self._custom_range: tuple[datetime, datetime] | None = None
+        self._syncing = False
+        self.model = AcquisitionTreeModel(self)
+
+        self.title = QtWidgets.QLabel("Scheduled")
+        self.title.setProperty("role", "title")
+        self.badge = QtWidgets.QLabel("0")
+        self.badge.setProperty("role", "badge")
+        self.group_target = QtWidgets.QToolButton()
+        self.group_target.setText("By target")
+        self.group_satellite = QtWidgets.QToolButton()
+        self.group_satellite.setText("By satellite")
+        group = QtWidgets.QButtonGroup(self)
+        for b in (self.group_target, self.group_satellite):
+            b.setCheckable(True)
+            group.addButton(b)
+        self.group_target.setChecked(True)
+        self.group_target.toggled.connect(lambda on: on and self.set_grouping("target"))
+        self.group_satellite.toggled.connect(lambda on: on and self.set_grouping("satellite"))
+
+        self.state_filter = QtWidgets.QComboBox()
+        self.state_filter.addItems(STATE_FILTERS)
+        self.state_filter.setToolTip("Show only acquisitions in this state")
+        self.satellite_filter = QtWidgets.QComboBox()
+        self.satellite_filter.addItem("all satellites")
+        self.satellite_filter.setToolTip("Show only one satellite")
+        self.time_filter = QtWidgets.QComboBox()
+        self.time_filter.addItems(TIME_FILTERS)
+        self.time_filter.setToolTip("Time range, from now (UTC)")
+        for combo in (self.state_filter, self.satellite_filter, self.time_filter):
+            combo.currentIndexChanged.connect(self._refilter)
+
+        self.tree = QtWidgets.QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setExpandsOnDoubleClick(True)
+        header = self.tree.header()
+        for col, width in enumerate((150, 112, 46, 76, 44)):
+            header.resizeSection(col, width)
+        self.tree.selectionModel().selectionChanged.connect(self._on_selection)
+        self.tree.doubleClicked.connect(self._on_double_click)
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        top.addWidget(self.group_target)
+        top.addWidget(self.group_satellite)
+        filters = QtWidgets.QHBoxLayout()
+        filters.addWidget(self.state_filter, 1)
+        filters.addWidget(self.satellite_filter, 1)
+        filters.addWidget(self.time_filter, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.tree, 1)
+
+    # -------------------------------------------------------------------- API
+    def set_acquisitions(self, acqs: Iterable[Acquisition]) -> None:
+        """Show these acquisitions (filters and grouping kept; selection of those still present kept)."""
+        selected = set(self.selected_ids())
+        self._all = list(acqs)
+        sats = sorted({a.satellite_id for a in self._all})
+        current = self.satellite_filter.currentText()
+        with QtCore.QSignalBlocker(self.satellite_filter):
+            self.satellite_filter.clear()
+            self.satellite_filter.addItem("all satellites")
+            self.satellite_filter.addItems(sats)
+            i = self.satellite_filter.findText(current)
+            self.satellite_filter.setCurrentIndex(max(i, 0))
+        self._refilter()
+        self.set_selection(selected)
+
+    def set_reference_time(self, now: datetime) -> None:
+        """"now" for the relative time filters (the workspace's clock, not the machine's)."""
+        self._reference = now
+        self._refilter()
+
+    def set_time_range(self, start: datetime | None, end: datetime | None) -> None:
+        """Show only acquisitions overlapping [start, end); ``None, None`` shows all times."""
+        with QtCore.QSignalBlocker(self.time_filter):
+            if start is None and end is None:
+                self._custom_range = None
+                self.time_filter.setCurrentIndex(0)
+            else:
+                self._custom_range = (start or datetime.min.replace(tzinfo=UTC),
+                                      end or datetime.max.replace(tzinfo=UTC))
+                self.time_filter.setCurrentText("custom")
+        self._refilter()
+
+    def set_state_filter(self, name: str) -> None:
+        if name not in STATE_FILTERS:
+            raise ValueError(f"state filter: unknown {name!r}; known: {', '.join(STATE_FILTERS)}")
+        self.state_filter.setCurrentText(name)
+
+    def set_satellite_filter(self, satellite_id: str | None) -> None:
+        i = self.satellite_filter.findText(satellite_id or "all satellites")
+        if i < 0:
+            raise ValueError(f"satellite filter: no satellite {satellite_id!r} in the list")
+        self.satellite_filter.setCurrentIndex(i)
+
+    def set_grouping(self, group_by: str) -> None:
+        """``target`` or ``satellite``."""
+        selected = set(self.selected_ids())
+        with QtCore.QSignalBlocker(self.group_target), QtCore.QSignalBlocker(self.group_satellite):
+            self.group_target.setChecked(group_by == "target")
+            self.group_satellite.setChecked(group_by == "satellite")
+        self.model.set_groups(self._filtered(), group_by)
+        self.set_selection(selected)
+
+    def grouping(self) -> str:
+        return self.model.group_by
+
+    def visible_ids(self) -> list[str]:
+        """Acquisition ids that pass the filters, in display order."""
+        out = []
+        for g in range(self.model.rowCount()):
+            gi = self.model.index(g, 0)
+            out.extend(a.id for a in self.model.acquisitions_under(gi))
+        return out
+
+    def set_selection(self, ids: Iterable[str]) -> None:
+        """Select exactly these acquisitions (those passing the filters); emits nothing."""
+        ids = frozenset(ids)
+        selection = QtCore.QItemSelection()
+        last = self.model.columnCount() - 1
+        for idx in self.model.indexes_of(ids):
+            selection.select(idx, idx.siblingAtColumn(last))
+        self._syncing = True
+        try:
+            sm = self.tree.selectionModel()
+            sm.select(selection, QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            if not selection.isEmpty():
+                first = selection.indexes()[0]
+                self.tree.expand(first.parent())
+                self.tree.scrollTo(first)
+        finally:
+            self._syncing = False
+
+    def selected_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for idx in self.tree.selectionModel().selectedRows(0):
+            for a in self.model.acquisitions_under(idx):
+                seen[a.id] = None
+        return list(seen)
+
+    def count(self) -> int:
+        return self.model.acquisition_count()
+
+    # ---------------------------------------------------------------- helpers
+    def _filtered(self) -> list[Acquisition]:
+        state = self.state_filter.currentText()
+        sat = self.satellite_filter.currentText()
+        window = self._time_window()
+        out = []
+        for a in self._all:
+            if sat != "all satellites" and a.satellite_id != sat:
+                continue
+            if state == "locked" and not is_locked(a):
+                continue
+            if state == "unlocked" and is_locked(a):
+                continue
+            if state not in ("all states", "locked", "unlocked") and a.state.value != state:
+                continue
+            if window and not (a.end_time > window[0] and a.start_time < window[1]):
+                continue
+            out.append(a)
+        return out
+
+    def _time_window(self) -> tuple[datetime, datetime] | None:
+        choice = self.time_filter.currentText()
+        if choice == "custom":
+            return self._custom_range
+        hours = {"next 24 h": 24, "next 48 h": 48, "next 7 days": 168}.get(choice)
+        if hours is None or self._reference is None:
+            return None
+        return self._reference, self._reference + timedelta(hours=hours)
+
+    def _refilter(self) -> None:
+        selected = set(self.selected_ids()) if self.model.rowCount() else set()
+        self.model.set_groups(self._filtered(), self.model.group_by)
+        n = self.count()
+        self.badge.setText(str(n))
+        self.badge.setToolTip(f"{n} of {len(self._all)} acquisitions pass the filters")
+        self.countChanged.emit(n)
+        if selected:
+            self.set_selection(selected)
+
+    def _on_selection(self, *_args) -> None:
+        if not self._syncing:
+            self.selectionChanged.emit(self.selected_ids())
+
+    def _on_double_click(self, index: QtCore.QModelIndex) -> None:
+        a = self.model.acquisition_at(index)
+        if a is not None:
+            self.activated.emit(a.id)

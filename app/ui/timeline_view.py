@@ -1,0 +1,532 @@
+"""The Gantt timeline: one row per satellite, acquisitions as bars on a UTC time axis.
+
+The view is driven by ``set_...`` calls with domain objects and reports every planner intent
+with a signal; it never talks to a service. Selection changes made by code (``set_selection``)
+emit nothing, so a main window can keep the lists, the timeline and the inspector in sync
+without loops.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.domain import Acquisition, PlanItem
+
+from .formatting import SIGN_CONVENTION, duration_text, number_text, pitch_text, roll_text, utc_text
+from .palette import (BAR_COLOURS, CATEGORY_LABELS, GHOST_FILL, NOW_LINE, ZONE_FILLS, BarCategory,
+                      bar_category, colour, is_locked)
+from .timeline_bars import MIN_BAR_PX, TimelineBars
+from .timeline_viewbox import Mods, TimelineViewBox
+
+pg.setConfigOptions(antialias=False)
+
+#: Zoom presets: name → visible span in seconds.
+ZOOM_PRESETS: dict[str, float] = {"hour": 3600.0, "day": 86400.0, "week": 7 * 86400.0}
+#: The narrowest and widest time spans the view may show.
+MIN_SPAN_S = 60.0
+MAX_SPAN_S = 31 * 86400.0
+
+MOUSE_HINT = ("Drag: select · Shift+drag: add · Ctrl+drag: toggle · Wheel: zoom time · "
+              "Middle/Alt+drag: pan · Double-click: open")
+
+
+class TimelineView(QtWidgets.QWidget):
+    """Gantt timeline of acquisitions (rows = satellites, x = UTC)."""
+
+    #: Acquisition ids now selected (after a click or a rubber band; not after ``set_selection``).
+    selectionChanged = QtCore.Signal(list)
+    #: Double-click on a bar: the acquisition id (or a plan-item id for a ghost bar).
+    activated = QtCore.Signal(str)
+    #: Right click: (selected acquisition ids after the click, global position) for a context menu.
+    contextMenuRequested = QtCore.Signal(list, QtCore.QPoint)
+    #: The visible time range changed: (start, end) epoch seconds.
+    rangeChanged = QtCore.Signal(float, float)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._acqs: dict[str, Acquisition] = {}
+        self._ghosts: dict[str, PlanItem] = {}
+        self._conflict_ids: frozenset[str] = frozenset()
+        self._zones: tuple[float, float, float, float, float] | None = None
+        self._freeze_cutoff: datetime | None = None
+        self._hover_text = ""
+        self._highlighted: frozenset[str] = frozenset()
+
+        self.viewbox = TimelineViewBox()
+        self.viewbox.disableAutoRange()
+        self.time_axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+        self.row_axis = pg.AxisItem(orientation="left")
+        self.plot = pg.PlotWidget(viewBox=self.viewbox,
+                                  axisItems={"bottom": self.time_axis, "left": self.row_axis})
+        self.plot.setBackground("#ffffff")
+        self.plot.setMouseTracking(True)
+        item = self.plot.getPlotItem()
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        item.showGrid(x=True, y=False, alpha=0.25)
+        item.setLabel("bottom", "UTC")
+        for axis in (self.time_axis, self.row_axis):
+            axis.setPen(pg.mkPen("#6b7785"))
+            axis.setTextPen(pg.mkPen("#1f2933"))
+        self.row_axis.setWidth(86)
+        self.row_axis.setStyle(tickLength=0)
+
+        self._zone_items: dict[str, pg.LinearRegionItem] = {}
+        self._zone_labels: dict[str, pg.TextItem] = {}
+        for name, rgba in ZONE_FILLS.items():
+            region = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*rgba),
+                                         pen=pg.mkPen(None))
+            region.setZValue(-20)
+            region.hide()
+            self.viewbox.addItem(region, ignoreBounds=True)
+            self._zone_items[name] = region
+            label = pg.TextItem(name.upper(), color="#5b6776", anchor=(0, 0))
+            label.setFont(_font(7.5, bold=True))
+            label.setZValue(-10)
+            label.hide()
+            self.viewbox.addItem(label, ignoreBounds=True)
+            self._zone_labels[name] = label
+        self.now_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(NOW_LINE, width=2),
+                                        label="now", labelOpts={"position": 0.97, "color": NOW_LINE,
+                                                                "fill": (255, 255, 255, 200)})
+        self.now_line.setZValue(50)
+        self.now_line.hide()
+        self.viewbox.addItem(self.now_line, ignoreBounds=True)
+
+        self.bars = TimelineBars()
+        self.bars.setZValue(10)
+        self.viewbox.addItem(self.bars)
+
+        self.viewbox.rubberBandFinished.connect(self._on_rubber_band)
+        self.viewbox.clicked.connect(self._on_click)
+        self.viewbox.contextRequested.connect(self._on_context)
+        self.viewbox.sigXRangeChanged.connect(self._on_x_range)
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        self.hint = QtWidgets.QLabel(MOUSE_HINT)
+        self.hint.setProperty("role", "hint")
+        self.hint.setToolTip(MOUSE_HINT.replace(" · ", "\n"))
+        self._build_layout()
+        self.set_rows([])
+
+    # ----------------------------------------------------------------- layout
+    def _build_layout(self) -> None:
+        bar = QtWidgets.QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.setSpacing(4)
+        self.preset_buttons: dict[str, QtWidgets.QToolButton] = {}
+        for name, tip in (("hour", "Show one hour (Ctrl+1)"), ("day", "Show one day (Ctrl+2)"),
+                          ("week", "Show one week (Ctrl+3)")):
+            b = QtWidgets.QToolButton()
+            b.setText(name.capitalize())
+            b.setToolTip(tip)
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, n=name: self.zoom_preset(n))
+            bar.addWidget(b)
+            self.preset_buttons[name] = b
+        self.fit_button = QtWidgets.QToolButton()
+        self.fit_button.setText("Horizon")
+        self.fit_button.setToolTip("Show the whole planning horizon")
+        self.fit_button.clicked.connect(self.zoom_to_horizon)
+        bar.addWidget(self.fit_button)
+        self.now_button = QtWidgets.QToolButton()
+        self.now_button.setText("Now")
+        self.now_button.setToolTip("Scroll to the current time, keeping the zoom")
+        self.now_button.clicked.connect(self.scroll_to_now)
+        bar.addWidget(self.now_button)
+        bar.addSpacing(12)
+        bar.addWidget(self._legend())
+        bar.addStretch(1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.hint)
+
+    def _legend(self) -> QtWidgets.QWidget:
+        w = QtWidgets.QWidget()
+        lay = QtWidgets.QHBoxLayout(w)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(10)
+        entries = [(BAR_COLOURS[c][0], BAR_COLOURS[c][1], CATEGORY_LABELS[c], False) for c in BarCategory]
+        entries.append((GHOST_FILL, GHOST_FILL, "candidate", True))
+        for fill, edge, text, dashed in entries:
+            lbl = QtWidgets.QLabel()
+            lbl.setPixmap(_swatch(fill, edge, dashed))
+            lay.addWidget(lbl)
+            t = QtWidgets.QLabel(text)
+            t.setProperty("role", "hint")
+            lay.addWidget(t)
+            lay.addSpacing(2)
+        return w
+
+    # -------------------------------------------------------------------- API
+    def set_rows(self, satellite_ids: Sequence[str]) -> None:
+        """One row per satellite, top-down in the given order."""
+        self._rows = list(dict.fromkeys(satellite_ids))
+        self._row_of = {s: i for i, s in enumerate(self._rows)}
+        self._apply_rows()
+        if self._acqs:
+            self._rebuild_bars()
+        if self._ghosts:
+            self._rebuild_ghosts()
+
+    def rows(self) -> list[str]:
+        return list(self._rows)
+
+    def set_acquisitions(self, acqs: Iterable[Acquisition], conflict_ids: Iterable[str] = frozenset()) -> None:
+        """Show these acquisitions; those in ``conflict_ids`` are drawn red. Keeps the selection
+        of acquisitions still present. A satellite without a row gets one at the bottom."""
+        self._acqs = {a.id: a for a in acqs}
+        self._conflict_ids = frozenset(conflict_ids)
+        missing = [s for s in dict.fromkeys(a.satellite_id for a in self._acqs.values()) if s not in self._row_of]
+        if missing:
+            self._rows.extend(missing)
+            self._row_of = {s: i for i, s in enumerate(self._rows)}
+            self._apply_rows()
+        self._rebuild_bars()
+
+    def acquisitions(self) -> list[Acquisition]:
+        return list(self._acqs.values())
+
+    def set_conflict_ids(self, conflict_ids: Iterable[str]) -> None:
+        self._conflict_ids = frozenset(conflict_ids)
+        self._recolour()
+
+    def set_ghost_items(self, plan_items: Iterable[PlanItem]) -> None:
+        """Candidate-plan items drawn translucent and dashed in their satellite's row (empty: none)."""
+        self._ghosts = {p.id: p for p in plan_items}
+        missing = [s for s in dict.fromkeys(p.satellite_id for p in self._ghosts.values()) if s not in self._row_of]
+        if missing:
+            self._rows.extend(missing)
+            self._row_of = {s: i for i, s in enumerate(self._rows)}
+            self._apply_rows()
+            self._rebuild_bars()
+        self._rebuild_ghosts()
+
+    def set_zones(self, now: datetime, freeze_cutoff: datetime, planning_end: datetime,
+                  horizon_start: datetime, horizon_end: datetime) -> None:
+        """Shade frozen [now, freeze_cutoff), planning [freeze_cutoff, planning_end) and forecast
+        [planning_end, horizon_end); draw the "now" line. Bars before ``freeze_cutoff`` turn grey.
+        The view's x limits become the horizon plus a margin."""
+        t = [x.timestamp() for x in (now, freeze_cutoff, planning_end, horizon_start, horizon_end)]
+        self._zones = (t[0], t[1], t[2], t[3], t[4])
+        self._freeze_cutoff = freeze_cutoff
+        spans = {"frozen": (t[0], t[1]), "planning": (t[1], t[2]), "forecast": (t[2], t[4])}
+        for name, (a, b) in spans.items():
+            region = self._zone_items[name]
+            region.setRegion((a, b))
+            region.setVisible(b > a)
+        self.now_line.setValue(t[0])
+        self.now_line.show()
+        self._apply_limits()
+        self._place_zone_labels()
+        self._recolour()
+
+    def set_selection(self, ids: Iterable[str]) -> None:
+        """Select exactly these acquisitions; emits nothing (the caller already knows)."""
+        self.bars.set_selected_ids(frozenset(ids))
+
+    def selected_ids(self) -> list[str]:
+        return self.bars.selected_ids()
+
+    def highlight(self, ids: Iterable[str]) -> None:
+        """Outline these acquisitions in orange (e.g. the ones of a conflict); empty clears."""
+        self._highlighted = frozenset(ids)
+        self.bars.set_highlighted_ids(self._highlighted)
+
+    def preview(self, acquisition_id: str, new_start: datetime, new_end: datetime,
+                new_satellite: str | None = None) -> None:
+        """Draw where an acquisition would go (dashed orange) without changing it."""
+        acq = self._acqs.get(acquisition_id)
+        sat = new_satellite or (acq.satellite_id if acq else None)
+        if sat is None or sat not in self._row_of:
+            raise KeyError(f"preview: unknown acquisition {acquisition_id!r} or satellite {sat!r}")
+        self.bars.set_preview(new_start.timestamp(), new_end.timestamp(), self._row_of[sat])
+
+    def clear_preview(self) -> None:
+        self.bars.clear_preview()
+
+    def zoom_to(self, start: datetime | float, end: datetime | float) -> None:
+        """Show [start, end] (datetimes or epoch seconds); y never changes."""
+        a = start.timestamp() if isinstance(start, datetime) else float(start)
+        b = end.timestamp() if isinstance(end, datetime) else float(end)
+        if b <= a:
+            raise ValueError(f"zoom_to: end must be after start ({b} ≤ {a})")
+        self.viewbox.setXRange(a, b, padding=0.0)
+
+    def zoom_preset(self, name: str) -> None:
+        """``hour`` / ``day`` / ``week``: that span, starting just before "now" when now is in
+        view (planners look ahead), else centred on the current view."""
+        if name not in ZOOM_PRESETS:
+            raise ValueError(f"zoom preset: unknown {name!r}; known: {', '.join(ZOOM_PRESETS)}")
+        span = ZOOM_PRESETS[name]
+        x0, x1 = self.x_range()
+        now = self._zones[0] if self._zones else None
+        outside = self._zones is not None and not (x0 < self._zones[4] and x1 > self._zones[3])
+        if now is not None and (x0 <= now <= x1 or outside):
+            a = now - 0.05 * span
+        else:
+            a = (x0 + x1) / 2 - span / 2
+        self.zoom_to(a, a + span)
+
+    def zoom_to_horizon(self) -> None:
+        if self._zones:
+            self.zoom_to(self._zones[3], self._zones[4])
+        elif len(self.bars.start):
+            self.zoom_to(float(self.bars.start.min()), float(self.bars.end.max()) + 60.0)
+
+    def scroll_to_now(self) -> None:
+        if not self._zones:
+            return
+        x0, x1 = self.x_range()
+        span = x1 - x0
+        self.zoom_to(self._zones[0] - 0.05 * span, self._zones[0] + 0.95 * span)
+
+    def x_range(self) -> tuple[float, float]:
+        (x0, x1), _ = self.viewbox.viewRange()
+        return float(x0), float(x1)
+
+    def y_range(self) -> tuple[float, float]:
+        _, (y0, y1) = self.viewbox.viewRange()
+        return float(y0), float(y1)
+
+    def select_all_in_view(self) -> list[str]:
+        """Select every bar in the visible time range (all rows); emits ``selectionChanged``."""
+        x0, x1 = self.x_range()
+        hits = self.bars.indices_in_rect(x0, x1, 0.0, float(len(self._rows)), self._min_width())
+        mask = np.zeros(len(self.bars.ids), dtype=bool)
+        mask[hits] = True
+        return self._apply_selection(mask)
+
+    def select_in_rect(self, x0: float, x1: float, y0: float, y1: float,
+                       modifiers: QtCore.Qt.KeyboardModifier = Mods.NoModifier) -> list[str]:
+        """Select the bars intersecting a data rectangle as a rubber band would; emits the signal."""
+        hits = self.bars.indices_in_rect(x0, x1, y0, y1, self._min_width())
+        return self._combine(hits, modifiers)
+
+    def tooltip_for(self, item_id: str) -> str:
+        """The hover text of an acquisition or ghost plan item (HTML)."""
+        if item_id in self._acqs:
+            return _acquisition_tooltip(self._acqs[item_id], item_id in self._conflict_ids,
+                                        self._freeze_cutoff)
+        if item_id in self._ghosts:
+            return _ghost_tooltip(self._ghosts[item_id])
+        raise KeyError(f"tooltip: unknown id {item_id!r}")
+
+    def hover_text(self) -> str:
+        """The tooltip currently set by hovering (empty when over no bar)."""
+        return self._hover_text
+
+    def item_at(self, x: float, y: float) -> str | None:
+        """The acquisition (or else ghost item) id at a data point, or None."""
+        i = self.bars.index_at(x, y, self._min_width())
+        if i is not None:
+            return self.bars.ids[i]
+        g = self.bars.ghost_index_at(x, y, self._min_width())
+        return self.bars.ghost_ids[g] if g is not None else None
+
+    def map_to_widget(self, t: datetime | float, row_y: float) -> QtCore.QPoint:
+        """Viewport pixel of a data point (for tests, drag and drop, popups)."""
+        x = t.timestamp() if isinstance(t, datetime) else float(t)
+        scene = self.viewbox.mapViewToScene(QtCore.QPointF(x, row_y))
+        return self.plot.mapFromScene(scene)
+
+    def row_center(self, satellite_id: str) -> float:
+        return self._row_of[satellite_id] + 0.5
+
+    # ---------------------------------------------------------------- helpers
+    def _apply_rows(self) -> None:
+        n = len(self._rows)
+        self.row_axis.setTicks([[(i + 0.5, s) for i, s in enumerate(self._rows)], []])
+        self.bars.set_rows(n)
+        height = float(max(n, 1))
+        self.viewbox.setLimits(yMin=0.0, yMax=height, minYRange=height, maxYRange=height)
+        self.viewbox.setYRange(0.0, height, padding=0.0)
+        self._apply_limits()
+
+    def _apply_limits(self) -> None:
+        if self._zones:
+            h0, h1 = self._zones[3], self._zones[4]
+            margin = 0.05 * (h1 - h0)
+            self.viewbox.setLimits(xMin=h0 - margin, xMax=h1 + margin, minXRange=MIN_SPAN_S,
+                                   maxXRange=min(MAX_SPAN_S, h1 - h0 + 2 * margin))
+        else:
+            self.viewbox.setLimits(xMin=None, xMax=None, minXRange=MIN_SPAN_S, maxXRange=MAX_SPAN_S)
+
+    def _categories(self, ids: Sequence[str]) -> np.ndarray:
+        return np.fromiter((bar_category(self._acqs[a], a in self._conflict_ids, self._freeze_cutoff)
+                            for a in ids), dtype=np.int8, count=len(ids))
+
+    def _rebuild_bars(self) -> None:
+        acqs = list(self._acqs.values())
+        ids = [a.id for a in acqs]
+        n = len(acqs)
+        start = np.fromiter((a.start_time.timestamp() for a in acqs), dtype=np.float64, count=n)
+        end = np.fromiter((a.end_time.timestamp() for a in acqs), dtype=np.float64, count=n)
+        row = np.fromiter((self._row_of[a.satellite_id] for a in acqs), dtype=np.int32, count=n)
+        locked = np.fromiter((is_locked(a) for a in acqs), dtype=bool, count=n)
+        selected = frozenset(self.bars.selected_ids())
+        self.bars.set_bars(ids, start, end, row, self._categories(ids), locked,
+                           [a.target_id for a in acqs], len(self._rows), selected)
+        self.bars.set_highlighted_ids(self._highlighted)
+
+    def _rebuild_ghosts(self) -> None:
+        items = list(self._ghosts.values())
+        self.bars.set_ghosts([p.id for p in items],
+                             np.array([p.start_time.timestamp() for p in items], dtype=np.float64),
+                             np.array([p.end_time.timestamp() for p in items], dtype=np.float64),
+                             np.array([self._row_of[p.satellite_id] for p in items], dtype=np.int32))
+
+    def _recolour(self) -> None:
+        if self.bars.ids:
+            self.bars.set_categories(self._categories(self.bars.ids))
+
+    def _min_width(self) -> float:
+        """Data width of ``MIN_BAR_PX`` pixels at the current zoom (what the bars are drawn at)."""
+        px = self.viewbox.viewPixelSize()[0]
+        return MIN_BAR_PX * px if np.isfinite(px) else 0.0
+
+    def _combine(self, hits: np.ndarray, modifiers) -> list[str]:
+        current = self.bars.selected
+        mask = np.zeros(len(self.bars.ids), dtype=bool)
+        mask[hits] = True
+        if modifiers & Mods.ControlModifier:
+            mask = current ^ mask
+        elif modifiers & Mods.ShiftModifier:
+            mask = current | mask
+        return self._apply_selection(mask)
+
+    def _apply_selection(self, mask: np.ndarray) -> list[str]:
+        changed = not np.array_equal(mask, self.bars.selected)
+        self.bars.set_selected_mask(mask)
+        ids = self.bars.selected_ids()
+        if changed:
+            self.selectionChanged.emit(ids)
+        return ids
+
+    # ------------------------------------------------------------ mouse slots
+    def _on_rubber_band(self, x0: float, x1: float, y0: float, y1: float, modifiers) -> None:
+        self.select_in_rect(x0, x1, y0, y1, modifiers)
+
+    def _on_click(self, x: float, y: float, modifiers, double: bool) -> None:
+        item = self.item_at(x, y)
+        if double:
+            if item is not None:
+                self.activated.emit(item)
+            return
+        i = self.bars.index_at(x, y, self._min_width())
+        hits = np.array([i] if i is not None else [], dtype=np.int64)
+        if i is None and modifiers & (Mods.ShiftModifier | Mods.ControlModifier):
+            return  # a modified click on empty space keeps the selection
+        self._combine(hits, modifiers)
+
+    def _on_context(self, x: float, y: float, global_pos: QtCore.QPoint) -> None:
+        i = self.bars.index_at(x, y, self._min_width())
+        if i is not None and not self.bars.selected[i]:
+            mask = np.zeros(len(self.bars.ids), dtype=bool)
+            mask[i] = True
+            self._apply_selection(mask)
+        self.contextMenuRequested.emit(self.bars.selected_ids(), global_pos)
+
+    def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
+        if not self.viewbox.sceneBoundingRect().contains(scene_pos):
+            text = ""
+        else:
+            p = self.viewbox.mapSceneToView(scene_pos)
+            item = self.item_at(p.x(), p.y())
+            text = self.tooltip_for(item) if item else ""
+        if text != self._hover_text:
+            self._hover_text = text
+            self.bars.setToolTip(text)
+
+    def _on_x_range(self, _vb, rng) -> None:
+        x0, x1 = float(rng[0]), float(rng[1])
+        for name, button in self.preset_buttons.items():
+            button.setChecked(abs((x1 - x0) - ZOOM_PRESETS[name]) < 0.01 * ZOOM_PRESETS[name])
+        self._place_zone_labels()
+        self.rangeChanged.emit(x0, x1)
+
+    def _place_zone_labels(self) -> None:
+        """Show a zone's name only where the zone is wide enough on screen to hold it, and keep
+        it at the left edge of the visible part of the zone."""
+        if not self._zones:
+            return
+        x0, x1 = self.x_range()
+        px = self.viewbox.viewPixelSize()[0]
+        now, cut, plan_end, _, h1 = self._zones
+        for name, (a, b) in {"frozen": (now, cut), "planning": (cut, plan_end),
+                             "forecast": (plan_end, h1)}.items():
+            a_vis, b_vis = max(a, x0), min(b, x1)
+            label = self._zone_labels[name]
+            wide = np.isfinite(px) and (b_vis - a_vis) / px >= 56
+            label.setVisible(bool(wide))
+            if wide:
+                label.setPos(a_vis, 0.0)
+
+
+def _acquisition_tooltip(a: Acquisition, in_conflict: bool, freeze_cutoff: datetime | None) -> str:
+    cat = bar_category(a, in_conflict, freeze_cutoff)
+    rows = [
+        ("Satellite", a.satellite_id),
+        ("Start", utc_text(a.start_time)),
+        ("End", f"{utc_text(a.end_time)} ({duration_text((a.end_time - a.start_time).total_seconds())})"),
+        ("Roll", roll_text(a.roll_angle_deg)),
+        ("Pitch", pitch_text(a.pitch_angle_deg)),
+        ("Incidence", number_text(a.incidence_angle_deg, ".1f", "°")),
+        ("Quality", number_text(a.quality_score, ".2f")),
+        ("State", a.state.value),
+        ("Lock", a.lock_level.value),
+    ]
+    if in_conflict:
+        rows.append(("Conflict", "yes: see the Conflicts list"))
+    elif cat == BarCategory.FROZEN and freeze_cutoff is not None and a.start_time < freeze_cutoff:
+        rows.append(("Zone", "frozen: will not change"))
+    return _tooltip_html(a.target_id, a.id, rows)
+
+
+def _ghost_tooltip(p: PlanItem) -> str:
+    rows = [
+        ("Satellite", p.satellite_id),
+        ("Start", utc_text(p.start_time)),
+        ("End", f"{utc_text(p.end_time)} ({duration_text((p.end_time - p.start_time).total_seconds())})"),
+        ("Roll", roll_text(p.roll_angle_deg)),
+        ("Pitch", pitch_text(p.pitch_angle_deg)),
+        ("Incidence", number_text(p.incidence_angle_deg, ".1f", "°")),
+        ("Quality", number_text(p.quality_score, ".2f")),
+        ("Value", number_text(p.value, ".3f")),
+        ("State", "candidate (not committed)"),
+    ]
+    return _tooltip_html(p.target_id, p.id, rows)
+
+
+def _tooltip_html(title: str, item_id: str, rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><td style='color:#5b6776'>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    return (f"<b>{title}</b> <span style='color:#5b6776'>{item_id}</span>"
+            f"<table cellspacing='0' cellpadding='1'>{body}</table>"
+            f"<div style='color:#5b6776;font-size:8pt'>{SIGN_CONVENTION}</div>")
+
+
+def _swatch(fill: str, edge: str, dashed: bool) -> QtGui.QPixmap:
+    pm = QtGui.QPixmap(18, 12)
+    pm.fill(QtCore.Qt.GlobalColor.transparent)
+    p = QtGui.QPainter(pm)
+    p.setBrush(colour(fill, 90 if dashed else 255))
+    p.setPen(QtGui.QPen(colour(edge), 1, QtCore.Qt.PenStyle.DashLine if dashed else QtCore.Qt.PenStyle.SolidLine))
+    p.drawRect(1, 1, 16, 10)
+    p.end()
+    return pm
+
+
+def _font(points: float, bold: bool = False) -> QtGui.QFont:
+    f = QtGui.QFont()
+    f.setPointSizeF(points)
+    f.setBold(bold)
+    return f

@@ -1,0 +1,163 @@
+"""Schema, engine settings, migrations, the time type, and the database location."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import inspect, text
+
+from app.domain import DomainError, ValidationError
+from app.persistence import SCHEMA_VERSION, ScheduleDB, SchemaTooNewError, default_db_url
+from app.persistence.models import Base
+from app.persistence.types import UtcDateTime, format_utc
+
+from .helpers import T0, committed
+
+SEED_INDEXES = {
+    "orders": {"idx_orders_status", "idx_orders_target", "idx_orders_window", "idx_orders_workspace"},
+    "acquisitions": {"idx_acq_satellite_time", "idx_acq_target", "idx_acq_state", "idx_acq_time_range",
+                     "idx_acq_order", "idx_acq_workspace", "idx_acq_workspace_start"},
+    "plans": {"idx_plans_workspace", "idx_plans_status"},
+    "plan_items": {"idx_planitems_plan", "idx_planitems_opportunity"},
+    "conflicts": {"idx_conflicts_workspace", "idx_conflicts_type"},
+}
+
+
+def test_all_tables_and_seed_indexes_exist(db):
+    insp = inspect(db.engine)
+    assert set(Base.metadata.tables) <= set(insp.get_table_names())
+    for table, wanted in SEED_INDEXES.items():
+        assert wanted <= {ix["name"] for ix in insp.get_indexes(table)}, table
+    cols = {c["name"] for c in insp.get_columns("acquisitions")}
+    assert {"version", "roll_end_deg", "pitch_end_deg"} <= cols
+    assert "version" in {c["name"] for c in insp.get_columns("orders")}
+    assert {"look_side", "pass_direction", "incidence_angle_deg"} <= {c["name"] for c in insp.get_columns("plan_items")}
+
+
+def test_sqlite_pragmas(db):
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        conn.rollback()
+
+
+def test_migrations_recorded_in_order_and_not_rerun(db_path):
+    first = ScheduleDB(db_path)
+    assert first.applied_migrations == ["2.0", "2.1"]
+    first.close()
+    again = ScheduleDB(db_path)
+    assert again.applied_migrations == []
+    with again.engine.connect() as conn:
+        versions = [r[0] for r in conn.execute(text("SELECT version FROM schema_migrations ORDER BY version"))]
+        conn.rollback()
+    assert versions == ["2.0", "2.1"] and versions[-1] == SCHEMA_VERSION
+    again.close()
+
+
+def _digest(path) -> tuple[str, int]:
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+
+
+@pytest.mark.parametrize("wal", [True, False], ids=["wal-file", "rollback-journal-file"])
+def test_newer_schema_refused_and_file_unchanged(tmp_path, wal):
+    path = tmp_path / "future.db"
+    if wal:
+        db = ScheduleDB(path)
+        db.create_workspace("kept")
+        db.close()
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT, "
+                 "description TEXT)")
+    conn.execute("INSERT INTO schema_migrations VALUES ('3.0', '2031-01-01T00:00:00Z', 'from the future')")
+    conn.commit()
+    conn.close()
+    before = _digest(path)
+    files_before = sorted(os.listdir(tmp_path))
+    with pytest.raises(SchemaTooNewError, match=r"schema version 3\.0, newer than this application knows") as err:
+        ScheduleDB(path)
+    assert isinstance(err.value, DomainError)
+    assert "Nothing was changed" in str(err.value)
+    assert _digest(path) == before
+    assert sorted(os.listdir(tmp_path)) == files_before
+
+
+def test_garbage_file_refused_with_reason(tmp_path):
+    path = tmp_path / "garbage.db"
+    path.write_bytes(os.urandom(4096))
+    before = path.read_bytes()
+    with pytest.raises(ValidationError, match="db: cannot open .* as a schedule database"):
+        ScheduleDB(path)
+    assert path.read_bytes() == before
+
+
+def test_memory_and_url_forms(tmp_path):
+    mem = ScheduleDB(":memory:")
+    ws = mem.create_workspace("m")
+    assert mem.get_workspace(ws.id).name == "m"
+    url_db = ScheduleDB(f"sqlite:///{tmp_path / 'via_url.db'}")
+    assert url_db.list_workspaces() == []
+    assert (tmp_path / "via_url.db").exists()
+    with pytest.raises(ValidationError, match="db: .*folder"):
+        ScheduleDB(tmp_path)
+
+
+def test_default_db_url_env_override_and_user_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("MPW_DB", str(tmp_path / "env.db"))
+    assert default_db_url() == f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.setenv("MPW_DB", "postgresql://u:p@host/db")
+    assert default_db_url() == "postgresql://u:p@host/db"
+    monkeypatch.delenv("MPW_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    url = default_db_url()
+    assert url == f"sqlite:///{tmp_path / 'xdg' / 'mission-planning-workbench' / 'workbench.db'}"
+    assert (tmp_path / "xdg" / "mission-planning-workbench").is_dir()
+
+
+def test_time_type_fixed_width_utc_and_refuses_naive():
+    t = UtcDateTime()
+    aware = datetime(2026, 8, 7, 11, 15, 26, tzinfo=timezone.utc).astimezone()
+    assert t.process_bind_param(datetime(2026, 8, 7, 9, 15, 26, tzinfo=timezone.utc), None) == \
+        "2026-08-07T09:15:26.000000Z"
+    assert len(t.process_bind_param(aware, None)) == 27
+    with pytest.raises(ValidationError, match="naive"):
+        t.process_bind_param(datetime(2026, 8, 7, 9, 15, 26), None)
+    assert t.process_result_value("2026-08-07T09:15:26.000000Z", None) == \
+        datetime(2026, 8, 7, 9, 15, 26, tzinfo=timezone.utc)
+    # Text order is time order across offsets and microseconds.
+    stamps = [datetime(2026, 8, 7, 9, 0, 0, 999999, tzinfo=timezone.utc),
+              datetime(2026, 8, 7, 11, 0, 1, tzinfo=timezone.utc).astimezone(timezone.utc),
+              datetime(2026, 8, 7, 9, 0, 0, tzinfo=timezone.utc)]
+    assert sorted(stamps) == sorted(stamps, key=format_utc)
+
+
+def test_stored_times_are_fixed_width_text(db, ws):
+    committed(db, ws.id, n=1)
+    with db.engine.connect() as conn:
+        raw = conn.execute(text("SELECT start_time, created_at FROM acquisitions")).one()
+        conn.rollback()
+    assert raw[0] == "2026-08-07T09:00:00.000000Z"
+    assert len(raw[1]) == 27 and raw[1].endswith("Z")
+
+
+def test_horizon_query_plan_uses_the_workspace_time_index(db, ws):
+    committed(db, ws.id, n=5)
+    for include_tentative in (True, False):
+        plan = db.explain_horizon(T0, "2026-08-14T00:00:00Z", ws.id, include_tentative)
+        assert any("USING INDEX idx_acq_workspace_start" in step for step in plan), plan
+        assert not any(step.startswith("SCAN acquisitions") for step in plan), plan
+    plan = db.explain_horizon(T0, "2026-08-14T00:00:00Z")
+    assert any("USING INDEX" in step for step in plan), plan
+
+
+def test_fast_iso_matches_domain_to_iso():
+    from app.domain import to_iso
+    from app.persistence.rows import iso_z
+    for dt in (datetime(2026, 8, 7, 9, 15, 26, tzinfo=timezone.utc),
+               datetime(2026, 8, 7, 9, 15, 26, 500, tzinfo=timezone.utc),
+               datetime(2026, 8, 7, 11, 15, 26, tzinfo=timezone.utc).astimezone()):
+        assert iso_z(dt) == to_iso(dt)

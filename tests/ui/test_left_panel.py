@@ -1,0 +1,146 @@
+"""Inbox, Scheduled and Conflicts lists built from domain objects."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6 import QtCore
+from PySide6.QtTest import QTest
+
+from app.domain.enums import OrderStatus
+from app.ui.conflicts_view import ConflictsView, conflict_summary
+from app.ui.inbox_view import InboxView
+from app.ui.scheduled_view import ScheduledView
+
+Left = QtCore.Qt.MouseButton.LeftButton
+NoMod = QtCore.Qt.KeyboardModifier.NoModifier
+
+
+def _row_point(view, table, row, col=1):
+    return table.visualRect(table.model().index(row, col)).center()
+
+
+def test_inbox_shows_new_orders_sorted_filtered_with_badge(qtbot, schedule):
+    view = InboxView()
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.countChanged) as sig:
+        view.set_orders(schedule.orders)
+    new = [o for o in schedule.orders if o.status == OrderStatus.NEW]
+    assert sig.args == [len(new)] and view.count() == len(new) == 25
+    assert view.badge.text() == "25" and view.badge_text() == "Inbox (25)"
+    priorities = [next(o.priority for o in new if o.id == i) for i in view.visible_order_ids()]
+    assert priorities == sorted(priorities)  # sorted by priority, 1 = highest first
+    view.table.sortByColumn(0, QtCore.Qt.SortOrder.DescendingOrder)
+    priorities = [next(o.priority for o in new if o.id == i) for i in view.visible_order_ids()]
+    assert priorities == sorted(priorities, reverse=True)
+    target = new[0].target_id
+    view.set_filter_text(target.lower())
+    shown = view.visible_order_ids()
+    assert shown and all(next(o for o in new if o.id == i).target_id == target or
+                         target.lower() in (next(o for o in new if o.id == i).external_ref or "").lower()
+                         for i in shown)
+    view.set_filter_text("")
+    assert len(view.visible_order_ids()) == 25
+
+
+def test_inbox_selection_and_double_click(qtbot, small):
+    view = InboxView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    view.set_orders(small.orders)
+    first = view.visible_order_ids()[0]
+    vp = view.table.viewport()
+    with qtbot.waitSignal(view.orderSelected) as sel:
+        QTest.mouseClick(vp, Left, NoMod, _row_point(view, view.table, 0))
+    assert sel.args == [first]
+    with qtbot.waitSignal(view.editRequested) as edit:
+        QTest.mouseDClick(vp, Left, NoMod, _row_point(view, view.table, 0))
+    assert edit.args == [first]
+    with qtbot.assertNotEmitted(view.orderSelected):
+        assert view.select_order(view.visible_order_ids()[2])
+
+
+def test_scheduled_groups_filters_and_icons(qtbot, schedule):
+    view = ScheduledView()
+    qtbot.addWidget(view)
+    view.set_reference_time(schedule.now)
+    view.set_acquisitions(schedule.acquisitions)
+    assert view.count() == 300
+    assert view.model.group_count() == len({a.target_id for a in schedule.acquisitions})
+    view.set_grouping("satellite")
+    assert view.grouping() == "satellite" and view.group_satellite.isChecked()
+    assert view.model.group_count() == 8
+    first_group = view.model.index(0, 0)
+    assert first_group.data().startswith(sorted(schedule.satellite_ids)[0])
+    child = view.model.index(0, 0, first_group)
+    assert view.model.data(child, QtCore.Qt.ItemDataRole.DecorationRole) is not None
+    # Children are in start-time order.
+    kids = view.model.acquisitions_under(first_group)
+    assert [a.start_time for a in kids] == sorted(a.start_time for a in kids)
+
+    view.set_state_filter("tentative")
+    assert 0 < view.count() < 300
+    assert all(schedule.by_id[i].state.value == "tentative" for i in view.visible_ids())
+    view.set_state_filter("locked")
+    assert all(schedule.by_id[i].lock_level.value != "none" for i in view.visible_ids())
+    view.set_state_filter("all states")
+    view.set_satellite_filter(schedule.satellite_ids[1])
+    assert {schedule.by_id[i].satellite_id for i in view.visible_ids()} == {schedule.satellite_ids[1]}
+    view.set_satellite_filter(None)
+    view.time_filter.setCurrentText("next 24 h")
+    end = schedule.now + timedelta(hours=24)
+    assert all(schedule.by_id[i].start_time < end and schedule.by_id[i].end_time > schedule.now
+               for i in view.visible_ids())
+    view.set_time_range(None, None)
+    assert view.count() == 300
+
+
+def test_scheduled_selection_sync_both_ways(qtbot, schedule):
+    view = ScheduledView()
+    qtbot.addWidget(view)
+    view.resize(500, 600)
+    view.show()
+    view.set_acquisitions(schedule.acquisitions)
+    ids = [a.id for a in schedule.acquisitions[:5]]
+    with qtbot.assertNotEmitted(view.selectionChanged):
+        view.set_selection(ids)
+    assert sorted(view.selected_ids()) == sorted(ids)
+    view.set_grouping("satellite")  # regrouping keeps the selection
+    assert sorted(view.selected_ids()) == sorted(ids)
+    # A planner's click emits.
+    view.set_selection([])
+    group = view.model.index(0, 0)
+    view.tree.expand(group)
+    child = view.model.index(0, 0, group)
+    with qtbot.waitSignal(view.selectionChanged) as sig:
+        QTest.mouseClick(view.tree.viewport(), Left, NoMod, view.tree.visualRect(child).center())
+    assert sig.args == [[view.model.acquisition_at(child).id]]
+    # Selecting a group row selects its acquisitions.
+    with qtbot.waitSignal(view.selectionChanged) as sig:
+        view.tree.selectionModel().select(group, view.tree.selectionModel().SelectionFlag.ClearAndSelect
+                                          | view.tree.selectionModel().SelectionFlag.Rows)
+    assert sorted(sig.args[0]) == sorted(a.id for a in view.model.acquisitions_under(group))
+
+
+def test_conflicts_view_counts_icons_and_click(qtbot, schedule):
+    view = ConflictsView()
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    view.set_conflicts(schedule.conflicts)
+    assert view.count() == 4 and view.badge.text() == "4"
+    assert view.summary_text() == conflict_summary(schedule.conflicts) == "4 conflicts: 2 errors, 2 warnings"
+    ids = view.visible_conflict_ids()
+    severities = [next(c.severity for c in schedule.conflicts if c.id == i) for i in ids]
+    assert [s.value for s in severities] == ["error", "error", "warning", "warning"]
+    idx = view.proxy.index(0, 0)
+    assert idx.data(QtCore.Qt.ItemDataRole.DecorationRole) is not None
+    assert view.proxy.index(0, 3).data() == next(c for c in schedule.conflicts if c.id == ids[0]).description
+    with qtbot.waitSignal(view.conflictSelected) as sig:
+        QTest.mouseClick(view.table.viewport(), Left, NoMod, view.table.visualRect(view.proxy.index(1, 1)).center())
+    assert sig.args == [ids[1]]
+    with qtbot.waitSignal(view.conflictSelected) as sig:  # clicking the same row again re-emits
+        QTest.mouseClick(view.table.viewport(), Left, NoMod, view.table.visualRect(view.proxy.index(1, 1)).center())
+    assert sig.args == [ids[1]]
+    view.set_conflicts([])
+    assert view.summary_text() == "No conflicts" and view.count() == 0
