@@ -1,0 +1,36 @@
+"""Schedule export (spec §13): CSV, JSON, iCalendar, KML of a workspace's acquisitions in a window."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from app.domain import ValidationError, parse_optional_utc
+from app.export import FORMATS, write_schedule
+from app.persistence import ScheduleDB
+
+from .workspaces import resolve_workspace
+
+
+def export_schedule(db: ScheduleDB, workspace: str, fmt: str, out: str | Path, *, start=None, end=None) -> dict:
+    """Write the schedule of ``workspace`` between ``start`` and ``end`` (default: everything) to ``out``.
+
+    Returns {"format", "out", "acquisitions"}. The format is checked before anything is written.
+    """
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        raise ValidationError("format", f"must be one of {'|'.join(FORMATS)}, got {fmt!r}")
+    ws = resolve_workspace(db, workspace)
+    t0 = parse_optional_utc(start, "from")
+    t1 = parse_optional_utc(end, "to")
+    if t0 and t1 and t1 <= t0:
+        raise ValidationError("to", "must be after from")
+    acquisitions = db.list_acquisitions(ws.id)
+    if t0 or t1:
+        lo = t0 or min((a.start_time for a in acquisitions), default=t1 - timedelta(seconds=1))
+        hi = t1 or max((a.end_time for a in acquisitions), default=lo + timedelta(seconds=1))
+        acquisitions = [a for a in acquisitions if a.end_time > lo and a.start_time < hi]
+    path = Path(out)
+    window = {"from": t0, "to": t1}
+    write_schedule(fmt, path, acquisitions, targets=db.list_targets(ws.id),
+                   satellites=db.list_satellites(ws.id), workspace_name=ws.name, window=window)
+    return {"format": fmt, "out": str(path), "acquisitions": len(acquisitions)}
