@@ -84,6 +84,13 @@ def _orders_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _orders_import(args: argparse.Namespace) -> int:
+    db = open_database(args.db)
+    orders = order_service.import_orders(db, args.workspace, args.file)
+    _emit({"imported": len(orders), "ids": [o.id for o in orders]})
+    return 0
+
+
 def _db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="database path or SQLAlchemy URL (default: user data directory, or $MPW_DB)")
 
@@ -146,3 +153,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--expected-version", type=int, help="refuse if the order changed since this version")
     _db_arg(p)
     p.set_defaults(handler=_orders_update)
+    p = orders.add_parser("import", help="import orders from CSV or JSON (all rows validated first)")
+    p.add_argument("file")
+    p.add_argument("--workspace", required=True)
+    _db_arg(p)
+    p.set_defaults(handler=_orders_import)

@@ -7,6 +7,7 @@ from app.domain import NotFoundError, Order, OrderConstraints, Target, Validatio
 from app.domain import checks
 from app.persistence import ScheduleDB
 
+from .order_files import parse_order_file
 from .workspaces import resolve_workspace
 
 
@@ -63,6 +64,26 @@ def update_order(db: ScheduleDB, order_id: str, expected_version: int | None = N
     if "constraints" in changes:
         changes["constraints"] = OrderConstraints.from_dict(changes["constraints"]).to_dict()
     return db.update_order(order_id, expected_version=expected_version, **changes)
+
+
+def import_orders(db: ScheduleDB, workspace: str, path: str) -> list[Order]:
+    """Import orders from a CSV or JSON file: every row validated first; a bad file writes nothing.
+
+    A row naming an unknown target must give lat/lon; the target is created with the orders.
+    """
+    ws = resolve_workspace(db, workspace)
+    rows = parse_order_file(path)
+    known = {t.id for t in db.list_targets(ws.id)}
+    new_targets: dict[str, Target] = {}
+    for i, row in enumerate(rows):
+        name = row["target_id"]
+        if name in known or name in new_targets:
+            continue
+        if row["lat"] is None:
+            raise ValidationError(f"rows[{i}].target", f"unknown target {name!r}; give lat and lon")
+        new_targets[name] = Target(id=name, lat=row["lat"], lon=row["lon"], priority=row["priority"])
+    clean = [{k: v for k, v in row.items() if k not in ("lat", "lon")} for row in rows]
+    return db.create_orders(ws.id, clean, new_targets=list(new_targets.values()))
 
 
 def get_order(db: ScheduleDB, order_id: str) -> Order:
