@@ -10,11 +10,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from app.cli import access_cmd, export_cmd, solve_cmd, workspace_cmds
+from app.cli import access_cmd, conflicts_cmd, export_cmd, solve_cmd, workspace_cmds
 from app.domain.errors import DomainError
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
-COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, export_cmd)
+COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, export_cmd, conflicts_cmd)
 
 
 class UsageError(Exception):
