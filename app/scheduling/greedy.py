@@ -5,6 +5,11 @@
 Ties are broken by opportunity id, so the result is deterministic. An item is taken when its
 order is not yet served and it fits its satellite's lane (both neighbours, fixed items and the
 initial attitude included; battery and memory when modelled).
+
+The two best-fit forms then run a bounded, deterministic improvement phase (local_search.py:
+ejection-chain moves, each kept only when it raises the value and keeps every lane feasible), so
+their value is never below that of the plain descending-value pass. ``first_fit`` stays the plain
+chronological baseline.
 """
 from __future__ import annotations
 
@@ -15,9 +20,12 @@ import numpy as np
 from app.domain import Algorithm
 
 from .lane import Lane
+from .local_search import improve
 from .problem import Problem
 from .progress import Cancelled, Progress
 
+#: Best-fit algorithms follow the greedy with the local-search improvement phase (local_search.py).
+IMPROVED_ALGORITHMS = {Algorithm.BEST_FIT, Algorithm.ROLL_PITCH_BEST_FIT}
 PITCH_VARIANT_ALGORITHMS = {Algorithm.ROLL_PITCH_FIRST_FIT, Algorithm.ROLL_PITCH_BEST_FIT, Algorithm.OPTIMAL}
 
 
@@ -56,10 +64,13 @@ def build_lanes(problem: Problem, extra: list[int] = ()) -> dict[int, Lane]:
 
 
 def greedy(problem: Problem, algorithm: Algorithm, *, mask: np.ndarray | None = None,
-           progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> list[int]:
+           progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
+           improve_phase: bool = True) -> list[int]:
     """Run a greedy algorithm; returns the selected candidate indices sorted by (satellite, start).
 
     ``mask`` restricts the candidates further (e.g. those left after a pre-filter).
+    ``improve_phase=False`` skips the best-fit improvement phase (the plain greedy pass, kept for
+    comparison and tests); it changes nothing for the first-fit algorithms.
     """
     algorithm = Algorithm(algorithm)
     usable = problem.usable(algorithm in PITCH_VARIANT_ALGORITHMS)
@@ -95,6 +106,8 @@ def greedy(problem: Problem, algorithm: Algorithm, *, mask: np.ndarray | None = 
             chosen[o] = i
     if problem.required:
         _improve_required(problem, lanes, chosen, order)
+    if improve_phase and algorithm in IMPROVED_ALGORITHMS:
+        improve(problem, lanes, chosen, order, cancel)
     if progress is not None:
         progress(total, total, algorithm.value)
     return sorted(chosen.values(), key=lambda i: (L_sat[i], problem.L_start[i]))
