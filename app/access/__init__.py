@@ -1,1 +1,16 @@
-"""access layer."""
+"""The access engine: from TLEs, targets and ground stations to imaging opportunities, contact
+windows and sunlight (spec sections 3 and 4). Pure functions on domain objects; no Qt, no database.
+
+Units everywhere: degrees, kilometres (internally), metres for site altitudes, seconds, UTC.
+"""
+from .contacts import compute_contacts
+from .filters import filter_for_order
+from .opportunities import compute_opportunities
+from .progress import Cancelled
+from .sites import load_sites_csv, load_targets_geojson
+from .sunlight import sunlit_intervals
+from .tle import TleRecord, is_stale, load_tle_file, parse_tle_text
+
+__all__ = ["Cancelled", "TleRecord", "compute_contacts", "compute_opportunities", "filter_for_order",
+           "is_stale", "load_sites_csv", "load_targets_geojson", "load_tle_file", "parse_tle_text",
+           "sunlit_intervals"]

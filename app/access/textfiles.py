@@ -1,0 +1,21 @@
+"""Reading the text files the access layer imports (TLEs, site CSVs, GeoJSON)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.domain.errors import ValidationError
+
+
+def read_text(path: str | Path) -> str:
+    """The file's text decoded as UTF-8 (a byte-order mark is allowed).
+
+    Raises ``ValidationError(f"{path}:line {n}", ...)`` naming the line and the byte offset of the
+    first byte that is not UTF-8.
+    """
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ValidationError(f"{path}:line {line}",
+                              f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset {exc.start}") from None
