@@ -13,7 +13,7 @@ from app.domain.schedule import ContactWindow
 from app.domain.times import from_epoch
 
 from .ephemeris import SkyTables
-from .geometry import sin_elevation
+from .geometry import sin_elevation, sin_elevation_rate
 from .ground import GroundPoints
 from .horizon import check_horizon
 from .orbits import OrbitTable
@@ -55,15 +55,16 @@ def compute_contacts(satellites: Sequence[Satellite], stations: Sequence[GroundS
     for i, sat in enumerate(satellites):
         monitor.check()
 
-        def elevation(p: np.ndarray, t: np.ndarray, i: int = i) -> np.ndarray:
-            r, _ = orbit.state(i, t)
-            return sin_elevation(r, points.position[p], points.normal[p])
+        def slope(p: np.ndarray, t: np.ndarray, i: int = i) -> np.ndarray:
+            r, v = orbit.state(i, t)
+            return sin_elevation_rate(r, v, points.position[p], points.normal[p])
 
-        def visible(p: np.ndarray, t: np.ndarray) -> np.ndarray:
-            return elevation(p, t) >= sin_mask[p]
+        def margin(p: np.ndarray, t: np.ndarray, i: int = i) -> np.ndarray:
+            r = orbit.position(i, t)
+            return sin_elevation(r, points.position[p], points.normal[p]) - sin_mask[p]
 
-        w = refine(*scan(orbit, i, points, _mask_central_angle(points, masks), t0, t1), elevation, visible)
-        top = np.degrees(np.arcsin(np.clip(elevation(w.point, w.peak), -1.0, 1.0)))
+        w = refine(*scan(orbit, i, points, _mask_central_angle(points, masks), t0, t1), slope, margin)
+        top = np.degrees(np.arcsin(np.clip(margin(w.point, w.peak) + sin_mask[w.point], -1.0, 1.0)))
         out.extend(ContactWindow(sat.id, points.ids[p], from_epoch(float(a)), from_epoch(float(c)),
                                  from_epoch(float(b)), float(e))
                    for p, a, c, b, e in zip(w.point, w.start, w.peak, w.end, top))

@@ -3,12 +3,13 @@
 Frame choice. SGP4 gives positions and velocities in TEME (km, km/s). The engine rotates them
 about the z axis by the Greenwich mean sidereal angle (GMST 1982 of UT1, the AIAA 2006-6753
 TEME → PEF rotation, as skyfield does) into Earth-fixed axes, where the targets, their WGS84
-normals and the Sun are expressed. The velocity is rotated too but *not* corrected for the Earth's
-rotation: it stays the inertial velocity, expressed in Earth-fixed axes, so that the orbital frame
-("x forward, y right") follows the inertial ground-track sense of spec section 4. Every angle the
-engine reports (roll, pitch, off-nadir, incidence, elevation) is invariant under that common
-rotation. Polar motion is neglected (≤ 0.5″, under 15 m on the ground, < 0.002° seen from orbit);
-skyfield's ITRS without polar-motion tables is the same frame, which the tests check.
+normals and the Sun are expressed, and the search for passes runs there (targets do not move).
+The orbital frame ("x forward, y right") is built from the *inertial* velocity expressed in the
+same axes (the Earth-relative velocity plus ω × r), so that it follows the inertial ground-track
+sense of spec section 4. Every angle the engine reports (roll, pitch, off-nadir, incidence,
+elevation) is invariant under that common rotation. Polar motion is neglected (≤ 0.5″, under
+15 m on the ground, < 0.002° seen from orbit); skyfield's ITRS without polar-motion tables is the
+same frame: the tests find roll and pitch within 1e-4° and positions within 0.1 m of skyfield.
 
 Times inside the numeric kernels are float seconds since 1970-01-01T00:00Z in the POSIX sense
 (86,400 s per UTC day, no leap seconds), the scale TLE epochs and SGP4 use.

@@ -47,30 +47,68 @@ def orbital_frame(r: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.einsum("...k,...k->...", a, b)
+    return (a * b).sum(axis=-1)
+
+
+class Sight(NamedTuple):
+    """The unit line of sight satellite → point, the orbital frame and the sight's components
+    along its axes (lx forward, ly right, lz down)."""
+
+    los: np.ndarray
+    frame: tuple[np.ndarray, np.ndarray, np.ndarray]
+    lx: np.ndarray
+    ly: np.ndarray
+    lz: np.ndarray
+
+
+def sight(r: np.ndarray, v: np.ndarray, point: np.ndarray) -> Sight:
+    """Line of sight from a satellite at ``r`` with inertial velocity ``v`` to ``point``."""
+    x, y, z = orbital_frame(r, v)
+    los = unit(point - r)
+    return Sight(los, (x, y, z), _dot(los, x), _dot(los, y), _dot(los, z))
 
 
 def look(r: np.ndarray, v: np.ndarray, point: np.ndarray, normal: np.ndarray) -> Look:
     """Roll, pitch, off-nadir and elevation of ``point`` (ellipsoid ``normal``) seen from a
     satellite at ``r`` with inertial velocity ``v``; see the module docstring for conventions."""
-    x, y, z = orbital_frame(r, v)
-    los = unit(point - r)
-    lx, ly, lz = _dot(los, x), _dot(los, y), _dot(los, z)
-    return Look(los=los, frame=(x, y, z),
-                roll_deg=np.degrees(np.arctan2(ly, lz)),
-                pitch_deg=np.degrees(np.arctan2(lx, lz)),
-                off_nadir_deg=np.degrees(np.arccos(np.clip(lz, -1.0, 1.0))),
-                elevation_deg=np.degrees(np.arcsin(np.clip(-_dot(los, normal), -1.0, 1.0))))
+    s = sight(r, v, point)
+    return Look(los=s.los, frame=s.frame,
+                roll_deg=np.degrees(np.arctan2(s.ly, s.lz)),
+                pitch_deg=np.degrees(np.arctan2(s.lx, s.lz)),
+                off_nadir_deg=np.degrees(np.arccos(np.clip(s.lz, -1.0, 1.0))),
+                elevation_deg=np.degrees(np.arcsin(np.clip(-_dot(s.los, normal), -1.0, 1.0))))
 
 
-def cos_off_nadir(r: np.ndarray, point: np.ndarray) -> np.ndarray:
-    """Cosine of the off-nadir angle of ``point`` seen from ``r`` (cheap form for root finding)."""
-    return -_dot(unit(point - r), unit(r))
+def cos_off_nadir_rate(r: np.ndarray, v: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Time derivative (1/s) of the cosine of the off-nadir angle of the fixed ``point`` seen from
+    a satellite at ``r`` moving at ``v`` (km/s, relative to the point): positive while the
+    point comes closer to nadir."""
+    d = point - r
+    s, dd, rr = _dot(d, r), np.linalg.norm(d, axis=-1), np.linalg.norm(r, axis=-1)
+    s_rate = _dot(v, d - r)
+    return (-s_rate + s * (-_dot(d, v) / dd**2 + _dot(r, v) / rr**2)) / (dd * rr)
 
 
 def sin_elevation(r: np.ndarray, point: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Sine of the satellite's elevation above the horizon of ``point`` (ellipsoid ``normal``)."""
     return _dot(unit(r - point), normal)
+
+
+def sight_margins(r: np.ndarray, point: np.ndarray, normal: np.ndarray, cos_cone: float) -> np.ndarray:
+    """min(cos(off-nadir) − ``cos_cone``, sin(elevation)): ≥ 0 exactly when ``point`` is inside
+    the cone and above the horizon."""
+    d = point - r
+    length = np.linalg.norm(d, axis=-1)
+    cos_off = -_dot(d, r) / (length * np.linalg.norm(r, axis=-1))
+    return np.minimum(cos_off - cos_cone, -_dot(d, normal) / length)
+
+
+def sin_elevation_rate(r: np.ndarray, v: np.ndarray, point: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """Time derivative (1/s) of ``sin_elevation`` for a satellite moving at ``v`` (km/s) relative
+    to the fixed ``point``."""
+    e = r - point
+    length = np.linalg.norm(e, axis=-1)
+    return _dot(v, normal) / length - _dot(e, normal) * _dot(e, v) / length**3
 
 
 def sun_elevation_deg(sun: np.ndarray, normal: np.ndarray) -> np.ndarray:

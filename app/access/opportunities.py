@@ -21,24 +21,26 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
+from operator import attrgetter
 
 import numpy as np
 
 from app.domain.enums import LookSide, PassDirection
-from app.domain.ids import opportunity_id
 from app.domain.scenario import Satellite, Target
 from app.domain.schedule import Opportunity
-from app.domain.times import from_epoch, to_epoch
+from app.domain.times import UTC, to_epoch
 
 from .ephemeris import SkyTables
 from .frames import rotate_z
-from .geometry import boresight, look, sun_elevation_deg
+from .geometry import boresight, look, sight, sun_elevation_deg
 from .ground import GroundPoints
 from .horizon import check_horizon
-from .orbits import OrbitTable
+from .orbits import OrbitTable, inertial_velocity
 from .passes import find_passes, min_sun_elevation
 from .progress import CancelCheck, Monitor, ProgressCallback
 from .windows import Windows
+
+_datetime = datetime.fromtimestamp  # POSIX seconds → aware datetime, rounded to the microsecond
 
 #: Largest spacing (s) of the validity checks inside an acquisition.
 CHECK_SPACING_S = 1.0
@@ -87,7 +89,7 @@ def compute_opportunities(satellites: Sequence[Satellite], targets: Sequence[Tar
             passes, offsets, grid.duration(duration_s or sat.imaging_time_s), grid, t0, t1)
         out.extend(made)
         monitor.report((i + 1) / len(satellites), f"{sat.id}: {len(passes.point)} passes, {len(made)} opportunities")
-    out.sort(key=lambda o: (o.start, o.satellite_id, o.target_id, o.variant))
+    out.sort(key=attrgetter("start", "satellite_id", "target_id", "variant"))
     return out
 
 
@@ -126,30 +128,39 @@ class _Imaging:
         self.agile = satellite.max_pitch_deg > 0
         self.min_sun = min_sun_elevation(satellite)
 
+    def _shape(self, p: np.ndarray, t: np.ndarray) -> tuple[int, ...]:
+        return (len(p),) + (1,) * (t.ndim - 1) + (3,)
+
     def _look(self, p: np.ndarray, t: np.ndarray):
-        r, v = self.orbit.state(self.sat, t)
-        shape = (len(p),) + (1,) * (t.ndim - 1) + (3,)
-        return r, v, look(r, v, self.points.position[p].reshape(shape), self.points.normal[p].reshape(shape))
+        r, v_relative = self.orbit.state(self.sat, t)
+        shape = self._shape(p, t)
+        return look(r, inertial_velocity(r, v_relative), self.points.position[p].reshape(shape),
+                    self.points.normal[p].reshape(shape))
 
     def _sun(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
-        shape = (len(p),) + (1,) * (t.ndim - 1) + (3,)
         return sun_elevation_deg(self.orbit.sky.sun_direction(t.ravel()).reshape(t.shape + (3,)),
-                                 self.points.normal[p].reshape(shape))
+                                 self.points.normal[p].reshape(self._shape(p, t)))
 
     def valid(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Whether every sample ``t`` (m, S) of acquisition i of target ``p[i]`` meets the limits."""
-        s = self.satellite
-        _, _, lk = self._look(p, t)
-        ok = (lk.off_nadir_deg <= s.max_off_nadir_deg) & (lk.elevation_deg > 0.0)
-        ok &= np.abs(lk.roll_deg) <= s.max_roll_deg
+        """Whether every sample ``t`` (m, S) of acquisition i of target ``p[i]`` meets the limits.
+        The angle limits are compared through the sight's components and sines, which order
+        like the angles (no trigonometry per sample)."""
+        s, shape = self.satellite, self._shape(p, t)
+        r, v_relative = self.orbit.state(self.sat, t)
+        normal = self.points.normal[p].reshape(shape)
+        sg = sight(r, inertial_velocity(r, v_relative), self.points.position[p].reshape(shape))
+        sin_elevation = -(sg.los * normal).sum(axis=-1)
+        ok = (sg.lz >= np.cos(np.radians(s.max_off_nadir_deg))) & (sin_elevation > 0.0)
+        ok &= np.abs(sg.ly) <= np.tan(np.radians(s.max_roll_deg)) * sg.lz
         if self.agile:
-            ok &= np.abs(lk.pitch_deg) <= s.max_pitch_deg
-        if s.min_incidence_deg is not None:
-            ok &= lk.incidence_deg >= s.min_incidence_deg
+            ok &= np.abs(sg.lx) <= np.tan(np.radians(s.max_pitch_deg)) * sg.lz
+        if s.min_incidence_deg is not None:  # incidence = 90° − elevation
+            ok &= sin_elevation <= np.cos(np.radians(s.min_incidence_deg))
         if s.max_incidence_deg is not None:
-            ok &= lk.incidence_deg <= s.max_incidence_deg
+            ok &= sin_elevation >= np.cos(np.radians(s.max_incidence_deg))
         if self.min_sun is not None:
-            ok &= self._sun(p, t) >= self.min_sun
+            sun = self.orbit.sky.sun_direction(t.ravel()).reshape(t.shape + (3,))
+            ok &= (sun * normal).sum(axis=-1) >= np.sin(np.radians(self.min_sun))
         return ok.all(axis=1)
 
     def opportunities(self, passes: Windows, offsets: list[tuple[float, str]], duration: float,
@@ -164,9 +175,9 @@ class _Imaging:
         keep = (begin >= t0) & (begin + duration <= t1)
         which, variant, begin = which[keep], variant[keep], begin[keep]
         p = passes.point[which]
-        ends = np.stack((begin, begin + duration), axis=1)
-        keep = self.valid(p, ends)
-        which, variant, begin, p = which[keep], variant[keep], begin[keep], p[keep]
+        if n_off > 1:  # most pitched variants fail at an end: drop them before the full check
+            keep = self.valid(p, np.stack((begin, begin + duration), axis=1))
+            which, variant, begin, p = which[keep], variant[keep], begin[keep], p[keep]
         samples = 2 * math.ceil(duration / (2 * CHECK_SPACING_S)) + 1
         fraction = np.linspace(0.0, 1.0, samples)
         keep = np.zeros(len(p), dtype=bool)
@@ -182,7 +193,7 @@ class _Imaging:
             return []
         p = passes.point[which]
         times = np.stack((begin, begin + duration / 2.0, begin + duration), axis=1)
-        r, v, lk = self._look(p, times)
+        lk = self._look(p, times)
         sun = self._sun(p, times[:, 1:2])[:, 0]
         if self.agile:
             roll, pitch, los = lk.roll_deg[:, [0, 2]], lk.pitch_deg[:, [0, 2]], lk.los[:, [0, 2]]
@@ -192,23 +203,34 @@ class _Imaging:
             frame = tuple(axis[:, [0, 2]] for axis in lk.frame)
             los = boresight(frame, roll, pitch)
         los = rotate_z(los, -self.orbit.sky.earth_angle(times[:, [0, 2]]))
-        _, v_tca = self.orbit.state(self.sat, passes.peak[which])
-        ascending = v_tca[:, 2] >= 0.0
-        sat, targets = self.satellite, self.points.ids
-        out = []
-        for k in range(len(which)):
-            w = which[k]
-            tca = from_epoch(float(passes.peak[w]))
-            name = offsets[variant[k]][1]
-            out.append(Opportunity(
-                id=opportunity_id(sat.id, targets[p[k]], tca, name), satellite_id=sat.id,
-                target_id=targets[p[k]], start=from_epoch(float(times[k, 0])), end=from_epoch(float(times[k, 2])),
-                roll_deg=float(roll[k, 0]), pitch_deg=float(pitch[k, 0]),
-                roll_end_deg=float(roll[k, 1]), pitch_end_deg=float(pitch[k, 1]), variant=name,
-                off_nadir_deg=float(lk.off_nadir_deg[k, 1]), incidence_deg=float(lk.incidence_deg[k, 1]),
-                look_side=(LookSide.RIGHT if lk.roll_deg[k, 1] >= 0.0 else LookSide.LEFT).value,
-                pass_direction=(PassDirection.ASCENDING if ascending[k] else PassDirection.DESCENDING).value,
-                sun_elevation_deg=float(sun[k]), pass_start=from_epoch(float(passes.start[w])),
-                pass_end=from_epoch(float(passes.end[w])), tca=tca, mode=sat.mode,
-                los_start=tuple(float(c) for c in los[k, 0]), los_end=tuple(float(c) for c in los[k, 1])))
-        return out
+        # Per pass (shared by its variants): times, id stamp, direction.
+        used, of_pass = np.unique(which, return_inverse=True)
+        tca = [_datetime(x, UTC) for x in passes.peak[used].tolist()]
+        pass_start = [_datetime(x, UTC) for x in passes.start[used].tolist()]
+        pass_end = [_datetime(x, UTC) for x in passes.end[used].tolist()]
+        stamps = _id_stamps(passes.peak[used])
+        north = (self.orbit.state(self.sat, passes.peak[used])[1][:, 2] >= 0.0).tolist()
+        up, down = PassDirection.ASCENDING.value, PassDirection.DESCENDING.value
+        direction = [up if n else down for n in north]
+        sat, targets, names = self.satellite, self.points.ids, [name for _, name in offsets]
+        right, left = LookSide.RIGHT.value, LookSide.LEFT.value
+        columns = zip(of_pass.tolist(), p.tolist(), variant.tolist(), times[:, 0].tolist(), times[:, 2].tolist(),
+                      roll.tolist(), pitch.tolist(), lk.off_nadir_deg[:, 1].tolist(),
+                      lk.incidence_deg[:, 1].tolist(), (lk.roll_deg[:, 1] >= 0.0).tolist(), sun.tolist(),
+                      los.tolist())
+        return [Opportunity(
+            id=f"{sat.id}_{targets[t]}_{stamps[j]}_{names[n]}", satellite_id=sat.id, target_id=targets[t],
+            start=_datetime(t_start, UTC), end=_datetime(t_end, UTC), roll_deg=rl[0], pitch_deg=pt[0], roll_end_deg=rl[1],
+            pitch_end_deg=pt[1], variant=names[n], off_nadir_deg=off, incidence_deg=inc,
+            look_side=right if is_right else left, pass_direction=direction[j], sun_elevation_deg=sun_el,
+            pass_start=pass_start[j], pass_end=pass_end[j], tca=tca[j], mode=sat.mode,
+            los_start=tuple(ls[0]), los_end=tuple(ls[1]))
+            for j, t, n, t_start, t_end, rl, pt, off, inc, is_right, sun_el, ls in columns]
+
+
+def _id_stamps(tca: np.ndarray) -> list[str]:
+    """``YYYYMMDDTHHMMSS`` of each TCA (POSIX s) truncated to the second, as ``app.domain.ids.
+    opportunity_id`` writes it (built here for whole arrays at once; the tests check they agree)."""
+    microseconds = np.round(tca * 1e6).astype(np.int64).astype("datetime64[us]")
+    text = np.datetime_as_string(microseconds.astype("datetime64[s]"), unit="s")
+    return [t.replace("-", "").replace(":", "") for t in text.tolist()]

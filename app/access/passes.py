@@ -3,7 +3,8 @@
 A pass is a maximal interval in which the target is inside the sensor cone (off-nadir ≤
 ``max_off_nadir_deg``), above the horizon, and, for an optical satellite, lit by a Sun at least
 ``min_sun_elevation_deg`` above the target's horizon. Its TCA is the minimum off-nadir angle in
-the pass. Edges and TCA are refined to 0.01 s (``windows.TOLERANCE_S``).
+the pass. Edges and TCA are refined to 0.01 s (``windows.TOLERANCE_S``); the TCA is where the time
+derivative of the off-nadir angle changes sign.
 
 The Sun's elevation changes by at most ~0.25° per minute, so within a pass (a few minutes) it is
 taken as monotonic: a pass dark at both ends is dropped, one dark at one end is cut where the Sun
@@ -16,7 +17,7 @@ import numpy as np
 from app.domain.enums import Mode
 from app.domain.scenario import Satellite
 
-from .geometry import cos_off_nadir, sin_elevation, sun_elevation_deg
+from .geometry import cos_off_nadir_rate, sight_margins, sun_elevation_deg
 from .ground import GroundPoints
 from .orbits import OrbitTable
 from .windows import Windows, bisect_edge, refine, scan
@@ -55,17 +56,16 @@ def find_passes(orbit: OrbitTable, sat: int, satellite: Satellite, points: Groun
     cos_cone = np.cos(np.radians(satellite.max_off_nadir_deg))
     position, normal = points.position, points.normal
 
-    def score(p: np.ndarray, t: np.ndarray) -> np.ndarray:
-        r, _ = orbit.state(sat, t)
-        return cos_off_nadir(r, position[p])
+    def slope(p: np.ndarray, t: np.ndarray) -> np.ndarray:
+        r, v = orbit.state(sat, t)
+        return cos_off_nadir_rate(r, v, position[p])
 
-    def inside(p: np.ndarray, t: np.ndarray) -> np.ndarray:
-        r, _ = orbit.state(sat, t)
-        return (cos_off_nadir(r, position[p]) >= cos_cone) & (sin_elevation(r, position[p], normal[p]) >= 0.0)
+    def margin(p: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return sight_margins(orbit.position(sat, t), position[p], normal[p], cos_cone)
 
     point, ta, tb = scan(orbit, sat, points, cone_central_angle(satellite.max_off_nadir_deg, points.min_radius_km),
                          t0, t1)
-    windows = refine(point, ta, tb, score, inside)
+    windows = refine(point, ta, tb, slope, margin)
     limit = min_sun_elevation(satellite)
     return windows if limit is None else _sunlit_part(orbit, windows, normal, limit)
 

@@ -39,10 +39,10 @@ def sunlit_intervals(satellites: Sequence[Satellite], start: datetime, end: date
     for i, sat in enumerate(satellites):
 
         def lit(t: np.ndarray, i: int = i) -> np.ndarray:
-            r, _ = orbit.state(i, t)
+            r = orbit.position(i, t)
             return _sunlit(r, sky.sun_direction(t))
 
-        state = _sunlit(orbit.state(i, times)[0], sun)
+        state = _sunlit(orbit.position(i, times), sun)
         change = np.flatnonzero(state[1:] != state[:-1])
         rising = state[change + 1]
         lit_time = np.where(rising, times[change + 1], times[change])

@@ -24,7 +24,7 @@ from .textfiles import read_text
 
 TLE_LENGTH = 69
 
-_FLOAT = r"[ +-]?\d*\.\d+"
+_FLOAT = r" *[+-]?\d*\.\d+"
 _IMPLIED = r"[ +-]\d{5}[+-]\d"  # implied decimal point and exponent: " 73621-4"
 _CATALOGUE = r"[0-9A-Z][0-9]{4}"  # Alpha-5 allows a letter first
 #: Checked fields: (first column, last column (1-based, inclusive), name, pattern).
@@ -50,6 +50,8 @@ _LINE2_FIELDS = (
     (64, 68, "revolution number", r" *\d+"),
 )
 _BLANKS = {1: (2, 9, 18, 33, 44, 53, 62, 64), 2: (2, 8, 17, 26, 34, 43, 52)}
+_FIELDS = {number: [(first, last, label, re.compile(pattern, re.ASCII)) for first, last, label, pattern in fields]
+           for number, fields in ((1, _LINE1_FIELDS), (2, _LINE2_FIELDS))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +65,12 @@ class TleRecord:
     epoch: datetime
 
 
+_CHECKSUM_VALUES = bytes(b - 48 if 48 <= b <= 57 else (1 if b == 45 else 0) for b in range(256))
+
+
 def checksum(line: str) -> int:
     """The TLE checksum of the first 68 characters: sum of digits, each ``-`` counts 1, modulo 10."""
-    return sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line[:68]) % 10
+    return sum(line[:68].encode("latin-1", "replace").translate(_CHECKSUM_VALUES)) % 10
 
 
 def _catalogue_number(text: str) -> int:
@@ -86,11 +91,11 @@ def _check_line(line: str, number: int, where: str) -> None:
     for col in _BLANKS[number]:
         if line[col - 1] != " ":
             raise ValidationError(where, f"column {col} must be blank, found {line[col - 1]!r}")
-    for first, last, label, pattern in (_LINE1_FIELDS if number == 1 else _LINE2_FIELDS):
+    for first, last, label, pattern in _FIELDS[number]:
         text = line[first - 1:last]
-        if not re.fullmatch(pattern, text):
+        if not pattern.fullmatch(text):
             raise ValidationError(where, f"columns {first}-{last} ({label}): not a valid number: {text!r}")
-    if not line[68].isdigit():
+    if line[68] not in "0123456789":
         raise ValidationError(where, f"column 69 (checksum) must be a digit, found {line[68]!r}")
     expected = checksum(line)
     if int(line[68]) != expected:

@@ -13,6 +13,7 @@ from skyfield.framelib import itrs
 
 from app.access import Cancelled, compute_opportunities
 from app.domain import Target
+from app.domain.ids import opportunity_id
 
 UTC = timezone.utc
 TS = load.timescale(builtin=True)
@@ -198,6 +199,7 @@ def test_results_are_sorted_and_ids_unique(neo):
     assert [(o.start, o.satellite_id, o.target_id) for o in opps] == sorted((o.start, o.satellite_id, o.target_id)
                                                                             for o in opps)
     assert len({o.id for o in opps}) == len(opps)
+    assert all(o.id == opportunity_id(o.satellite_id, o.target_id, o.tca, o.variant) for o in opps)
     for o in opps:
         assert o.pass_start <= o.start and o.end <= o.pass_end and o.pass_start <= o.tca <= o.pass_end
         assert o.mode == ("SAR" if o.satellite_id == "PLEIADES-NEO-3" else "OPTICAL")

@@ -98,3 +98,11 @@ def test_staleness_is_relative_to_the_horizon_start():
     assert not is_stale(rec, rec.epoch + timedelta(days=6.9), 7)
     assert is_stale(rec, rec.epoch + timedelta(days=7.1), 7)
     assert is_stale(rec.epoch, rec.epoch + timedelta(days=2), 1.5)
+
+
+def test_fields_with_leading_blanks_parse():
+    # LES-5 from a public catalogue: a 1.9° inclination is written "  1.9111".
+    records = parse_tle_text("LES-5\n"
+                             "1 02866U 67066E   25222.51095242 -.00000075  00000+0  00000+0 0  9999\n"
+                             "2 02866   1.9111 107.5138 0052020 194.1787  48.1661  1.09425647127631\n")
+    assert (records[0].name, records[0].norad_id) == ("LES-5", 2866)
