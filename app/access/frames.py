@@ -9,7 +9,7 @@ same axes (the Earth-relative velocity plus ω × r), so that it follows the ine
 sense of spec section 4. Every angle the engine reports (roll, pitch, off-nadir, incidence,
 elevation) is invariant under that common rotation. Polar motion is neglected (≤ 0.5″, under
 15 m on the ground, < 0.002° seen from orbit); skyfield's ITRS without polar-motion tables is the
-same frame: the tests find roll and pitch within 1e-4° and positions within 0.1 m of skyfield.
+same frame: the accuracy tests find roll and pitch within 1e-4° of skyfield's GCRS geometry.
 
 Times inside the numeric kernels are float seconds since 1970-01-01T00:00Z in the POSIX sense
 (86,400 s per UTC day, no leap seconds), the scale TLE epochs and SGP4 use.

@@ -3,7 +3,7 @@ pitched ``early_N`` / ``late_N`` variants (spec section 4).
 
 An opportunity of duration d centred on ``TCA + offset`` (offset 0 for ``max``, −N for
 ``early_N``, +N for ``late_N``; N a multiple of ``variant_step_s`` up to ``look_window_s / 2``)
-is kept only if, on its ends and on a grid of at most 1 s in between, the target is inside the
+must lie inside its pass and is kept only if, on its ends and on a grid of at most 1 s in between, the target is inside the
 cone and above the horizon, |roll| ≤ ``max_roll_deg``, |pitch| ≤ ``max_pitch_deg`` (agile
 satellites), the Sun is high enough (optical) and the incidence is within the satellite's
 ``min_incidence_deg``/``max_incidence_deg`` when set.
@@ -172,7 +172,8 @@ class _Imaging:
         variant = np.tile(np.arange(n_off), n_pass)
         offset = np.array([o for o, _ in offsets])[variant]
         begin = grid.align(passes.peak[which] + offset - duration / 2.0)
-        keep = (begin >= t0) & (begin + duration <= t1)
+        # Inside the pass and the horizon, or the target cannot be in view at both ends.
+        keep = (begin >= np.maximum(passes.start[which], t0)) & (begin + duration <= np.minimum(passes.end[which], t1))
         which, variant, begin = which[keep], variant[keep], begin[keep]
         p = passes.point[which]
         if n_off > 1:  # most pitched variants fail at an end: drop them before the full check

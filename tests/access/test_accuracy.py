@@ -192,3 +192,15 @@ def test_sunlit_edges_within_one_second_of_is_sunlit(make_satellite, de421):
     assert len(mine) == len(flips) >= 4
     print(f"sunlight edges: worst {np.max(np.abs(np.array(mine) - flips)):.3f} s (1-second reference)")
     assert np.max(np.abs(np.array(mine) - flips)) <= 1.0
+
+
+def test_contacts_report_progress_and_cancel(make_satellite):
+    from app.access import Cancelled
+    sats = [make_satellite("ICEYE-X2"), make_satellite("SENTINEL-1A")]
+    station = [GroundStation("Svalbard", 78.23, 15.41, 450.0, 5.0)]
+    start = datetime(2026, 8, 10, tzinfo=UTC)
+    seen = []
+    compute_contacts(sats, station, start, start + timedelta(hours=3), progress=lambda f, m: seen.append(f))
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    with pytest.raises(Cancelled):
+        compute_contacts(sats, station, start, start + timedelta(hours=3), cancel=lambda: True)
