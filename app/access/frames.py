@@ -66,6 +66,17 @@ def geodetic_to_ecef(lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray
     return position, normal
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot products of vectors (..., 3), broadcast (component-wise: numpy reductions over an
+    axis of length 3 are several times slower)."""
+    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+
+
+def norm(a: np.ndarray) -> np.ndarray:
+    """Lengths of vectors (..., 3)."""
+    return np.sqrt(dot(a, a))
+
+
 def unit(vectors: np.ndarray) -> np.ndarray:
     """Vectors (..., 3) scaled to unit length."""
-    return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / norm(vectors)[..., None]

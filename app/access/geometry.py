@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .frames import unit
+from .frames import dot, norm, unit
 
 
 class Look(NamedTuple):
@@ -46,10 +46,6 @@ def orbital_frame(r: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return x, y, z
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a * b).sum(axis=-1)
-
-
 class Sight(NamedTuple):
     """The unit line of sight satellite → point, the orbital frame and the sight's components
     along its axes (lx forward, ly right, lz down)."""
@@ -65,7 +61,7 @@ def sight(r: np.ndarray, v: np.ndarray, point: np.ndarray) -> Sight:
     """Line of sight from a satellite at ``r`` with inertial velocity ``v`` to ``point``."""
     x, y, z = orbital_frame(r, v)
     los = unit(point - r)
-    return Sight(los, (x, y, z), _dot(los, x), _dot(los, y), _dot(los, z))
+    return Sight(los, (x, y, z), dot(los, x), dot(los, y), dot(los, z))
 
 
 def look(r: np.ndarray, v: np.ndarray, point: np.ndarray, normal: np.ndarray) -> Look:
@@ -76,7 +72,7 @@ def look(r: np.ndarray, v: np.ndarray, point: np.ndarray, normal: np.ndarray) ->
                 roll_deg=np.degrees(np.arctan2(s.ly, s.lz)),
                 pitch_deg=np.degrees(np.arctan2(s.lx, s.lz)),
                 off_nadir_deg=np.degrees(np.arccos(np.clip(s.lz, -1.0, 1.0))),
-                elevation_deg=np.degrees(np.arcsin(np.clip(-_dot(s.los, normal), -1.0, 1.0))))
+                elevation_deg=np.degrees(np.arcsin(np.clip(-dot(s.los, normal), -1.0, 1.0))))
 
 
 def cos_off_nadir_rate(r: np.ndarray, v: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -84,37 +80,37 @@ def cos_off_nadir_rate(r: np.ndarray, v: np.ndarray, point: np.ndarray) -> np.nd
     a satellite at ``r`` moving at ``v`` (km/s, relative to the point): positive while the
     point comes closer to nadir."""
     d = point - r
-    s, dd, rr = _dot(d, r), np.linalg.norm(d, axis=-1), np.linalg.norm(r, axis=-1)
-    s_rate = _dot(v, d - r)
-    return (-s_rate + s * (-_dot(d, v) / dd**2 + _dot(r, v) / rr**2)) / (dd * rr)
+    s, dd, rr = dot(d, r), norm(d), norm(r)
+    s_rate = dot(v, d - r)
+    return (-s_rate + s * (-dot(d, v) / dd**2 + dot(r, v) / rr**2)) / (dd * rr)
 
 
 def sin_elevation(r: np.ndarray, point: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Sine of the satellite's elevation above the horizon of ``point`` (ellipsoid ``normal``)."""
-    return _dot(unit(r - point), normal)
+    return dot(unit(r - point), normal)
 
 
 def sight_margins(r: np.ndarray, point: np.ndarray, normal: np.ndarray, cos_cone: float) -> np.ndarray:
     """min(cos(off-nadir) − ``cos_cone``, sin(elevation)): ≥ 0 exactly when ``point`` is inside
     the cone and above the horizon."""
     d = point - r
-    length = np.linalg.norm(d, axis=-1)
-    cos_off = -_dot(d, r) / (length * np.linalg.norm(r, axis=-1))
-    return np.minimum(cos_off - cos_cone, -_dot(d, normal) / length)
+    length = norm(d)
+    cos_off = -dot(d, r) / (length * norm(r))
+    return np.minimum(cos_off - cos_cone, -dot(d, normal) / length)
 
 
 def sin_elevation_rate(r: np.ndarray, v: np.ndarray, point: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Time derivative (1/s) of ``sin_elevation`` for a satellite moving at ``v`` (km/s) relative
     to the fixed ``point``."""
     e = r - point
-    length = np.linalg.norm(e, axis=-1)
-    return _dot(v, normal) / length - _dot(e, normal) * _dot(e, v) / length**3
+    length = norm(e)
+    return dot(v, normal) / length - dot(e, normal) * dot(e, v) / length**3
 
 
 def sun_elevation_deg(sun: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Elevation (deg) of the Sun (unit direction ``sun``) above the horizon of a point with
     ellipsoid ``normal``; the Sun's parallax (≤ 9″) and refraction are neglected."""
-    return np.degrees(np.arcsin(np.clip(_dot(sun, normal), -1.0, 1.0)))
+    return np.degrees(np.arcsin(np.clip(dot(sun, normal), -1.0, 1.0)))
 
 
 def boresight(frame: tuple[np.ndarray, np.ndarray, np.ndarray], roll_deg: np.ndarray,

@@ -30,6 +30,11 @@ class GroundPoints:
         return cls(tuple(s.id for s in sites), position, normal, unit(position))
 
     @property
+    def rank(self) -> np.ndarray:
+        """Position of each point's id in the sorted ids (for ordering results like the ids)."""
+        return np.argsort(np.argsort(np.array(self.ids, dtype=object)))
+
+    @property
     def min_radius_km(self) -> float:
         """Smallest geocentric radius of the points (km)."""
         return float(np.linalg.norm(self.position, axis=1).min())

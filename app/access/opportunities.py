@@ -31,7 +31,7 @@ from app.domain.schedule import Opportunity
 from app.domain.times import UTC, to_epoch
 
 from .ephemeris import SkyTables
-from .frames import rotate_z
+from .frames import dot, rotate_z
 from .geometry import boresight, look, sight, sun_elevation_deg
 from .ground import GroundPoints
 from .horizon import check_horizon
@@ -89,7 +89,7 @@ def compute_opportunities(satellites: Sequence[Satellite], targets: Sequence[Tar
             passes, offsets, grid.duration(duration_s or sat.imaging_time_s), grid, t0, t1)
         out.extend(made)
         monitor.report((i + 1) / len(satellites), f"{sat.id}: {len(passes.point)} passes, {len(made)} opportunities")
-    out.sort(key=attrgetter("start", "satellite_id", "target_id", "variant"))
+    out.sort(key=attrgetter("start", "satellite_id", "target_id", "variant"))  # merges sorted runs
     return out
 
 
@@ -149,7 +149,7 @@ class _Imaging:
         r, v_relative = self.orbit.state(self.sat, t)
         normal = self.points.normal[p].reshape(shape)
         sg = sight(r, inertial_velocity(r, v_relative), self.points.position[p].reshape(shape))
-        sin_elevation = -(sg.los * normal).sum(axis=-1)
+        sin_elevation = -dot(sg.los, normal)
         ok = (sg.lz >= np.cos(np.radians(s.max_off_nadir_deg))) & (sin_elevation > 0.0)
         ok &= np.abs(sg.ly) <= np.tan(np.radians(s.max_roll_deg)) * sg.lz
         if self.agile:
@@ -160,7 +160,7 @@ class _Imaging:
             ok &= sin_elevation >= np.cos(np.radians(s.max_incidence_deg))
         if self.min_sun is not None:
             sun = self.orbit.sky.sun_direction(t.ravel()).reshape(t.shape + (3,))
-            ok &= (sun * normal).sum(axis=-1) >= np.sin(np.radians(self.min_sun))
+            ok &= dot(sun, normal) >= np.sin(np.radians(self.min_sun))
         return ok.all(axis=1)
 
     def opportunities(self, passes: Windows, offsets: list[tuple[float, str]], duration: float,
@@ -192,6 +192,11 @@ class _Imaging:
                variant: np.ndarray, begin: np.ndarray, duration: float) -> list[Opportunity]:
         if len(which) == 0:
             return []
+        # In output order (start, target id, variant name), so that merging the satellites'
+        # lists is cheap for the final sort.
+        name_rank = np.argsort(np.argsort([name for _, name in offsets]))
+        order = np.lexsort((name_rank[variant], self.points.rank[passes.point[which]], begin))
+        which, variant, begin = which[order], variant[order], begin[order]
         p = passes.point[which]
         times = np.stack((begin, begin + duration / 2.0, begin + duration), axis=1)
         lk = self._look(p, times)
@@ -215,18 +220,19 @@ class _Imaging:
         direction = [up if n else down for n in north]
         sat, targets, names = self.satellite, self.points.ids, [name for _, name in offsets]
         right, left = LookSide.RIGHT.value, LookSide.LEFT.value
+        los_start = list(zip(*(los[:, 0, c].tolist() for c in range(3))))
+        los_end = list(zip(*(los[:, 1, c].tolist() for c in range(3))))
         columns = zip(of_pass.tolist(), p.tolist(), variant.tolist(), times[:, 0].tolist(), times[:, 2].tolist(),
-                      roll.tolist(), pitch.tolist(), lk.off_nadir_deg[:, 1].tolist(),
-                      lk.incidence_deg[:, 1].tolist(), (lk.roll_deg[:, 1] >= 0.0).tolist(), sun.tolist(),
-                      los.tolist())
+                      roll[:, 0].tolist(), pitch[:, 0].tolist(), roll[:, 1].tolist(), pitch[:, 1].tolist(),
+                      lk.off_nadir_deg[:, 1].tolist(), lk.incidence_deg[:, 1].tolist(),
+                      (lk.roll_deg[:, 1] >= 0.0).tolist(), sun.tolist(), los_start, los_end)
         return [Opportunity(
             id=f"{sat.id}_{targets[t]}_{stamps[j]}_{names[n]}", satellite_id=sat.id, target_id=targets[t],
-            start=_datetime(t_start, UTC), end=_datetime(t_end, UTC), roll_deg=rl[0], pitch_deg=pt[0], roll_end_deg=rl[1],
-            pitch_end_deg=pt[1], variant=names[n], off_nadir_deg=off, incidence_deg=inc,
+            start=_datetime(t_start, UTC), end=_datetime(t_end, UTC), roll_deg=roll0, pitch_deg=pitch0,
+            roll_end_deg=roll1, pitch_end_deg=pitch1, variant=names[n], off_nadir_deg=off, incidence_deg=inc,
             look_side=right if is_right else left, pass_direction=direction[j], sun_elevation_deg=sun_el,
-            pass_start=pass_start[j], pass_end=pass_end[j], tca=tca[j], mode=sat.mode,
-            los_start=tuple(ls[0]), los_end=tuple(ls[1]))
-            for j, t, n, t_start, t_end, rl, pt, off, inc, is_right, sun_el, ls in columns]
+            pass_start=pass_start[j], pass_end=pass_end[j], tca=tca[j], mode=sat.mode, los_start=l0, los_end=l1)
+            for j, t, n, t_start, t_end, roll0, pitch0, roll1, pitch1, off, inc, is_right, sun_el, l0, l1 in columns]
 
 
 def _id_stamps(tca: np.ndarray) -> list[str]:
