@@ -1,3 +1,25 @@
+import json
 import os
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo_scenario.json"
+SMALL_SATELLITES = ("PLEIADES-NEO-3", "WORLDVIEW-3", "ICEYE-X2", "CAPELLA-13")
+
+
+@pytest.fixture
+def small_scenario():
+    """A factory of small real scenario documents: four demo satellites (two agile optical, two
+    SAR), the first ``n_targets`` demo cities, one day, one order without window per city."""
+    def build(n_targets: int = 20, n_orders: int = 16) -> dict:
+        doc = json.loads(DEMO.read_text(encoding="utf-8"))
+        doc["satellites"] = [s for s in doc["satellites"] if s["id"] in SMALL_SATELLITES]
+        doc["targets"] = doc["targets"][:n_targets]
+        doc["settings"]["horizon_end"] = "2026-08-11T00:00:00Z"
+        doc["orders"] = [{"external_ref": f"T-{k:02d}", "target_id": t["id"], "priority": 1 + k % 5,
+                          "constraints": {}} for k, t in enumerate(doc["targets"][:n_orders])]
+        return doc
+    return build

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.output import emit
 from app.services import conflict_service
 from app.services.database import open_database
 
 
 def _conflicts(args: argparse.Namespace) -> int:
-    from app.cli.main import emit
     db = open_database(args.db)
     emit(conflict_service.conflicts_report(db, args.workspace, satellite_id=args.satellite,
                                            horizon_start=args.horizon_start, horizon_end=args.horizon_end))

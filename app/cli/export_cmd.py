@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.output import emit
 from app.services import export_service
 from app.services.database import open_database
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.cli.main import emit
     db = open_database(args.db)
     emit(export_service.export_schedule(db, args.workspace, args.format, args.out,
                                         start=getattr(args, "from"), end=args.to))

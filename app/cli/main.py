@@ -5,16 +5,15 @@ Every subcommand prints JSON to stdout and exits 0; bad input exits 2 with a one
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
-from typing import Any
 
-from app.cli import access_cmd, conflicts_cmd, export_cmd, solve_cmd, workspace_cmds
+from app.cli import access_cmd, conflicts_cmd, export_cmd, planning_cmds, solve_cmd, workspace_cmds
+from app.cli.output import emit  # noqa: F401 - re-exported for the command modules
 from app.domain.errors import DomainError
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
-COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, export_cmd, conflicts_cmd)
+COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, planning_cmds, export_cmd, conflicts_cmd)
 
 
 class UsageError(Exception):
@@ -32,12 +31,6 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser
-
-
-def emit(data: Any) -> None:
-    """Print a JSON document to stdout (the CLI's output contract)."""
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

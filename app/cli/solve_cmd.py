@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.output import emit
 from app.domain import Algorithm
 from app.services.solve_service import solve_problem_file
 
 
 def _solve(args: argparse.Namespace) -> int:
-    from app.cli.main import emit
-
     emit(solve_problem_file(args.problem, args.algorithm, time_limit_s=args.time_limit, out=args.out))
     return 0
 

@@ -1,32 +1,75 @@
-"""Conflict detection over a workspace's schedule, stored and reported (seed 001 §6.5 response shape)."""
+"""Conflicts of a workspace's schedule (spec section 11, seed 001 §6.5): detection with the
+workspace's geometry (alternatives for resolution options, sunlight for power, ground contacts
+for downlink), stored and reported; a resolution option applied as an ordinary audited edit."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from app.domain import Conflict, NotFoundError, parse_optional_utc, to_iso
+from app.domain import (Acquisition, Conflict, NotFoundError, Opportunity, ResolutionAction, ValidationError,
+                        parse_optional_utc, to_iso)
 from app.persistence import ScheduleDB
 from app.scheduling import DetectionInput, SatelliteSpec, detect_conflicts, summary
 
+from . import access_service
 from .workspaces import resolve_workspace
 
 
-def detect_and_store(db: ScheduleDB, workspace: str) -> list[Conflict]:
-    """Re-run detection over the whole schedule of ``workspace`` and replace its unresolved conflicts.
+@dataclass(frozen=True)
+class _Context:
+    workspace_id: str
+    acquisitions: list[Acquisition]
+    inputs: DetectionInput
 
-    Acquisitions on satellites the workspace does not define are reported as NotFoundError (the detector
-    cannot know their agility). Ground-station contacts are not given yet, so ``downlink_window`` is not checked.
-    """
+
+def _span(acqs: list[Acquisition], ws) -> tuple[datetime, datetime] | None:
+    if not acqs:
+        return None
+    start = min(a.start_time for a in acqs)
+    end = max(a.end_time for a in acqs)
+    if ws.settings.horizon_start and ws.settings.horizon_end:
+        start, end = min(start, ws.settings.horizon_start), max(end, ws.settings.horizon_end)
+    return start, end
+
+
+def _context(db: ScheduleDB, workspace: str, with_resolutions: bool = True) -> _Context:
     ws = resolve_workspace(db, workspace)
-    satellites = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
+    satellites = db.list_satellites(ws.id)
+    specs = {s.id: SatelliteSpec.of(s) for s in satellites}
     acquisitions = db.list_acquisitions(ws.id)
     for acq in acquisitions:
-        if acq.satellite_id not in satellites:
+        if acq.satellite_id not in specs:
             raise NotFoundError("satellite", f"{acq.satellite_id} (used by {acq.id})")
     orders = {o.id: o for o in db.list_orders(workspace_id=ws.id, limit=None)}
-    conflicts = detect_conflicts(acquisitions, DetectionInput(satellites=satellites, orders=orders,
-                                                              workspace_id=ws.id))
-    return db.replace_conflicts(ws.id, conflicts)
+    span = _span(acquisitions, ws)
+    alternatives: dict[str, list[Opportunity]] = {}
+    sunlit: dict = {}
+    contacts: dict = {}
+    if span is not None:
+        start, end = span
+        sunlit = access_service.sunlight(satellites, start, end)
+        if any(s.memory_gbit for s in satellites):
+            contacts = access_service.contacts(satellites, db.list_ground_stations(ws.id), start, end)
+        if with_resolutions:
+            served = [orders[a.order_id] for a in acquisitions if a.order_id in orders]
+            unique = list({o.id: o for o in served}.values())
+            found = access_service.order_opportunities(satellites, db.list_targets(ws.id), unique, start, end,
+                                                       ws.settings)
+            alternatives = found.by_order
+    inputs = DetectionInput(satellites=specs, orders=orders, workspace_id=ws.id, alternatives=alternatives,
+                            sunlit=sunlit, contacts=contacts, with_resolutions=with_resolutions)
+    return _Context(ws.id, acquisitions, inputs)
+
+
+def detect_and_store(db: ScheduleDB, workspace: str) -> list[Conflict]:
+    """Re-run detection over the whole schedule of ``workspace`` and replace its unresolved
+    conflicts. Resolution options come from each order's other opportunities (same access engine
+    as planning); power uses the satellites' sunlit intervals, downlink the ground contacts of
+    satellites with an on-board memory model. Acquisitions on satellites the workspace does not
+    define raise NotFoundError (their agility is unknown)."""
+    ctx = _context(db, workspace)
+    return db.replace_conflicts(ctx.workspace_id, detect_conflicts(ctx.acquisitions, ctx.inputs))
 
 
 def conflict_json(c: Conflict) -> dict[str, Any]:
@@ -53,3 +96,71 @@ def conflicts_report(db: ScheduleDB, workspace: str, *, satellite_id: str | None
                        and (not t0 or a.end_time > t0) and (not t1 or a.start_time < t1) for a in acqs)
         conflicts = [c for c in conflicts if keep(c)]
     return {"success": True, "conflicts": [conflict_json(c) for c in conflicts], "summary": summary(conflicts)}
+
+
+@dataclass(frozen=True)
+class ResolutionRecord:
+    """An applied resolution: the acquisition before, and after (None when deleted)."""
+
+    conflict_id: str
+    action: str
+    before: Acquisition
+    after: Acquisition | None
+
+
+#: The acquisition fields a resolution changes (those an opportunity defines).
+_OPPORTUNITY_FIELDS = ("satellite_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
+                       "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+                       "opportunity_id")
+
+
+def _changes_for(opp: Opportunity) -> dict[str, Any]:
+    return {"satellite_id": opp.satellite_id, "start_time": opp.start, "end_time": opp.end,
+            "roll_angle_deg": opp.roll_deg, "pitch_angle_deg": opp.pitch_deg, "roll_end_deg": opp.roll_end_deg,
+            "pitch_end_deg": opp.pitch_end_deg, "incidence_angle_deg": opp.incidence_deg,
+            "look_side": str(opp.look_side) if opp.look_side else None,
+            "pass_direction": str(opp.pass_direction) if opp.pass_direction else None, "opportunity_id": opp.id}
+
+
+def apply_resolution(db: ScheduleDB, workspace: str, conflict_id: str, option_index: int) -> ResolutionRecord:
+    """Apply resolution option ``option_index`` of an unresolved conflict through ScheduleDB's
+    lock rules (audited), mark the conflict resolved and re-detect. A refused edit raises
+    RuleViolation with the reason and changes nothing."""
+    ctx = _context(db, workspace)
+    conflict = next((c for c in db.list_conflicts(ctx.workspace_id) if c.id == conflict_id), None)
+    if conflict is None:
+        raise NotFoundError("conflict", conflict_id)
+    # Options are recomputed on the current schedule; the stored ones only say which to take.
+    fresh = {c.id: c for c in detect_conflicts(ctx.acquisitions, ctx.inputs)}.get(conflict_id, conflict)
+    options = fresh.resolution_options
+    if not 0 <= option_index < len(options):
+        raise ValidationError("option_index", f"conflict {conflict_id} has {len(options)} resolution options")
+    option = options[option_index]
+    before = db.get_acquisition(option.acquisition_id)
+    if option.action == ResolutionAction.DELETE:
+        db.delete_acquisitions([before.id])
+        after = None
+    else:
+        opp_id = option.params["opportunity_id"]
+        alts = ctx.inputs.alternatives.get(before.order_id or "", ())
+        opp = next((o for o in alts if o.id == opp_id), None)
+        if opp is None:
+            raise NotFoundError("opportunity", opp_id)
+        after = db.update_acquisition(before.id, _changes_for(opp), expected_version=before.version)
+    db.resolve_conflict(conflict_id, str(option.action), notes=option.description)
+    detect_and_store(db, workspace)
+    return ResolutionRecord(conflict_id, str(option.action), before, after)
+
+
+def undo_resolution(db: ScheduleDB, workspace: str, record: ResolutionRecord) -> None:
+    """Put the acquisition back as it was before the resolution (audited) and re-detect."""
+    if record.after is None:
+        db.restore_acquisitions([record.before])
+    else:
+        current = db.get_acquisition(record.before.id)
+        changes = {k: getattr(record.before, k) for k in _OPPORTUNITY_FIELDS if
+                   getattr(record.before, k) != getattr(current, k)}
+        if changes:
+            db.update_acquisition(current.id, changes, expected_version=current.version, override=True)
+    detect_and_store(db, workspace)
+

@@ -1,17 +1,15 @@
-"""Workspaces: resolving by name or id, the demo workspace, scenario import and export."""
+"""Workspaces: resolving by name or id, scenario import and export."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from app.domain import NotFoundError, Workspace
+from app.domain import Workspace
 from app.persistence import ScheduleDB
 
-from .scenario_file import Scenario, load_scenario_file, parse_scenario, scenario_to_dict
+from .scenario_file import Scenario, load_scenario_file, scenario_to_dict
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-DEMO_SCENARIO = DATA_DIR / "demo_scenario.json"
-DEMO_NAME = "demo"
 
 
 def resolve_workspace(db: ScheduleDB, name_or_id: str) -> Workspace:
@@ -46,11 +44,3 @@ def export_scenario_file(db: ScheduleDB, name_or_id: str, path: str | Path) -> P
                    encoding="utf-8")
     return out
 
-
-def ensure_demo(db: ScheduleDB) -> Workspace:
-    """The demo workspace, created from ``data/demo_scenario.json`` the first time."""
-    try:
-        return resolve_workspace(db, DEMO_NAME)
-    except NotFoundError:
-        scenario = parse_scenario(json.loads(DEMO_SCENARIO.read_text(encoding="utf-8")))
-        return import_scenario(db, scenario, DEMO_NAME)

@@ -1,0 +1,48 @@
+"""Figures of a whole schedule (committed acquisitions, or what a plan would leave), so that
+Compare Plans sets like against like (spec section 12)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from app.domain import Acquisition, Conflict, Opportunity, Order, Satellite, Severity, Target
+from app.scheduling import DetectionInput, SatelliteSpec, ValueConfig, ValueModel, detect_conflicts
+
+
+def schedule_conflicts(acquisitions: Sequence[Acquisition], satellites: Sequence[Satellite],
+                       orders: Sequence[Order], workspace_id: str) -> list[Conflict]:
+    """Conflicts of a schedule under the one slew model (no resolution options)."""
+    specs = {s.id: SatelliteSpec.of(s) for s in satellites}
+    known = [a for a in acquisitions if a.satellite_id in specs]
+    return detect_conflicts(known, DetectionInput(satellites=specs, orders={o.id: o for o in orders},
+                                                  workspace_id=workspace_id, with_resolutions=False))
+
+
+def schedule_metrics(acquisitions: Sequence[Acquisition], orders: Sequence[Order], targets: Sequence[Target],
+                     value_config: ValueConfig, conflicts: Sequence[Conflict]) -> dict[str, Any]:
+    """accepted (acquisitions), orders served and coverage over ``orders``, total value and mean
+    quality under ``value_config`` (acquisitions of orders outside ``orders`` count 0), total
+    manoeuvre time (s), conflicts and error conflicts."""
+    by_order = {o.id: o for o in orders}
+    model = ValueModel(value_config, by_order, {t.id: t for t in targets})
+    values, qualities = [], []
+    for a in acquisitions:
+        if a.order_id not in by_order:
+            continue
+        v, q = model.evaluate(Opportunity(
+            id=a.id, satellite_id=a.satellite_id, target_id=a.target_id, start=a.start_time, end=a.end_time,
+            roll_deg=a.roll_angle_deg, pitch_deg=a.pitch_angle_deg, order_id=a.order_id,
+            incidence_deg=a.incidence_angle_deg, mode=a.mode))
+        values.append(v)
+        qualities.append(q)
+    served = {a.order_id for a in acquisitions if a.order_id in by_order}
+    return {
+        "accepted": len(acquisitions),
+        "orders_served": len(served),
+        "coverage": len(served) / len(by_order) if by_order else 1.0,
+        "total_value": float(sum(values)),
+        "mean_quality": float(sum(qualities) / len(qualities)) if qualities else None,
+        "total_maneuver_time_s": float(sum(a.maneuver_time_s or 0.0 for a in acquisitions)),
+        "conflicts": len(conflicts),
+        "error_conflicts": sum(1 for c in conflicts if c.severity == Severity.ERROR),
+    }

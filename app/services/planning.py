@@ -1,0 +1,296 @@
+"""Planning a workspace (spec sections 7–12): gather the inputs, compute access, plan, store the
+candidate plan; compare it with the current schedule; reject it.
+
+``run_planning`` is what the Plan… / Reshuffle… actions and ``python -m app plan`` call. It never
+changes the schedule: the result is a *candidate* plan whose orders leave the Inbox (``planned``)
+until the plan is committed (``app.services.commits``) or rejected.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from app.access import Cancelled as AccessCancelled
+from app.domain import (Acquisition, AcquisitionState, Algorithm, Order, OrderStatus, PlanItem, PlanningMode,
+                        ReshufflePolicy, ValidationError, new_run_id, parse_utc, to_iso, utc_now)
+from app.domain.enums import parse_enum
+from app.domain.scenario import WEIGHT_PRESETS
+from app.domain.times import to_epoch
+from app.persistence import ScheduleDB
+from app.scheduling import (Cancelled, InitialAttitude, PlanningRequest, PolicyParams, ValueConfig, compare_plans,
+                            plan)
+
+from . import access_service
+from .plan_metrics import schedule_conflicts, schedule_metrics
+from .workspaces import resolve_workspace
+
+__all__ = ["Cancelled", "PlanOptions", "PlanResult", "run_planning", "compare_plan", "reject_plan",
+           "OPEN_ORDER_STATES"]
+
+Progress = Callable[[float, str], None]
+
+#: Orders planning considers: not yet served, planned in a candidate, or served by the schedule.
+OPEN_ORDER_STATES = (OrderStatus.NEW, OrderStatus.PLANNED, OrderStatus.COMMITTED)
+#: Acquisition states that occupy the spacecraft (a failed one no longer does).
+_LIVE_STATES = tuple(s.value for s in AcquisitionState if s != AcquisitionState.FAILED)
+#: Share of the progress bar taken by the access computation.
+_ACCESS_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """One planning run. Horizon None = the workspace's; value settings None = the workspace's;
+    ``order_ids`` empty = every open order whose requested window meets the horizon."""
+
+    mode: str = "from_scratch"
+    algorithm: str = "best_fit"
+    horizon_start: datetime | None = None
+    horizon_end: datetime | None = None
+    policy: str | None = None
+    policy_params: Mapping[str, Any] = field(default_factory=dict)
+    value_source: str | None = None
+    weights_preset: str | None = None
+    quality_model: str | None = None
+    time_limit_s: float = 30.0
+    order_ids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mode", parse_enum(PlanningMode, self.mode, "mode"))
+        object.__setattr__(self, "algorithm", parse_enum(Algorithm, self.algorithm, "algorithm"))
+        if self.policy is not None:
+            object.__setattr__(self, "policy", parse_enum(ReshufflePolicy, self.policy, "policy"))
+        if self.weights_preset is not None and self.weights_preset not in WEIGHT_PRESETS:
+            raise ValidationError("weights_preset", f"unknown preset {self.weights_preset!r}; "
+                                                    f"known: {', '.join(WEIGHT_PRESETS)}")
+        for name in ("horizon_start", "horizon_end"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, parse_utc(value, name))
+        if not self.time_limit_s > 0:
+            raise ValidationError("time_limit_s", f"must be > 0 seconds, got {self.time_limit_s}")
+        PolicyParams(**dict(self.policy_params))  # validates names and ranges now, not mid-run
+
+    @classmethod
+    def from_dialog(cls, config: Mapping[str, Any]) -> "PlanOptions":
+        """Options from the Plan dialog's ``config()`` (unknown keys refused by name)."""
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise ValidationError(unknown[0], f"unknown planning option; known: {', '.join(sorted(known))}")
+        return cls(**{k: v for k, v in config.items() if v is not None or k in ("policy",)})
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A stored candidate plan and what the planner said about it."""
+
+    plan_id: str
+    workspace_id: str
+    mode: str
+    algorithm: str
+    status: str
+    metrics: dict[str, Any]
+    changes: list[dict[str, Any]]
+    items: list[PlanItem]
+    unserved: dict[str, str]
+    conflicts: list
+    input_hash: str
+    run_id: str
+    best_bound: float | None
+    gap: float | None
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON the CLI prints: identifiers, status and metrics (without the per-order lists)."""
+        m = {k: v for k, v in self.metrics.items() if k not in ("rejected_orders",)}
+        return {"plan_id": self.plan_id, "run_id": self.run_id, "mode": self.mode, "algorithm": self.algorithm,
+                "status": self.status, "input_hash": self.input_hash, "best_bound": self.best_bound,
+                "gap": self.gap, "metrics": m, "unserved": self.unserved,
+                "change_counts": _count(c["type"] for c in self.changes)}
+
+
+def _count(values) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def _horizon(settings, options: PlanOptions) -> tuple[datetime, datetime]:
+    start = options.horizon_start or settings.horizon_start
+    end = options.horizon_end or settings.horizon_end
+    if start is None or end is None:
+        raise ValidationError("horizon", "the workspace has no horizon: give --horizon-start and --horizon-end")
+    if end <= start:
+        raise ValidationError("horizon_end", "must be after horizon_start")
+    return start, end
+
+
+def _value_config(settings, options: PlanOptions) -> ValueConfig:
+    weights = WEIGHT_PRESETS[options.weights_preset] if options.weights_preset else settings.weights
+    return ValueConfig(value_source=options.value_source or settings.value_source, weights=weights,
+                       quality_model=options.quality_model or settings.quality_model,
+                       ideal_incidence_deg=settings.ideal_incidence_deg, band_width_deg=settings.band_width_deg)
+
+
+def _in_horizon(order: Order, start: datetime, end: datetime) -> bool:
+    s, e = order.requested_window_start, order.requested_window_end
+    return (s is None or s < end) and (e is None or e > start)
+
+
+def planning_inputs(db: ScheduleDB, workspace: str, options: PlanOptions) -> dict[str, Any]:
+    """Everything a run reads from the database, in one place (the GUI shows the same figures)."""
+    ws = resolve_workspace(db, workspace)
+    start, end = _horizon(ws.settings, options)
+    existing = db.list_acquisitions(ws.id, start_time=start, end_time=end, states=_LIVE_STATES)
+    open_orders = [o for o in db.list_orders(workspace_id=ws.id, limit=None) if o.status in OPEN_ORDER_STATES]
+    by_id = {o.id: o for o in open_orders}
+    if options.order_ids:
+        missing = [oid for oid in options.order_ids if oid not in by_id]
+        if missing:
+            raise ValidationError("order_ids", f"{missing[0]} is not an open order of workspace {ws.name}")
+        wanted = set(options.order_ids) | {a.order_id for a in existing if a.order_id}
+        orders = [o for o in open_orders if o.id in wanted]
+    else:
+        served = {a.order_id for a in existing if a.order_id}
+        orders = [o for o in open_orders if o.id in served or _in_horizon(o, start, end)]
+    # "planned" only means held by a candidate plan, which this run replaces: to the planner
+    # (and the input hash) such an order is as new as it was before that candidate.
+    orders = [replace(o, status=OrderStatus.NEW) if o.status == OrderStatus.PLANNED else o for o in orders]
+    return {"workspace": ws, "start": start, "end": end, "existing": existing, "orders": orders,
+            "satellites": db.list_satellites(ws.id), "targets": db.list_targets(ws.id),
+            "stations": db.list_ground_stations(ws.id)}
+
+
+def _initial_attitudes(db: ScheduleDB, ws_id: str, satellites, start: datetime) -> dict[str, InitialAttitude]:
+    out = {}
+    for s in satellites:
+        last = db.last_acquisition_before(ws_id, s.id, start)
+        if last is not None:
+            out[s.id] = InitialAttitude(to_epoch(last.end_time), last.roll_end_deg, last.pitch_end_deg)
+    return out
+
+
+def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progress: Progress | None = None,
+                 cancel: Callable[[], bool] | None = None, now: datetime | None = None) -> PlanResult:
+    """Compute access for the open orders, plan the horizon and store a candidate plan.
+
+    ``now`` defaults to the workspace's scenario clock, else the real time; the frozen zone is
+    [now, now + freeze_window_hours). Earlier candidate plans of the workspace are rejected (their
+    orders return to the Inbox before this plan takes them). Raises Cancelled when ``cancel()``
+    turns True; nothing is written then.
+    """
+    inputs = planning_inputs(db, workspace, options)
+    ws, start, end = inputs["workspace"], inputs["start"], inputs["end"]
+    settings = ws.settings
+    now = now or settings.scenario_clock or utc_now()
+
+    def access_progress(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(_ACCESS_SHARE * fraction, message or "computing access")
+
+    def plan_progress(done: float, total: float, message: str = "") -> None:
+        if progress is not None:
+            fraction = done / total if total else 1.0
+            progress(_ACCESS_SHARE + (1.0 - _ACCESS_SHARE) * fraction, message or "planning")
+
+    try:
+        access = access_service.order_opportunities(inputs["satellites"], inputs["targets"], inputs["orders"],
+                                                    start, end, settings, progress=access_progress, cancel=cancel)
+        sunlit = access_service.sunlight(inputs["satellites"], start, end)
+        needs_contacts = any(s.memory_gbit for s in inputs["satellites"])
+        contacts = (access_service.contacts(inputs["satellites"], inputs["stations"], start, end)
+                    if needs_contacts else {})
+    except AccessCancelled as exc:
+        raise Cancelled(str(exc)) from exc
+    if cancel is not None and cancel():
+        raise Cancelled("planning cancelled")
+    request = PlanningRequest(
+        mode=options.mode, algorithm=options.algorithm, satellites=inputs["satellites"], orders=inputs["orders"],
+        targets=inputs["targets"], opportunities=access.all, horizon_start=start, horizon_end=end, now=now,
+        existing=inputs["existing"], initial=_initial_attitudes(db, ws.id, inputs["satellites"], start),
+        value_config=_value_config(settings, options), freeze_window_hours=settings.freeze_window_hours,
+        soft_lock_window_hours=settings.soft_lock_window_hours, policy=options.policy,
+        policy_params=PolicyParams(**dict(options.policy_params)), time_limit_s=options.time_limit_s,
+        sunlit=sunlit, contacts=contacts, unserved_reasons=access.reasons, tle_stale_days=settings.tle_stale_days,
+        workspace_id=ws.id)
+    outcome = plan(request, progress=plan_progress, cancel=cancel)
+
+    items = outcome.items
+    proposed = list(outcome.fixed) + [_pseudo(it, ws.id) for it in items]
+    metrics = dict(outcome.metrics)
+    metrics["schedule"] = schedule_metrics(proposed, inputs["orders"], inputs["targets"], request.value_config,
+                                           outcome.conflicts)
+    changes = [c.to_dict() for c in outcome.changes]
+    config = {"mode": str(options.mode), "algorithm": str(options.algorithm),
+              "policy": str(options.policy) if options.policy else None, "policy_params": dict(options.policy_params),
+              "horizon_start": to_iso(start), "horizon_end": to_iso(end), "now": to_iso(now),
+              "value_config": request.value_config.to_dict(), "time_limit_s": options.time_limit_s,
+              "supersede": list(outcome.supersede),
+              "replaces": {it.opportunity.id: it.replaces_acquisition_id for it in items
+                           if it.replaces_acquisition_id},
+              "changes": changes, "unserved": outcome.unserved}
+    for old in db.list_plans(ws.id):
+        if old.status == "candidate":
+            db.set_plan_status(old.id, "rejected")
+    run_id = new_run_id()
+    stored = db.create_plan(str(options.algorithm), config, outcome.input_hash, run_id, metrics, ws.id,
+                            score=metrics.get("total_value"))
+    plan_items = db.create_plan_items(stored.id, [_item_row(it) for it in items]) if items else []
+    return PlanResult(stored.id, ws.id, str(options.mode), str(options.algorithm), outcome.status, metrics, changes,
+                      plan_items, outcome.unserved, outcome.conflicts, outcome.input_hash, run_id, outcome.best_bound,
+                      outcome.gap)
+
+
+def _item_row(it) -> dict[str, Any]:
+    o = it.opportunity
+    return {"opportunity_id": o.id, "satellite_id": o.satellite_id, "target_id": o.target_id,
+            "start_time": o.start, "end_time": o.end, "roll_angle_deg": o.roll_deg, "pitch_angle_deg": o.pitch_deg,
+            "roll_end_deg": o.roll_end_deg, "pitch_end_deg": o.pitch_end_deg, "value": it.value,
+            "quality_score": it.quality, "maneuver_time_s": it.maneuver_time_s, "slack_time_s": it.slack_time_s,
+            "order_id": o.order_id, "incidence_angle_deg": o.incidence_deg,
+            "look_side": str(o.look_side) if o.look_side else None,
+            "pass_direction": str(o.pass_direction) if o.pass_direction else None}
+
+
+def _pseudo(it, workspace_id: str) -> Acquisition:
+    o = it.opportunity
+    return Acquisition(id=it.replaces_acquisition_id or f"item:{o.id}", workspace_id=workspace_id,
+                       satellite_id=o.satellite_id, target_id=o.target_id, start_time=o.start, end_time=o.end,
+                       roll_angle_deg=o.roll_deg, pitch_angle_deg=o.pitch_deg, roll_end_deg=o.roll_end_deg,
+                       pitch_end_deg=o.pitch_end_deg, mode=o.mode, incidence_angle_deg=o.incidence_deg,
+                       order_id=o.order_id, opportunity_id=o.id, quality_score=it.quality,
+                       maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s)
+
+
+def compare_plan(db: ScheduleDB, workspace: str, plan_id: str) -> dict[str, Any]:
+    """Compare Plans (spec section 12): the current schedule of the plan's horizon, as it is now,
+    against the schedule the plan would leave; rows with deltas and ▲/▼, and the change list."""
+    ws = resolve_workspace(db, workspace)
+    stored = db.get_plan(plan_id)
+    if stored.workspace_id != ws.id:
+        raise ValidationError("plan_id", f"plan {plan_id} belongs to another workspace")
+    start, end = parse_utc(stored.config["horizon_start"]), parse_utc(stored.config["horizon_end"])
+    existing = db.list_acquisitions(ws.id, start_time=start, end_time=end, states=_LIVE_STATES)
+    orders = [o for o in db.list_orders(workspace_id=ws.id, limit=None) if o.status in OPEN_ORDER_STATES]
+    orders = [o for o in orders if _in_horizon(o, start, end) or any(a.order_id == o.id for a in existing)]
+    conflicts = schedule_conflicts(existing, db.list_satellites(ws.id), orders, ws.id)
+    current = schedule_metrics(existing, orders, db.list_targets(ws.id), ValueConfig(**stored.config["value_config"]),
+                               conflicts)
+    proposed = dict(stored.metrics.get("schedule", {}))
+    proposed["coverage"] = (proposed.get("orders_served", 0) / len(orders)) if orders else 1.0
+    result = compare_plans(current, proposed, stored.config.get("changes", ()))
+    result.update({"plan_id": plan_id, "algorithm": stored.algorithm, "mode": stored.config.get("mode"),
+                   "current": current, "proposed": proposed, "unserved": stored.config.get("unserved", {})})
+    return result
+
+
+def reject_plan(db: ScheduleDB, workspace: str, plan_id: str) -> None:
+    """Reject a candidate plan: its orders go back to the Inbox (audited)."""
+    ws = resolve_workspace(db, workspace)
+    stored = db.get_plan(plan_id)
+    if stored.workspace_id != ws.id:
+        raise ValidationError("plan_id", f"plan {plan_id} belongs to another workspace")
+    db.set_plan_status(plan_id, "rejected")
+

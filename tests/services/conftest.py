@@ -1,0 +1,14 @@
+import pytest
+
+from app.persistence import ScheduleDB
+from app.services.scenario_file import parse_scenario
+from app.services.workspaces import import_scenario
+
+
+@pytest.fixture
+def small_db(tmp_path, small_scenario) -> tuple[ScheduleDB, str]:
+    """A database with the small real workspace ``small`` (see tests/conftest.py)."""
+    db = ScheduleDB(tmp_path / "small.db")
+    ws = import_scenario(db, parse_scenario(small_scenario()), "small")
+    yield db, ws.id
+    db.close()
