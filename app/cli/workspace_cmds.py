@@ -28,7 +28,8 @@ def _emit(data: Any) -> None:
 
 
 def _gui(args: argparse.Namespace) -> int:
-    print("The main window is not wired yet; the widgets can be seen with: python -m app.ui.gallery")
+    # ``python -m app`` (app/__main__.py) opens the window itself; the CLI layer has no Qt.
+    print("the workbench window opens with: python -m app gui [--db D]")
     return 0
 
 

@@ -42,7 +42,8 @@ _ACCESS_SHARE = 0.6
 @dataclass(frozen=True)
 class PlanOptions:
     """One planning run. Horizon None = the workspace's; value settings None = the workspace's;
-    ``order_ids`` empty = every open order whose requested window meets the horizon."""
+    ``order_ids`` empty = every open order whose requested window meets the horizon. ``weights``
+    ({"priority", "geometry", "timing"}) override the preset."""
 
     mode: str = "from_scratch"
     algorithm: str = "best_fit"
@@ -52,6 +53,7 @@ class PlanOptions:
     policy_params: Mapping[str, Any] = field(default_factory=dict)
     value_source: str | None = None
     weights_preset: str | None = None
+    weights: Mapping[str, float] | None = None
     quality_model: str | None = None
     time_limit_s: float = 30.0
     order_ids: tuple[str, ...] = ()
@@ -79,7 +81,12 @@ class PlanOptions:
         unknown = sorted(set(config) - known)
         if unknown:
             raise ValidationError(unknown[0], f"unknown planning option; known: {', '.join(sorted(known))}")
-        return cls(**{k: v for k, v in config.items() if v is not None or k in ("policy",)})
+        values = {k: v for k, v in config.items() if v is not None}
+        if values.get("weights_preset") in WEIGHT_PRESETS:
+            values.pop("weights", None)  # the preset's weights, shown in the dialog for reference
+        else:
+            values.pop("weights_preset", None)
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,10 @@ def _horizon(settings, options: PlanOptions) -> tuple[datetime, datetime]:
 
 
 def _value_config(settings, options: PlanOptions) -> ValueConfig:
-    weights = WEIGHT_PRESETS[options.weights_preset] if options.weights_preset else settings.weights
+    if options.weights is not None:
+        weights = tuple(float(options.weights.get(k, 0.0)) for k in ("priority", "geometry", "timing"))
+    else:
+        weights = WEIGHT_PRESETS[options.weights_preset] if options.weights_preset else settings.weights
     return ValueConfig(value_source=options.value_source or settings.value_source, weights=weights,
                        quality_model=options.quality_model or settings.quality_model,
                        ideal_incidence_deg=settings.ideal_incidence_deg, band_width_deg=settings.band_width_deg)

@@ -172,6 +172,10 @@ class TimelineView(QtWidgets.QWidget):
         """One row per satellite, top-down in the given order."""
         self._rows = list(dict.fromkeys(satellite_ids))
         self._row_of = {s: i for i, s in enumerate(self._rows)}
+        # pyqtgraph drops tick labels wider than the axis: size it to the longest name.
+        metrics = QtGui.QFontMetrics(self.row_axis.style.get("tickFont") or self.font())
+        widest = max((metrics.horizontalAdvance(r) for r in self._rows), default=0)
+        self.row_axis.setWidth(max(86, widest + 16))
         self._apply_rows()
         if self._acqs:
             self._rebuild_bars()

@@ -1,0 +1,419 @@
+"""The workbench: Inbox / Scheduled / Conflicts on the left, the Gantt timeline in the centre, the
+Inspector on the right; planning on worker threads; every edit undoable and audited.
+
+The window holds one ScheduleDB for the GUI thread; each worker job opens its own (a Session is
+not thread-safe). Layout and geometry are kept in QSettings.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.domain import DomainError, utc_now
+from app.services import commits, conflict_service, edits, export_service, planning
+from app.services import orders as order_service
+from app.services.database import open_database
+from app.services.workspaces import resolve_workspace
+from app.workers.jobs import JobRunner
+
+from . import undo_commands
+from .conflicts_view import ConflictsView
+from .dialogs.about_dialog import AboutDialog
+from .dialogs.commit_dialog import CommitDialog
+from .dialogs.compare_dialog import CompareDialog
+from .dialogs.new_order_dialog import NewOrderDialog
+from .dialogs.plan_dialog import PlanDialog
+from .inbox_view import InboxView
+from .inspector_panel import InspectorPanel
+from .scheduled_view import ScheduledView
+from .timeline_view import TimelineView
+
+EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "ics": "iCalendar (*.ics)", "kml": "KML (*.kml)"}
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, db_url: str, workspace: str, settings: QtCore.QSettings | None = None) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.db = open_database(db_url)
+        self.ws = resolve_workspace(self.db, workspace)
+        self.settings = settings or QtCore.QSettings()
+        self.setWindowTitle(f"Mission Planning Workbench — {self.ws.name}")
+        self.undo_stack = QtGui.QUndoStack(self)
+        self.jobs = JobRunner(self)
+        self.candidate: planning.PlanResult | None = None
+        self.acquisitions: dict[str, Any] = {}
+        self.orders: dict[str, Any] = {}
+        self.conflicts: dict[str, Any] = {}
+        self._build_views()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self.reload()
+        self.timeline.zoom_preset("day")
+        self._restore_layout()
+
+    # ------------------------------------------------------------------ construction
+    def _build_views(self) -> None:
+        self.timeline = TimelineView()
+        self.setCentralWidget(self.timeline)
+        self.inbox = InboxView()
+        self.scheduled = ScheduledView()
+        self.conflicts_view = ConflictsView()
+        self.left_tabs = QtWidgets.QTabWidget()
+        self.left_tabs.addTab(self.inbox, "Inbox")
+        self.left_tabs.addTab(self.scheduled, "Scheduled")
+        self.left_tabs.addTab(self.conflicts_view, "Conflicts")
+        self.inspector = InspectorPanel()
+        for name, title, widget, area in (("left", "Orders and schedule", self.left_tabs,
+                                           QtCore.Qt.DockWidgetArea.LeftDockWidgetArea),
+                                          ("inspector", "Inspector", self.inspector,
+                                           QtCore.Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock = QtWidgets.QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            setattr(self, f"{name}_dock", dock)
+        self.resize(1600, 900)
+        self.resizeDocks([self.left_dock, self.inspector_dock], [420, 360], QtCore.Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.figures = QtWidgets.QLabel()
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setRange(0, 1000)
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.clicked.connect(lambda: self.jobs.cancel())
+        bar.addPermanentWidget(self.figures)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self._set_busy(False)
+        self.jobs.busyChanged.connect(self._set_busy)
+
+    def _action(self, menu: QtWidgets.QMenu, text: str, slot, shortcut: str | QtGui.QKeySequence | None = None,
+                name: str | None = None) -> QtGui.QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(lambda _=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+            setattr(self, f"action_{name}", action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        export = file_menu.addMenu("Export Schedule")
+        for fmt, label in EXPORT_FILTERS.items():
+            self._action(export, label.split(" (")[0] + "…", lambda f=fmt: self.export_schedule(f), name=f"export_{fmt}")
+        file_menu.addSeparator()
+        self._action(file_menu, "Quit", self.close, QtGui.QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcut(QtGui.QKeySequence("Ctrl+Shift+Z"))
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.action_undo, self.action_redo = undo, redo
+        edit.addSeparator()
+        self._action(edit, "Select all in view", self.timeline.select_all_in_view, "Ctrl+A")
+        self._action(edit, "Lock soft", lambda: self.lock_selection("soft"), "Ctrl+L", "lock_soft")
+        self._action(edit, "Lock hard", lambda: self.lock_selection("hard"), "Ctrl+Shift+L", "lock_hard")
+        self._action(edit, "Unlock", lambda: self.lock_selection("none"), "Ctrl+U", "unlock")
+        self._action(edit, "Delete", self.delete_selection, QtGui.QKeySequence.StandardKey.Delete, "delete")
+
+        view = bar.addMenu("&View")
+        for key, preset in (("1", "hour"), ("2", "day"), ("3", "week")):
+            self._action(view, f"Zoom to {preset}", lambda p=preset: self.timeline.zoom_preset(p), f"Ctrl+{key}")
+        self._action(view, "Whole horizon", self.timeline.zoom_to_horizon, "Ctrl+0")
+        self._action(view, "Go to now", self.timeline.scroll_to_now, "Ctrl+N")
+
+        plan = bar.addMenu("&Plan")
+        self._action(plan, "New Order…", self.new_order, "Ctrl+Shift+N", "new_order")
+        self._action(plan, "Plan…", lambda: self.open_plan_dialog("incremental"), "Ctrl+P", "plan")
+        self._action(plan, "Reshuffle…", lambda: self.open_plan_dialog("reshuffle"), "Ctrl+R", "reshuffle")
+        self._action(plan, "Compare Plans…", self.compare, "Ctrl+K", "compare")
+        self._action(plan, "Commit Plan…", self.commit, "Ctrl+Return", "commit")
+        self._action(plan, "Reject Plan", self.reject, None, "reject")
+        plan.addSeparator()
+        self._action(plan, "Detect conflicts", self.detect_conflicts, "F5", "detect")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "About", lambda: AboutDialog(self).exec())
+
+    def _connect(self) -> None:
+        self.timeline.selectionChanged.connect(self._on_timeline_selection)
+        self.scheduled.selectionChanged.connect(self._on_list_selection)
+        self.conflicts_view.conflictSelected.connect(self._on_conflict)
+        self.inbox.orderSelected.connect(lambda oid: self.inspector.show_order(self.orders[oid]))
+        self.inbox.newOrderRequested.connect(self.new_order)
+        self.inspector.lockRequested.connect(lambda ids, level: self.lock(ids, level))
+        self.inspector.deleteRequested.connect(self.delete)
+        self.inspector.orderLinkActivated.connect(lambda oid: self.inspector.show_order(self.orders[oid]))
+        self.inspector.resolutionApplyRequested.connect(self.apply_resolution)
+        self.inspector.resolutionPreviewRequested.connect(self._preview_resolution)
+
+    # ------------------------------------------------------------------ state
+    def now(self):
+        return self.ws.settings.scenario_clock or utc_now()
+
+    def reload(self) -> None:
+        """Read the workspace again and refresh every view (keeps the selection)."""
+        self.ws = resolve_workspace(self.db, self.ws.id)
+        s = self.ws.settings
+        now = self.now()
+        acqs = self.db.list_acquisitions(self.ws.id)
+        self.acquisitions = {a.id: a for a in acqs}
+        self.orders = {o.id: o for o in self.db.list_orders(workspace_id=self.ws.id, limit=None)}
+        self.conflicts = {c.id: c for c in self.db.list_conflicts(self.ws.id)}
+        conflict_ids = {i for c in self.conflicts.values() for i in c.acquisition_ids}
+        selection = [i for i in self.timeline.selected_ids() if i in self.acquisitions]
+        self.timeline.set_rows([sat.id for sat in self.db.list_satellites(self.ws.id)])
+        self.timeline.set_acquisitions(acqs, conflict_ids)
+        self.timeline.set_ghost_items(self.candidate.items if self.candidate else [])
+        freeze = now + timedelta(hours=s.freeze_window_hours)
+        self.timeline.set_zones(now, freeze, now + timedelta(hours=s.planning_zone_hours),
+                                s.horizon_start or now, s.horizon_end or now + timedelta(days=7))
+        self.inspector.set_edit_context(freeze)
+        self.inbox.set_orders([o for o in self.orders.values() if o.status == "new"])
+        self.scheduled.set_reference_time(now)
+        self.scheduled.set_acquisitions(acqs)
+        self.conflicts_view.set_conflicts(list(self.conflicts.values()))
+        self._select(selection)
+        self._update_figures()
+
+    def _update_figures(self) -> None:
+        inbox = sum(1 for o in self.orders.values() if o.status == "new")
+        s = self.ws.settings
+        in_horizon = sum(1 for a in self.acquisitions.values()
+                         if (s.horizon_start is None or a.end_time > s.horizon_start)
+                         and (s.horizon_end is None or a.start_time < s.horizon_end))
+        text = f"Inbox {inbox} · Acquisitions in horizon {in_horizon} · Conflicts {len(self.conflicts)}"
+        if self.candidate is not None:
+            text += f" · Candidate plan: {len(self.candidate.items)} items"
+        self.figures.setText(text)
+        for i, (label, count) in enumerate((("Inbox", inbox), ("Scheduled", len(self.acquisitions)),
+                                            ("Conflicts", len(self.conflicts)))):
+            self.left_tabs.setTabText(i, f"{label} ({count})")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        if not busy:
+            self.progress.setValue(0)
+
+    # ------------------------------------------------------------------ selection
+    def _select(self, ids: list[str]) -> None:
+        self.timeline.set_selection(ids)
+        self.scheduled.set_selection(ids)
+        self._inspect(ids)
+
+    def _inspect(self, ids: list[str]) -> None:
+        acqs = [self.acquisitions[i] for i in ids if i in self.acquisitions]
+        if acqs:
+            self.inspector.show_acquisitions(acqs, self.orders)
+
+    def _on_timeline_selection(self, ids: list[str]) -> None:
+        self.scheduled.set_selection(ids)
+        self._inspect(ids)
+
+    def _on_list_selection(self, ids: list[str]) -> None:
+        self.timeline.set_selection(ids)
+        self._inspect(ids)
+
+    def _on_conflict(self, conflict_id: str) -> None:
+        c = self.conflicts.get(conflict_id)
+        if c is not None:
+            self.timeline.highlight(c.acquisition_ids)
+            self.inspector.show_conflict(c, self.acquisitions)
+
+    def _preview_resolution(self, conflict_id: str, index: int) -> None:
+        opt = self.conflicts[conflict_id].resolution_options[index]
+        a = self.acquisitions[opt.acquisition_id]
+        shift = timedelta(seconds=float(opt.params.get("shift_seconds", 0.0)))
+        self.timeline.preview(a.id, a.start_time + shift, a.end_time + shift)
+
+    # ------------------------------------------------------------------ edits
+    def _report(self, refused: dict[str, str], done: int, verb: str) -> None:
+        if refused:
+            reasons = "; ".join(f"{i}: {r}" for i, r in refused.items())
+            self.inspector.show_refusals(refused)
+            self.statusBar().showMessage(f"{verb}: {done} done, {len(refused)} refused — {reasons}", 15000)
+        else:
+            self.statusBar().showMessage(f"{verb}: {done} done", 5000)
+
+    def lock_selection(self, level: str) -> None:
+        self.lock(self.timeline.selected_ids(), level)
+
+    def lock(self, ids: list[str], level: str) -> None:
+        if not ids:
+            return
+        result = edits.set_lock(self.db, ids, level)
+        if result.done:
+            self.undo_stack.push(undo_commands.lock_command(self.db, result, level, self.reload))
+        self.reload()
+        self._report(dict(result.refused), len(result.done), "Unlock" if level == "none" else f"Lock {level}")
+
+    def delete_selection(self) -> None:
+        self.delete(self.timeline.selected_ids())
+
+    def delete(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        result = edits.delete(self.db, ids)
+        if result.done:
+            self.undo_stack.push(undo_commands.delete_command(self.db, result, self.reload))
+        self.reload()
+        self._report(dict(result.refused), len(result.done), "Delete")
+
+    def apply_resolution(self, conflict_id: str, index: int) -> None:
+        try:
+            record = conflict_service.apply_resolution(self.db, self.ws.id, conflict_id, index)
+        except DomainError as exc:
+            self.inspector.show_message(str(exc), error=True)
+            return
+        self.undo_stack.push(undo_commands.ServiceCommand(
+            f"Apply {record.action} to {record.before.id}",
+            lambda: conflict_service.undo_resolution(self.db, self.ws.id, record),
+            lambda: conflict_service.apply_resolution(self.db, self.ws.id, conflict_id, index), self.reload))
+        self.reload()
+
+    def new_order(self) -> None:
+        dialog = NewOrderDialog(self.db.list_targets(self.ws.id), [s.id for s in self.db.list_satellites(self.ws.id)],
+                                parent=self)
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        try:
+            order = order_service.add_order(self.db, self.ws.id, **dialog.result_dict())
+        except DomainError as exc:
+            QtWidgets.QMessageBox.warning(self, "New Order", str(exc))
+            return
+        self.reload()
+        self.left_tabs.setCurrentWidget(self.inbox)
+        self.statusBar().showMessage(f"Order {order.id} added to the Inbox", 5000)
+
+    # ------------------------------------------------------------------ planning
+    def open_plan_dialog(self, mode: str) -> None:
+        s = self.ws.settings
+        now = self.now()
+        dialog = PlanDialog(s.horizon_start or now, s.horizon_end or now + timedelta(days=7), s, mode, parent=self)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.start_planning(planning.PlanOptions.from_dialog(dialog.config()))
+
+    def start_planning(self, options: planning.PlanOptions) -> None:
+        """Run planning on a worker with its own database; the result lands on the GUI thread."""
+        url, ws_id = self.db_url, self.ws.id
+
+        def work(state):
+            db = open_database(url)
+            try:
+                return planning.run_planning(db, ws_id, options, progress=lambda f, m: state.progress(f, 1.0, m),
+                                             cancel=state.cancelled)
+            finally:
+                db.close()
+
+        self.statusBar().showMessage("Planning…")
+        self.jobs.start("planning", work, on_done=self._planning_done, on_error=self._planning_failed,
+                        on_progress=self._on_progress,
+                        on_cancelled=lambda: self.statusBar().showMessage("Planning cancelled", 5000))
+
+    def _on_progress(self, done: float, total: float, text: str) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.setFormat(f"{text} %p%")
+
+    def _planning_done(self, result: planning.PlanResult) -> None:
+        self.candidate = result
+        m = result.metrics
+        self.reload()
+        self.statusBar().showMessage(
+            f"Candidate plan: {len(result.items)} items, {m.get('orders_served', 0)}/{m.get('orders', 0)} orders "
+            f"served, value {m.get('total_value', 0):.2f}, {m.get('error_conflicts', 0)} error conflicts "
+            f"({result.algorithm}, {result.status}). Compare or commit it from the Plan menu.", 20000)
+
+    def _planning_failed(self, message: str) -> None:
+        QtWidgets.QMessageBox.warning(self, "Planning", message)
+
+    def compare(self) -> bool:
+        """Compare Plans; Accept Proposed commits. Returns True when the proposed plan was accepted."""
+        if self.candidate is None:
+            self.statusBar().showMessage("No candidate plan: run Plan… first", 5000)
+            return False
+        dialog = CompareDialog(planning.compare_plan(self.db, self.ws.id, self.candidate.plan_id), parent=self)
+        dialog.exec()
+        if dialog.choice() == "proposed":
+            return self.commit(confirm=False)
+        return False
+
+    def commit(self, confirm: bool = True, lock_level: str = "none") -> bool:
+        if self.candidate is None:
+            self.statusBar().showMessage("No candidate plan: run Plan… first", 5000)
+            return False
+        if confirm:
+            dialog = CommitDialog(len(self.candidate.items), self.candidate.conflicts, self.candidate.plan_id,
+                                  superseded_count=sum(1 for c in self.candidate.changes if c["type"] == "removed"),
+                                  parent=self)
+            if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+                return False
+            lock_level = str(dialog.result_dict().get("lock_level", lock_level))
+        try:
+            record = commits.commit_plan(self.db, self.ws.id, self.candidate.plan_id, lock_level=lock_level)
+        except DomainError as exc:
+            QtWidgets.QMessageBox.warning(self, "Commit Plan", str(exc))
+            return False
+        self.candidate = None
+        self.undo_stack.push(undo_commands.commit_command(self.db, record, self.reload))
+        self.reload()
+        self.statusBar().showMessage(f"Committed {record.summary.get('committed', 0)} acquisitions", 8000)
+        return True
+
+    def reject(self) -> None:
+        if self.candidate is not None:
+            planning.reject_plan(self.db, self.ws.id, self.candidate.plan_id)
+            self.candidate = None
+            self.reload()
+
+    def detect_conflicts(self) -> None:
+        conflict_service.detect_and_store(self.db, self.ws.id)
+        self.reload()
+        self.left_tabs.setCurrentWidget(self.conflicts_view)
+
+    # ------------------------------------------------------------------ export and layout
+    def export_schedule(self, fmt: str, path: str | None = None) -> dict | None:
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export Schedule", f"{self.ws.name}.{fmt}",
+                                                            EXPORT_FILTERS[fmt])
+            if not path:
+                return None
+        result = export_service.export_schedule(self.db, self.ws.id, fmt, path)
+        self.statusBar().showMessage(f"Exported to {path}", 8000)
+        return result
+
+    def _restore_layout(self) -> None:
+        state = self.settings.value("main_window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt API
+        # Geometry is restored once the window exists on a screen (before, Qt may re-place it).
+        if not getattr(self, "_geometry_restored", False):
+            self._geometry_restored = True
+            geometry = self.settings.value("main_window/geometry")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+        super().showEvent(event)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.jobs.cancel()
+        self.jobs.wait(5000)
+        self.settings.setValue("main_window/geometry", self.saveGeometry())
+        self.settings.setValue("main_window/state", self.saveState())
+        self.settings.setValue("main_window/workspace", self.ws.name)
+        self.settings.sync()
+        self.db.close()
+        super().closeEvent(event)

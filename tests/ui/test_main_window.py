@@ -1,0 +1,166 @@
+"""The planner's day on the real main window, a real database and the real planner:
+add an order → plan (worker thread) → compare → commit → rubber-band select → Lock hard →
+Delete refused with the reason → Undo / Redo → close and reopen: state and layout are back.
+Also every export format from the File menu, parsed by an independent reader."""
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from app.persistence import ScheduleDB
+from app.services.scenario_file import parse_scenario
+from app.services.workspaces import import_scenario
+from app.ui.main_window import MainWindow
+
+SHOTS = Path("/tmp/ui_shots")
+
+
+@pytest.fixture
+def db_path(tmp_path, small_scenario) -> str:
+    path = str(tmp_path / "day.db")
+    db = ScheduleDB(path)
+    import_scenario(db, parse_scenario(small_scenario(n_targets=20, n_orders=12)), "day")
+    db.close()
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path) -> QtCore.QSettings:
+    return QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
+
+
+def _answer_modal(qtbot, handle) -> None:
+    """Run ``handle(dialog)`` on the next modal dialog as soon as it is shown."""
+    def poll():
+        dialog = QtWidgets.QApplication.activeModalWidget()
+        if dialog is None:
+            QtCore.QTimer.singleShot(20, poll)
+            return
+        handle(dialog)
+    QtCore.QTimer.singleShot(20, poll)
+
+
+def _plan(window, qtbot, mode="from_scratch"):
+    from app.services.planning import PlanOptions
+    with qtbot.waitSignal(window.jobs.busyChanged, timeout=120000, check_params_cb=lambda busy: not busy):
+        window.start_planning(PlanOptions(mode=mode))
+    assert window.candidate is not None
+
+
+def test_planners_day(qtbot, db_path, settings, drag):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+
+    # Add an order through the New Order dialog.
+    def fill(dialog):
+        dialog.target.setCurrentIndex(dialog.target.findText("Tokyo", QtCore.Qt.MatchFlag.MatchStartsWith))
+        dialog.priority.setValue(1)
+        dialog.accept()
+    _answer_modal(qtbot, fill)
+    before = w.inbox.findChild(QtWidgets.QTableView).model().rowCount()
+    w.action_new_order.trigger()
+    assert w.inbox.findChild(QtWidgets.QTableView).model().rowCount() == before + 1
+    assert sum(o.status == "new" for o in w.orders.values()) == 13
+
+    # Plan on a worker: ghost bars and a candidate; compare and accept commits it.
+    _plan(w, qtbot)
+    items = len(w.candidate.items)
+    assert items > 0 and w.candidate.metrics["error_conflicts"] == 0
+    _answer_modal(qtbot, lambda d: d.accept_button.click())
+    assert w.compare() is True
+    assert w.candidate is None and len(w.acquisitions) == items
+    assert all(a.state == "committed" for a in w.acquisitions.values())
+
+    # Rubber-band select every bar of the whole horizon, Lock hard.
+    w.timeline.zoom_to_horizon()
+    qtbot.wait(50)
+    rows = w.timeline.rows()
+    vp = w.timeline.plot.viewport()
+    s = w.ws.settings
+    first = min(a.start_time for a in w.acquisitions.values())
+    last = max(a.end_time for a in w.acquisitions.values())
+    a = w.timeline.map_to_widget(first - timedelta(minutes=30), 0.02)
+    b = w.timeline.map_to_widget(last + timedelta(minutes=30), len(rows) - 0.02)
+    assert vp.rect().contains(a) and vp.rect().contains(b)
+    drag(vp, a, b)
+    selected = w.timeline.selected_ids()
+    assert len(selected) >= 2 and set(selected) <= set(w.acquisitions)
+    w.action_lock_hard.trigger()
+    assert all(w.acquisitions[i].lock_level == "hard" for i in selected)
+
+    # Delete is refused, with the reason shown.
+    w.action_delete.trigger()
+    assert set(selected) <= set(w.acquisitions)
+    assert "hard" in w.statusBar().currentMessage().lower() and "refused" in w.statusBar().currentMessage()
+
+    # Undo the lock, redo it.
+    w.action_undo.trigger()
+    assert all(w.acquisitions[i].lock_level == "none" for i in selected)
+    w.action_redo.trigger()
+    assert all(w.acquisitions[i].lock_level == "hard" for i in selected)
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    w.grab().save(str(SHOTS / "main_window.png"))
+    right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+    w.addDockWidget(right, w.left_dock)  # the planner moves the lists next to the Inspector
+    w.resize(1450, 700)  # inside the (offscreen) screen, which restoreGeometry clamps to
+    qtbot.wait(50)
+    size = (w.width(), w.height())
+    state = {i: (a.lock_level, a.start_time) for i, a in w.acquisitions.items()}
+    w.close()
+
+    # Reopen on the same database and settings: schedule, locks and layout are back.
+    again = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    qtbot.wait(50)
+    assert {i: (a.lock_level, a.start_time) for i, a in again.acquisitions.items()} == state
+    # The offscreen screen is 800 px wide, narrower than the docks' minimum: only the height and
+    # the dock layout can come back exactly there.
+    assert again.height() == size[1]
+    assert again.dockWidgetArea(again.left_dock) == right
+    again.close()
+
+
+def test_undo_commit_restores_the_inbox(qtbot, db_path, settings):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    _plan(w, qtbot)
+    assert w.commit(confirm=False)
+    assert w.acquisitions
+    w.action_undo.trigger()
+    assert w.acquisitions == {} and sum(o.status == "new" for o in w.orders.values()) == 12
+    w.action_redo.trigger()
+    assert w.acquisitions
+    w.close()
+
+
+def test_export_every_format_from_the_file_menu(qtbot, db_path, settings, tmp_path, monkeypatch):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    _plan(w, qtbot)
+    w.commit(confirm=False)
+    n = len(w.acquisitions)
+    for fmt in ("csv", "json", "ics", "kml"):
+        out = tmp_path / f"schedule.{fmt}"
+        monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, o=out, **k: (str(o), ""))
+        getattr(w, f"action_export_{fmt}").trigger()
+        assert out.exists(), fmt
+    rows = list(csv.DictReader(Path(tmp_path / "schedule.csv").open(encoding="utf-8")))
+    assert len(rows) == n and {"satellite_id", "target_id", "start_time", "lock_level"} <= set(rows[0])
+    assert len(json.loads((tmp_path / "schedule.json").read_text(encoding="utf-8"))["acquisitions"]) == n
+    cal = icalendar.Calendar.from_ical((tmp_path / "schedule.ics").read_bytes())
+    assert len([c for c in cal.walk("VEVENT")]) == n
+    placemarks = ET.parse(tmp_path / "schedule.kml").getroot().iter("{http://www.opengis.net/kml/2.2}Placemark")
+    assert len(list(placemarks)) >= n
+    w.close()
