@@ -17,8 +17,9 @@ def _stderr_progress(fraction: float, message: str) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     db = open_database(args.db)
-    ws = demo.ensure_demo(db, progress=None if args.quiet else _stderr_progress)
-    if not args.quiet:
+    progress = None if args.quiet or not args.with_schedule else _stderr_progress
+    ws = demo.ensure_demo(db, schedule=args.with_schedule, progress=progress)
+    if progress is not None:
         print(file=sys.stderr)
     acqs = db.list_acquisitions(ws.id)
     orders = db.list_orders(workspace_id=ws.id, limit=None)
@@ -50,8 +51,10 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="create the demo workspace (planned and committed) if it does not exist")
+    p = sub.add_parser("demo", help="create the demo workspace (satellites, targets, stations, orders)")
     p.add_argument("--db", help="database path or SQLAlchemy URL")
+    p.add_argument("--with-schedule", action="store_true",
+                   help="also plan and commit most orders, as the workbench does on first start")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(handler=_demo)
 

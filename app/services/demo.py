@@ -19,15 +19,18 @@ DEMO_NAME = "demo"
 INBOX_ORDERS = 12
 
 
-def ensure_demo(db: ScheduleDB, *, progress: Callable[[float, str], None] | None = None) -> Workspace:
-    """The demo workspace: imported, planned (best fit, from scratch) and committed the first
-    time, with the acquisitions of priority-1 orders hard-locked; returned as is afterwards."""
+def ensure_demo(db: ScheduleDB, *, schedule: bool = True,
+                progress: Callable[[float, str], None] | None = None) -> Workspace:
+    """The demo workspace, imported the first time with its 60 orders in the Inbox. With
+    ``schedule`` (what the workbench opens on), a workspace that was never planned is then planned
+    (best fit, from scratch) for all but the last ``INBOX_ORDERS`` orders and committed, with the
+    acquisitions of priority-1 orders hard-locked."""
     try:
         ws = resolve_workspace(db, DEMO_NAME)
     except NotFoundError:
         scenario = parse_scenario(json.loads(DEMO_SCENARIO.read_text(encoding="utf-8")))
         ws = import_scenario(db, scenario, DEMO_NAME)
-    if db.list_plans(ws.id):
+    if not schedule or db.list_plans(ws.id):
         return ws
     orders = sorted(db.list_orders(workspace_id=ws.id, limit=None), key=lambda o: o.external_ref or o.id)
     first = tuple(o.id for o in orders[:-INBOX_ORDERS] if o.status == "new")

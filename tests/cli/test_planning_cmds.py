@@ -45,3 +45,16 @@ def test_plan_bad_input_exits_2(tmp_path, capsys, small_scenario):
     assert "max_shift_minutes" in capsys.readouterr().err
     db = ScheduleDB(path)
     assert db.list_plans(db.find_workspace("small").id) == []
+
+
+def test_demo_creates_the_workspace_once(tmp_path, capsys):
+    path = str(tmp_path / "d.db")
+    assert main(["demo", "--db", path]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["satellites"], out["ground_stations"], out["orders"], out["inbox"]) == (15, 4, 60, 60)
+    assert out["targets"] >= 100 and out["acquisitions"] == 0
+    assert main(["demo", "--db", path, "--with-schedule", "--quiet"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["inbox"] == 12 and out["acquisitions"] == 48 and out["hard_locked"] > 0
+    assert main(["conflicts", "--workspace", "demo", "--db", path]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["total"] == 0

@@ -1,0 +1,31 @@
+"""A conflict made by hand on a planned schedule, resolved by one of its options (an audited edit
+through ScheduleDB), then undone."""
+from __future__ import annotations
+
+from app.services import commits, conflict_service
+from app.services.planning import PlanOptions, run_planning
+
+
+def test_apply_and_undo_a_resolution(small_db):
+    db, ws = small_db
+    commits.commit_plan(db, ws, run_planning(db, ws, PlanOptions()).plan_id)
+    acqs = db.list_acquisitions(ws)
+    by_sat: dict[str, list] = {}
+    for a in acqs:
+        by_sat.setdefault(a.satellite_id, []).append(a)
+    first, second = next(v for v in by_sat.values() if len(v) >= 2)[:2]
+    # The planner drags ``second`` onto ``first``: an overlap (override, as a forced manual move).
+    db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
+    conflicts = conflict_service.detect_and_store(db, ws)
+    overlap = next(c for c in conflicts if c.type == "temporal_overlap")
+    assert overlap.severity == "error" and overlap.resolution_options
+    index = next(i for i, o in enumerate(overlap.resolution_options) if o.action != "delete")
+    record = conflict_service.apply_resolution(db, ws, overlap.id, index)
+    assert record.after is not None and record.after.start_time != first.start_time
+    remaining = db.list_conflicts(ws)
+    assert not any(c.type == "temporal_overlap" for c in remaining)
+    assert any(e.action in ("update", "move") for e in db.list_audit(ws, entity_id=second.id, limit=None))
+
+    conflict_service.undo_resolution(db, ws, record)
+    assert db.get_acquisition(second.id).start_time == first.start_time
+    assert any(c.type == "temporal_overlap" for c in db.list_conflicts(ws))
