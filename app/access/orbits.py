@@ -35,6 +35,10 @@ def inertial_velocity(r: np.ndarray, v_relative: np.ndarray) -> np.ndarray:
     return v_relative + _spin(r)
 
 
+#: Satellite-states per sgp4 call (~15 ms of GIL-holding C++ on this machine).
+_SLICE_STATES = 20_000
+
+
 class OrbitTable:
     """States of several satellites on one grid ``times`` (POSIX s) covering [t0, t1] with one
     extra point on each side: Earth-fixed positions (km) and Earth-relative velocities (km/s).
@@ -49,7 +53,13 @@ class OrbitTable:
         self.sky = sky
         jd, fraction = julian_dates(self.times)
         models = SatrecArray([Satrec.twoline2rv(s.tle_line1, s.tle_line2) for s in satellites])
-        errors, r, v = models.sgp4(jd, fraction)
+        # sgp4's C++ loop holds the GIL: propagate in slices so that a GUI thread waiting for
+        # the interpreter never waits more than a few tens of milliseconds.
+        n_slice = max(1, _SLICE_STATES // max(1, len(satellites)))
+        parts = [models.sgp4(jd[k:k + n_slice], fraction[k:k + n_slice]) for k in range(0, len(jd), n_slice)]
+        errors = np.concatenate([p[0] for p in parts], axis=1)
+        r = np.concatenate([p[1] for p in parts], axis=1)
+        v = np.concatenate([p[2] for p in parts], axis=1)
         bad = errors != 0
         r[bad] = np.nan
         v[bad] = np.nan

@@ -18,11 +18,12 @@ from app.services.database import open_database
 from app.services.workspaces import resolve_workspace
 from app.workers.jobs import JobRunner
 
-from . import undo_commands
+from . import file_actions, undo_commands
 from .conflicts_view import ConflictsView
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.commit_dialog import CommitDialog
 from .dialogs.compare_dialog import CompareDialog
+from .dialogs.find_dialog import FindDialog
 from .dialogs.new_order_dialog import NewOrderDialog
 from .dialogs.plan_dialog import PlanDialog
 from .inbox_view import InboxView
@@ -107,6 +108,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._action(file_menu, "Open workspace…", lambda: file_actions.choose_workspace(self),
+                     QtGui.QKeySequence.StandardKey.Open)
+        import_menu = file_menu.addMenu("Import")
+        for kind, (text, _, _) in file_actions.IMPORTS.items():
+            self._action(import_menu, text, lambda k=kind: file_actions.import_file(self, k), name=f"import_{kind}")
         export = file_menu.addMenu("Export Schedule")
         for fmt, label in EXPORT_FILTERS.items():
             self._action(export, label.split(" (")[0] + "…", lambda f=fmt: self.export_schedule(f), name=f"export_{fmt}")
@@ -122,6 +128,7 @@ class MainWindow(QtWidgets.QMainWindow):
         edit.addAction(redo)
         self.action_undo, self.action_redo = undo, redo
         edit.addSeparator()
+        self._action(edit, "Find order or target…", self.find, QtGui.QKeySequence.StandardKey.Find)
         self._action(edit, "Select all in view", self.timeline.select_all_in_view, "Ctrl+A")
         self._action(edit, "Lock soft", lambda: self.lock_selection("soft"), "Ctrl+L", "lock_soft")
         self._action(edit, "Lock hard", lambda: self.lock_selection("hard"), "Ctrl+Shift+L", "lock_hard")
@@ -158,6 +165,35 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.orderLinkActivated.connect(lambda oid: self.inspector.show_order(self.orders[oid]))
         self.inspector.resolutionApplyRequested.connect(self.apply_resolution)
         self.inspector.resolutionPreviewRequested.connect(self._preview_resolution)
+
+    def open_workspace(self, name_or_id: str) -> None:
+        """Show another workspace of the same database (its own undo history)."""
+        self.jobs.cancel()
+        self.ws = resolve_workspace(self.db, name_or_id)
+        self.candidate = None
+        self.undo_stack.clear()
+        self.setWindowTitle(f"Mission Planning Workbench — {self.ws.name}")
+        self.reload()
+
+    def find(self) -> None:
+        """Ctrl+F: find an order or a target; the result is shown in the Inspector and on the timeline."""
+        dialog = FindDialog(self)
+        dialog.set_items(self.orders.values(), self.db.list_targets(self.ws.id))
+        dialog.orderFound.connect(self._show_order)
+        dialog.targetFound.connect(self._show_target)
+        dialog.open_find()
+
+    def _show_order(self, order_id: str) -> None:
+        self.inspector.show_order(self.orders[order_id])
+        ids = [a.id for a in self.acquisitions.values() if a.order_id == order_id]
+        if ids:
+            self._select(ids)
+
+    def _show_target(self, target_id: str) -> None:
+        ids = [a.id for a in self.acquisitions.values() if a.target_id == target_id]
+        self._select(ids)
+        if not ids:
+            self.statusBar().showMessage(f"{target_id} has no acquisition", 5000)
 
     # ------------------------------------------------------------------ state
     def now(self):

@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtWidgets
 from app.persistence import ScheduleDB
 from app.services.scenario_file import parse_scenario
 from app.services.workspaces import import_scenario
+from app.ui import file_actions
 from app.ui.main_window import MainWindow
 
 SHOTS = Path("/tmp/ui_shots")
@@ -163,4 +164,29 @@ def test_export_every_format_from_the_file_menu(qtbot, db_path, settings, tmp_pa
     assert len([c for c in cal.walk("VEVENT")]) == n
     placemarks = ET.parse(tmp_path / "schedule.kml").getroot().iter("{http://www.opengis.net/kml/2.2}Placemark")
     assert len(list(placemarks)) >= n
+    w.close()
+
+
+def test_import_menu_and_find(qtbot, db_path, settings, tmp_path):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    tle = Path(__file__).resolve().parents[2] / "data" / "tle" / "sar-constellation.2026-08-10.tle"
+    message = file_actions.import_file(w, "tle", str(tle))
+    assert message.startswith("2 satellites updated")
+    bad = tmp_path / "targets.csv"
+    bad.write_text("name,lat,lon\nAtlantis,123,10\n", encoding="utf-8")
+    seen = []
+    _answer_modal(qtbot, lambda d: (seen.append(d.text()), d.accept()))
+    assert file_actions.import_file(w, "targets", str(bad)) is None
+    assert "row" in seen[0] and "lat" in seen[0] and "Nothing was imported" in seen[0]
+    assert "Atlantis" not in {t.id for t in w.db.list_targets(w.ws.id)}
+
+    w.find()
+    dialog = w.findChild(QtWidgets.QDialog)
+    dialog.query.setText("Tokyo")
+    kinds = {kind for kind, _ in dialog.result_ids()}
+    assert kinds == {"target", "order"}
+    dialog.results.setCurrentRow(next(i for i, (k, _) in enumerate(dialog.result_ids()) if k == "order"))
+    dialog.activate_current()
+    assert w.inspector.current_kind() == "order"
     w.close()

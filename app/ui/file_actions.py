@@ -1,0 +1,66 @@
+"""File ▸ Open workspace and File ▸ Import (scenario, TLE, targets, ground stations, orders):
+each a file dialog, one service call, and the reason shown when the file is refused."""
+from __future__ import annotations
+
+from PySide6 import QtWidgets
+
+from app.domain import DomainError
+from app.services import imports
+from app.services import orders as order_service
+from app.services import workspaces
+
+#: What each Import entry reads: (menu text, file filter, function(window, path) -> message).
+IMPORTS = {
+    "scenario": ("Scenario as new workspace…", "Scenario (*.json)",
+                 lambda w, p: _open_scenario(w, p)),
+    "tle": ("TLE (refresh orbits)…", "TLE (*.tle *.txt)",
+            lambda w, p: _tle_message(imports.import_tles(w.db, w.ws.id, p))),
+    "targets": ("Targets (CSV, GeoJSON)…", "Targets (*.csv *.geojson *.json)",
+                lambda w, p: f"{len(imports.import_sites(w.db, w.ws.id, p, 'target')['imported'])} targets imported"),
+    "stations": ("Ground stations (CSV)…", "Stations (*.csv)",
+                 lambda w, p: f"{len(imports.import_sites(w.db, w.ws.id, p, 'station')['imported'])} stations imported"),
+    "orders": ("Orders (CSV, JSON)…", "Orders (*.csv *.json)",
+               lambda w, p: f"{len(order_service.import_orders(w.db, w.ws.id, p))} orders added to the Inbox"),
+}
+
+
+def _tle_message(result: dict) -> str:
+    text = f"{len(result['updated'])} satellites updated"
+    if result["unmatched"]:
+        text += f", {len(result['unmatched'])} TLEs matched no satellite"
+    if result["stale"]:
+        text += f"; stale TLEs: {', '.join(result['stale'])}"
+    return text
+
+
+def _open_scenario(window, path: str) -> str:
+    ws = workspaces.import_scenario_file(window.db, path)
+    window.open_workspace(ws.id)
+    return f"Workspace {ws.name} imported"
+
+
+def import_file(window, kind: str, path: str | None = None) -> str | None:
+    """Run one importer on ``path`` (asked for when None); returns the message shown, or None."""
+    text, file_filter, run = IMPORTS[kind]
+    if path is None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(window, f"Import {text.rstrip('…')}", "", file_filter)
+        if not path:
+            return None
+    try:
+        message = run(window, path)
+    except (DomainError, OSError, UnicodeDecodeError) as exc:
+        QtWidgets.QMessageBox.warning(window, "Import refused", f"{path}\n\n{exc}\n\nNothing was imported.")
+        return None
+    window.reload()
+    window.statusBar().showMessage(message, 10000)
+    return message
+
+
+def choose_workspace(window) -> None:
+    """File ▸ Open workspace…: pick one of the database's workspaces."""
+    names = [ws.name for ws in window.db.list_workspaces()]
+    name, ok = QtWidgets.QInputDialog.getItem(window, "Open workspace", "Workspace", names,
+                                              max(0, names.index(window.ws.name)) if window.ws.name in names else 0,
+                                              False)
+    if ok and name:
+        window.open_workspace(name)
