@@ -366,11 +366,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def _planning_done(self, result: planning.PlanResult) -> None:
         self.candidate = result
         m = result.metrics
+        stale = f", {m['stale_tle_count']} satellites with stale TLEs" if m.get("stale_tle_count") else ""
         self.reload()
         self.statusBar().showMessage(
             f"Candidate plan: {len(result.items)} items, {m.get('orders_served', 0)}/{m.get('orders', 0)} orders "
             f"served, value {m.get('total_value', 0):.2f}, {m.get('error_conflicts', 0)} error conflicts "
-            f"({result.algorithm}, {result.status}). Compare or commit it from the Plan menu.", 20000)
+            f"({result.algorithm}, {result.status}){stale}. Compare or commit it from the Plan menu.", 20000)
 
     def _planning_failed(self, message: str) -> None:
         QtWidgets.QMessageBox.warning(self, "Planning", message)
