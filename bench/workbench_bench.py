@@ -43,12 +43,14 @@ def cold_start(db: str, ini: str, runs: int = 3) -> list[float]:
 def heartbeat(db: str, ini: str, time_limit: float) -> tuple[float, float, float, float]:
     from PySide6 import QtCore, QtWidgets
     from app.services.planning import PlanOptions, run_planning
+    from app.ui.app import freeze_startup_objects
     from app.ui.main_window import MainWindow
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     w = MainWindow(db, "demo", QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
     w.show()
     app.processEvents()
+    freeze_startup_objects()  # as app.ui.app.main does once the window is shown
     options = PlanOptions(mode="reshuffle", algorithm="optimal", policy="soft_lock_windowed", time_limit_s=time_limit)
     gaps, last = [0.0], [time.perf_counter()]
 

@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from app.domain import Algorithm
 
@@ -99,6 +98,10 @@ def solve_optimal(problem: Problem, *, time_limit_s: float = 30.0, progress: Pro
     vmax = float(P.value[cand].max())
     scale = WEIGHT_SCALE / vmax if vmax > 0 else 1.0
     weights = np.rint(P.value[cand] * scale).astype(np.int64)
+
+    # Imported here: loading CP-SAT (and the pandas it pulls in) costs ~0.6 s, which a window
+    # that may never run the optimal algorithm should not pay at start.
+    from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     x = {int(i): model.new_bool_var(f"x{int(i)}") for i in cand}
