@@ -12,7 +12,7 @@ from app.domain import (Acquisition, Conflict, NotFoundError, Opportunity, Resol
 from app.persistence import ScheduleDB
 from app.scheduling import DetectionInput, SatelliteSpec, detect_conflicts, summary
 
-from . import access_service
+from . import access_service, edits
 from .workspaces import resolve_workspace
 
 
@@ -108,20 +108,6 @@ class ResolutionRecord:
     after: Acquisition | None
 
 
-#: The acquisition fields a resolution changes (those an opportunity defines).
-_OPPORTUNITY_FIELDS = ("satellite_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
-                       "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
-                       "opportunity_id")
-
-
-def _changes_for(opp: Opportunity) -> dict[str, Any]:
-    return {"satellite_id": opp.satellite_id, "start_time": opp.start, "end_time": opp.end,
-            "roll_angle_deg": opp.roll_deg, "pitch_angle_deg": opp.pitch_deg, "roll_end_deg": opp.roll_end_deg,
-            "pitch_end_deg": opp.pitch_end_deg, "incidence_angle_deg": opp.incidence_deg,
-            "look_side": str(opp.look_side) if opp.look_side else None,
-            "pass_direction": str(opp.pass_direction) if opp.pass_direction else None, "opportunity_id": opp.id}
-
-
 def apply_resolution(db: ScheduleDB, workspace: str, conflict_id: str, option_index: int) -> ResolutionRecord:
     """Apply resolution option ``option_index`` of an unresolved conflict through ScheduleDB's
     lock rules (audited), mark the conflict resolved and re-detect. A refused edit raises
@@ -146,7 +132,7 @@ def apply_resolution(db: ScheduleDB, workspace: str, conflict_id: str, option_in
         opp = next((o for o in alts if o.id == opp_id), None)
         if opp is None:
             raise NotFoundError("opportunity", opp_id)
-        after = db.update_acquisition(before.id, _changes_for(opp), expected_version=before.version)
+        after = db.update_acquisition(before.id, edits.opportunity_changes(opp), expected_version=before.version)
     db.resolve_conflict(conflict_id, str(option.action), notes=option.description)
     detect_and_store(db, workspace)
     return ResolutionRecord(conflict_id, str(option.action), before, after)
@@ -157,10 +143,6 @@ def undo_resolution(db: ScheduleDB, workspace: str, record: ResolutionRecord) ->
     if record.after is None:
         db.restore_acquisitions([record.before])
     else:
-        current = db.get_acquisition(record.before.id)
-        changes = {k: getattr(record.before, k) for k in _OPPORTUNITY_FIELDS if
-                   getattr(record.before, k) != getattr(current, k)}
-        if changes:
-            db.update_acquisition(current.id, changes, expected_version=current.version, override=True)
+        edits.put_back(db, record.before)
     detect_and_store(db, workspace)
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from app.domain import Acquisition, LockLevel
+from app.domain import Acquisition, LockLevel, NotFoundError, Opportunity, RuleViolation
 from app.domain.enums import parse_enum
 from app.persistence import ScheduleDB
+
+from . import access_service
+from .workspaces import resolve_workspace
 
 
 @dataclass(frozen=True)
@@ -50,3 +55,67 @@ def restore(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
 def redelete(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
     """Redo of ``delete`` after an undo."""
     db.delete_acquisitions([a.id for a in acquisitions], override=True)
+
+
+#: The acquisition fields an opportunity defines (what a swap, a move or a resolution changes).
+OPPORTUNITY_FIELDS = ("satellite_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
+                      "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+                      "opportunity_id")
+
+
+def opportunity_changes(opp: Opportunity) -> dict[str, Any]:
+    """The acquisition changes that put it on ``opp`` (times, attitude, geometry, satellite)."""
+    return {"satellite_id": opp.satellite_id, "start_time": opp.start, "end_time": opp.end,
+            "roll_angle_deg": opp.roll_deg, "pitch_angle_deg": opp.pitch_deg, "roll_end_deg": opp.roll_end_deg,
+            "pitch_end_deg": opp.pitch_end_deg, "incidence_angle_deg": opp.incidence_deg,
+            "look_side": str(opp.look_side) if opp.look_side else None,
+            "pass_direction": str(opp.pass_direction) if opp.pass_direction else None, "opportunity_id": opp.id}
+
+
+def alternatives(db: ScheduleDB, workspace: str, acquisition_id: str) -> list[Opportunity]:
+    """The other valid opportunities of the acquisition's order in the workspace horizon (same
+    access engine and order constraints as planning), by start time."""
+    ws = resolve_workspace(db, workspace)
+    acq = db.get_acquisition(acquisition_id)
+    order = db.get_order(acq.order_id) if acq.order_id else None
+    start, end = ws.settings.horizon_start, ws.settings.horizon_end
+    if order is None or start is None or end is None:
+        return []
+    found = access_service.order_opportunities(db.list_satellites(ws.id), db.list_targets(ws.id), [order],
+                                               start, end, ws.settings)
+    return [o for o in found.by_order.get(order.id, []) if o.id != acq.opportunity_id]
+
+
+def swap(db: ScheduleDB, workspace: str, acquisition_id: str, opportunity_id: str) -> tuple[Acquisition, Acquisition]:
+    """Put the acquisition on another opportunity of its order, under the lock rules (a soft lock
+    keeps it on its satellite; hard-locked and frozen ones are refused). Returns (before, after)."""
+    opp = next((o for o in alternatives(db, workspace, acquisition_id) if o.id == opportunity_id), None)
+    if opp is None:
+        raise NotFoundError("opportunity", f"{opportunity_id} (not a valid alternative of {acquisition_id})")
+    before = db.get_acquisition(acquisition_id)
+    after = db.update_acquisition(acquisition_id, opportunity_changes(opp), expected_version=before.version)
+    return before, after
+
+
+def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
+         tolerance_s: float = 60.0) -> tuple[Acquisition, Acquisition]:
+    """Shift the acquisition by ``shift_s`` seconds: it goes to the valid opportunity of its order
+    on the same satellite nearest to the shifted start (the attitude is that opportunity's, not the
+    old one's), if one lies within ``tolerance_s``; otherwise the move is refused with the reason."""
+    before = db.get_acquisition(acquisition_id)
+    wanted = before.start_time + timedelta(seconds=float(shift_s))
+    same_sat = [o for o in alternatives(db, workspace, acquisition_id) if o.satellite_id == before.satellite_id]
+    best = min(same_sat, key=lambda o: abs((o.start - wanted).total_seconds()), default=None)
+    if best is None or abs((best.start - wanted).total_seconds()) > tolerance_s:
+        raise RuleViolation("move", f"{acquisition_id}: no valid opportunity on {before.satellite_id} within "
+                                    f"{tolerance_s:g} s of {wanted:%Y-%m-%d %H:%M:%S}Z (target out of reach)")
+    after = db.update_acquisition(acquisition_id, opportunity_changes(best), expected_version=before.version)
+    return before, after
+
+
+def put_back(db: ScheduleDB, before: Acquisition) -> None:
+    """Undo of ``swap``/``move``: the acquisition back where it was (audited override)."""
+    current = db.get_acquisition(before.id)
+    changes = {k: getattr(before, k) for k in OPPORTUNITY_FIELDS if getattr(before, k) != getattr(current, k)}
+    if changes:
+        db.update_acquisition(before.id, changes, expected_version=current.version, override=True)

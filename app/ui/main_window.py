@@ -165,6 +165,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.orderLinkActivated.connect(lambda oid: self.inspector.show_order(self.orders[oid]))
         self.inspector.resolutionApplyRequested.connect(self.apply_resolution)
         self.inspector.resolutionPreviewRequested.connect(self._preview_resolution)
+        self.inspector.swapRequested.connect(lambda aid, oid: self._reposition(aid, lambda: edits.swap(
+            self.db, self.ws.id, aid, oid), "Swap"))
+        self.inspector.moveRequested.connect(lambda aid, shift: self._reposition(aid, lambda: edits.move(
+            self.db, self.ws.id, aid, shift), "Move"))
+        self.inbox.editRequested.connect(self.edit_order)
+        self.inspector.orderEditRequested.connect(self.edit_order)
 
     def open_workspace(self, name_or_id: str) -> None:
         """Show another workspace of the same database (its own undo history)."""
@@ -254,6 +260,25 @@ class MainWindow(QtWidgets.QMainWindow):
         acqs = [self.acquisitions[i] for i in ids if i in self.acquisitions]
         if acqs:
             self.inspector.show_acquisitions(acqs, self.orders)
+        if len(acqs) == 1:
+            self._load_alternatives(acqs[0].id)
+
+    def _load_alternatives(self, acquisition_id: str) -> None:
+        """The swap choices of one acquisition, computed on a worker (access may take a moment)."""
+        url, ws_id = self.db_url, self.ws.id
+
+        def work(state):
+            db = open_database(url)
+            try:
+                return acquisition_id, edits.alternatives(db, ws_id, acquisition_id)
+            finally:
+                db.close()
+
+        def done(result):
+            aid, opps = result
+            if self.timeline.selected_ids() == [aid]:
+                self.inspector.set_alternatives(opps)
+        self.jobs.start("alternatives", work, on_done=done)
 
     def _on_timeline_selection(self, ids: list[str]) -> None:
         self.scheduled.set_selection(ids)
@@ -318,6 +343,39 @@ class MainWindow(QtWidgets.QMainWindow):
             f"Apply {record.action} to {record.before.id}",
             lambda: conflict_service.undo_resolution(self.db, self.ws.id, record),
             lambda: conflict_service.apply_resolution(self.db, self.ws.id, conflict_id, index), self.reload))
+        self.reload()
+
+    def _reposition(self, acquisition_id: str, change, verb: str) -> None:
+        try:
+            before, after = change()
+        except DomainError as exc:
+            self.inspector.show_message(str(exc), error=True)
+            self.statusBar().showMessage(f"{verb} refused: {exc}", 15000)
+            return
+        self.undo_stack.push(undo_commands.ServiceCommand(
+            f"{verb} {acquisition_id}", lambda: edits.put_back(self.db, before),
+            lambda: edits.put_back(self.db, after), self.reload))
+        self.reload()
+        self.statusBar().showMessage(f"{verb}: {acquisition_id} now {after.start_time:%d %b %H:%M:%S}Z "
+                                     f"on {after.satellite_id}", 8000)
+
+    def edit_order(self, order_id: str) -> None:
+        """Double-click in the Inbox: edit priority, window, constraints and notes of a new order."""
+        order = self.orders[order_id]
+        dialog = NewOrderDialog(self.db.list_targets(self.ws.id), [s.id for s in self.db.list_satellites(self.ws.id)],
+                                order=order, parent=self)
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        r = dialog.result_dict()
+        try:
+            order_service.update_order(self.db, order_id, expected_version=order.version, priority=r["priority"],
+                                       requested_window_start=r.get("window_start"),
+                                       requested_window_end=r.get("window_end"),
+                                       constraints=r.get("constraints") or {}, notes=r.get("notes"),
+                                       external_ref=r.get("external_ref"))
+        except DomainError as exc:
+            QtWidgets.QMessageBox.warning(self, "Edit Order", str(exc))
+            return
         self.reload()
 
     def new_order(self) -> None:

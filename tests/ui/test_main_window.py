@@ -190,3 +190,58 @@ def test_import_menu_and_find(qtbot, db_path, settings, tmp_path):
     dialog.activate_current()
     assert w.inspector.current_kind() == "order"
     w.close()
+
+
+def test_swap_to_another_opportunity_and_undo(qtbot, db_path, settings):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    _plan(w, qtbot)
+    w.commit(confirm=False)
+    acq = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time))
+    with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
+        w._select([acq.id])
+    choices = w.inspector.acquisition_page.alternatives()
+    assert choices and all(o.order_id == acq.order_id for o in choices)
+    target = choices[-1]
+    w.inspector.swapRequested.emit(acq.id, target.id)
+    moved = w.acquisitions[acq.id]
+    assert (moved.start_time, moved.satellite_id, moved.opportunity_id) == (target.start, target.satellite_id,
+                                                                           target.id)
+    assert moved.roll_angle_deg == pytest.approx(target.roll_deg)
+    w.action_undo.trigger()
+    assert w.acquisitions[acq.id].start_time == acq.start_time
+    # A shift to where the target is out of reach is refused with the reason.
+    w.inspector.moveRequested.emit(acq.id, 1800.0)
+    assert "no valid opportunity" in w.statusBar().currentMessage()
+    assert w.acquisitions[acq.id].start_time == acq.start_time
+    w.close()
+
+
+def test_edit_order_from_the_inbox(qtbot, db_path, settings):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    order = next(o for o in w.orders.values() if o.priority != 1)
+
+    def edit(dialog):
+        assert dialog.windowTitle() == "Edit Order"
+        dialog.priority.setValue(1)
+        dialog.max_incidence.setText("30")
+        dialog.notes.setPlainText("customer escalated")
+        dialog.ok_button.click()
+    _answer_modal(qtbot, edit)
+    w.inbox.editRequested.emit(order.id)
+    changed = w.orders[order.id]
+    assert (changed.priority, changed.constraints.max_incidence_deg, changed.notes) == (1, 30.0,
+                                                                                     "customer escalated")
+    assert changed.version == order.version + 1
+    # A refused edit (window end before start) shows the reason and writes nothing.
+
+    def bad(dialog):
+        dialog.window_start.setText("2026-08-09T00:00:00Z")
+        dialog.window_end.setText("2026-08-08T00:00:00Z")
+        assert not dialog.ok_button.isEnabled()
+        dialog.reject()
+    _answer_modal(qtbot, bad)
+    w.inbox.editRequested.emit(order.id)
+    assert w.orders[order.id].version == changed.version
+    w.close()
