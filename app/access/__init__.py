@@ -10,7 +10,8 @@ from .progress import Cancelled
 from .sites import load_sites_csv, load_targets_geojson
 from .sunlight import sunlit_intervals
 from .tle import TleRecord, is_stale, load_tle_file, parse_tle_text
+from .tracks import GroundTrack, Scene, ground_tracks, scene_footprints
 
-__all__ = ["Cancelled", "TleRecord", "compute_contacts", "compute_opportunities", "filter_for_order",
-           "is_stale", "load_sites_csv", "load_targets_geojson", "load_tle_file", "parse_tle_text",
-           "sunlit_intervals"]
+__all__ = ["Cancelled", "GroundTrack", "Scene", "TleRecord", "compute_contacts", "compute_opportunities", "filter_for_order",
+           "ground_tracks", "is_stale", "load_sites_csv", "load_targets_geojson", "load_tle_file",
+           "parse_tle_text", "scene_footprints", "sunlit_intervals"]

@@ -6,13 +6,13 @@ not thread-safe). Layout and geometry are kept in QSettings.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.domain import DomainError, utc_now
-from app.services import commits, conflict_service, edits, export_service, planning
+from app.services import commits, conflict_service, edits, export_service, map_service, planning
 from app.services import orders as order_service
 from app.services.database import open_database
 from app.services.workspaces import resolve_workspace
@@ -28,6 +28,7 @@ from .dialogs.new_order_dialog import NewOrderDialog
 from .dialogs.plan_dialog import PlanDialog
 from .inbox_view import InboxView
 from .inspector_panel import InspectorPanel
+from .map_view import MapView
 from .scheduled_view import ScheduledView
 from .timeline_view import TimelineView
 
@@ -59,7 +60,12 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ construction
     def _build_views(self) -> None:
         self.timeline = TimelineView()
-        self.setCentralWidget(self.timeline)
+        self.map = MapView()
+        self.centre_tabs = QtWidgets.QTabWidget()
+        self.centre_tabs.setDocumentMode(True)
+        self.centre_tabs.addTab(self.timeline, "Timeline")
+        self.centre_tabs.addTab(self.map, "Map")
+        self.setCentralWidget(self.centre_tabs)
         self.inbox = InboxView()
         self.scheduled = ScheduledView()
         self.conflicts_view = ConflictsView()
@@ -171,6 +177,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.db, self.ws.id, aid, shift), "Move"))
         self.inbox.editRequested.connect(self.edit_order)
         self.inspector.orderEditRequested.connect(self.edit_order)
+        self.centre_tabs.currentChanged.connect(lambda _: self._refresh_map())
+        self.map.targetClicked.connect(self._show_target)
 
     def open_workspace(self, name_or_id: str) -> None:
         """Show another workspace of the same database (its own undo history)."""
@@ -262,6 +270,33 @@ class MainWindow(QtWidgets.QMainWindow):
             self.inspector.show_acquisitions(acqs, self.orders)
         if len(acqs) == 1:
             self._load_alternatives(acqs[0].id)
+        self._refresh_map()
+
+    def _refresh_map(self) -> None:
+        """When the map tab shows: target statuses now, tracks and footprints on a worker (the
+        selection's satellites around its time, or every satellite at the centre of the timeline)."""
+        if self.centre_tabs.currentWidget() is not self.map:
+            return
+        self.map.set_targets(self.db.list_targets(self.ws.id),
+                             map_service.target_statuses(self.orders.values(), self.acquisitions.values()))
+        acqs = [self.acquisitions[i] for i in self.timeline.selected_ids() if i in self.acquisitions]
+        lo, hi = self.timeline.x_range()
+        moment = None if acqs else datetime.fromtimestamp((lo + hi) / 2.0, UTC)
+        url, ws_id = self.db_url, self.ws.id
+
+        def work(state):
+            db = open_database(url)
+            try:
+                return map_service.map_layers(db, ws_id, acqs, moment)
+            finally:
+                db.close()
+
+        def done(layers):
+            self.map.set_layers(layers)
+            if acqs:
+                self.map.zoom_to_footprints(layers)
+        self.jobs.start("map", work, on_done=done,
+                        on_error=lambda msg: self.statusBar().showMessage(f"Map: {msg}", 10000))
 
     def _load_alternatives(self, acquisition_id: str) -> None:
         """The swap choices of one acquisition, computed on a worker (access may take a moment)."""
@@ -493,6 +528,7 @@ class MainWindow(QtWidgets.QMainWindow):
         state = self.settings.value("main_window/state")
         if state is not None:
             self.restoreState(state)
+        self.centre_tabs.setCurrentIndex(int(self.settings.value("main_window/centre_tab", 0)))
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt API
         # Geometry is restored once the window exists on a screen (before, Qt may re-place it).
@@ -508,6 +544,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.jobs.wait(5000)
         self.settings.setValue("main_window/geometry", self.saveGeometry())
         self.settings.setValue("main_window/state", self.saveState())
+        self.settings.setValue("main_window/centre_tab", self.centre_tabs.currentIndex())
         self.settings.setValue("main_window/workspace", self.ws.name)
         self.settings.sync()
         self.db.close()

@@ -245,3 +245,37 @@ def test_edit_order_from_the_inbox(qtbot, db_path, settings):
     w.inbox.editRequested.emit(order.id)
     assert w.orders[order.id].version == changed.version
     w.close()
+
+
+def test_map_tab_shows_tracks_targets_and_the_selection_footprint(qtbot, db_path, settings):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    _plan(w, qtbot)
+    w.commit(confirm=False)
+    w.show()
+    with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
+        w.centre_tabs.setCurrentWidget(w.map)
+    satellites = w.timeline.rows()
+    assert w.map.layer_counts() == {"tracks": len(satellites), "footprints": 0}
+    imaged = {a.target_id for a in w.acquisitions.values()}
+    assert imaged and all(w.map.target_status(t) == "committed" for t in imaged)
+    inbox = {o.target_id for o in w.orders.values() if o.status == "new"} - imaged
+    assert all(w.map.target_status(t) == "inbox" for t in inbox)
+
+    acq = min(w.acquisitions.values(), key=lambda a: a.start_time)
+    with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
+        w._select([acq.id])
+    assert w.map.layer_counts() == {"tracks": 1, "footprints": 1}
+    assert acq.satellite_id in w.map.caption.text() or "footprint" in w.map.caption.text()
+    # The view frames the footprint, which lies on the target.
+    target = next(t for t in w.db.list_targets(w.ws.id) if t.id == acq.target_id)
+    (x0, x1), (y0, y1) = w.map.plot.getPlotItem().getViewBox().viewRange()
+    assert x0 < target.lon < x1 and y0 < target.lat < y1 and x1 - x0 < 60
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert w.grab().save(str(SHOTS / "main_window_map.png"))
+    w.close()
+    # The map tab is where the planner left it.
+    again = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(again)
+    assert again.centre_tabs.currentWidget() is again.map
+    again.close()

@@ -1,0 +1,177 @@
+"""The ground-track map: coastlines shipped in ``resources/``, targets coloured by planning
+status, one orbit of ground track per satellite with its position at the moment shown, and the
+footprints of the selected acquisitions. Equirectangular (longitude, latitude in degrees)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.domain import Target
+from app.services.map_service import MapLayers
+
+from .formatting import utc_text
+from .palette import BAR_COLOURS, BarCategory
+from .resources import resources_dir
+
+#: Target marker colours by planning status (see ``map_service.target_statuses``).
+STATUS_COLOURS = {"committed": BAR_COLOURS[BarCategory.COMMITTED][0],
+                  "tentative": BAR_COLOURS[BarCategory.TENTATIVE][0],
+                  "inbox": "#3b82f6", "none": "#9aa5b1"}
+STATUS_LABELS = {"committed": "committed", "tentative": "tentative", "inbox": "in the Inbox", "none": "not ordered"}
+#: Track colours, one per satellite in turn.
+TRACK_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+                 "#ff7f0e", "#7f7f7f")
+_FOOTPRINT_FILL = (255, 122, 0, 110)
+_FOOTPRINT_EDGE = "#c2410c"
+
+
+@lru_cache(maxsize=1)
+def coastlines() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longitudes, latitudes and the ``connect`` flags of every coastline ring of
+    ``resources/world_110m.json`` as one polyline (a ring does not connect to the next)."""
+    data = json.loads((resources_dir() / "world_110m.json").read_text(encoding="utf-8"))
+    rings = [np.asarray(r, dtype=np.float64).reshape(-1, 2) for r in data["rings"]]
+    xy = np.concatenate(rings)
+    connect = np.ones(len(xy), dtype=bool)
+    connect[np.cumsum([len(r) for r in rings]) - 1] = False
+    return xy[:, 0], xy[:, 1], connect
+
+
+def split_at_antimeridian(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The track with a NaN break wherever it jumps across ±180° (drawn with connect='finite')."""
+    jumps = np.flatnonzero(np.abs(np.diff(lon)) > 180.0) + 1
+    return np.insert(lon, jumps, np.nan), np.insert(lat, jumps, np.nan)
+
+
+class MapView(QtWidgets.QWidget):
+    """The map tab. ``targetClicked`` carries a target id."""
+
+    targetClicked = QtCore.Signal(str)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setBackground("#eef4fa")
+        item = self.plot.getPlotItem()
+        item.setAspectLocked(True)
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setLabel("bottom", "longitude (°)")
+        item.setLabel("left", "latitude (°)")
+        item.getViewBox().setLimits(xMin=-200, xMax=200, yMin=-180, yMax=180)
+        item.hideButtons()
+        lon, lat, connect = coastlines()
+        self.land = pg.PlotCurveItem(lon, lat, connect=connect, pen=pg.mkPen("#7b8794", width=1))
+        item.addItem(self.land)
+        self._target_status: dict[str, str] = {}
+        self.targets = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#33415580"), hoverable=True, tip=self._target_tip)
+        self.targets.sigClicked.connect(self._on_target_clicked)
+        self.targets.setZValue(5)
+        item.addItem(self.targets)
+        self._layer_items: list[QtWidgets.QGraphicsItem] = []
+        self.caption = QtWidgets.QLabel()
+        self.caption.setObjectName("mapCaption")
+        self.caption.setWordWrap(True)
+        self.legend = QtWidgets.QLabel(" ".join(
+            f'<span style="color:{STATUS_COLOURS[s]}">●</span> {STATUS_LABELS[s]}' for s in STATUS_COLOURS)
+            + f' &nbsp; <span style="color:{_FOOTPRINT_EDGE}">▭</span> footprint of the selection')
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        bottom = QtWidgets.QHBoxLayout()
+        bottom.setContentsMargins(6, 2, 6, 4)
+        bottom.addWidget(self.caption, 1)
+        bottom.addWidget(self.legend)
+        layout.addLayout(bottom)
+        self.show_world()
+
+    # ------------------------------------------------------------------ content
+    def set_targets(self, targets: Sequence[Target], statuses: Mapping[str, str]) -> None:
+        """One marker per target, coloured by its planning status."""
+        self._target_status = {t.id: statuses.get(t.id, "none") for t in targets}
+        self.targets.setData(
+            x=[t.lon for t in targets], y=[t.lat for t in targets], data=[t.id for t in targets],
+            brush=[pg.mkBrush(STATUS_COLOURS[self._target_status[t.id]]) for t in targets])
+
+    def target_status(self, target_id: str) -> str | None:
+        return self._target_status.get(target_id)
+
+    def _target_tip(self, x: float, y: float, data: str) -> str:
+        return f"{data} ({y:.2f}°, {x:.2f}°): {STATUS_LABELS[self._target_status.get(data, 'none')]}"
+
+    def set_layers(self, layers: MapLayers | None) -> None:
+        """Replace the tracks, satellite positions and footprints."""
+        item = self.plot.getPlotItem()
+        for old in self._layer_items:
+            item.removeItem(old)
+        self._layer_items = []
+        if layers is None:
+            self.caption.setText("")
+            return
+        for k, track in enumerate(layers.tracks):
+            colour = TRACK_COLOURS[k % len(TRACK_COLOURS)]
+            lon, lat = split_at_antimeridian(track.lon, track.lat)
+            self._add(pg.PlotCurveItem(lon, lat, connect="finite", pen=pg.mkPen(colour, width=1.5)))
+            position = layers.position(track.satellite_id)
+            if position is not None:
+                self._add(pg.ScatterPlotItem([position[1]], [position[0]], size=10, symbol="t1",
+                                             brush=pg.mkBrush(colour), pen=pg.mkPen("#1f2933")), z=6)
+                label = pg.TextItem(track.satellite_id, color=colour, anchor=(0, 1))
+                label.setPos(position[1], position[0])
+                self._add(label, z=7)
+        for fp in layers.footprints:
+            polygon = QtGui.QPolygonF([QtCore.QPointF(lon, lat) for lat, lon in fp.ring])
+            shape = QtWidgets.QGraphicsPolygonItem(polygon)
+            shape.setBrush(pg.mkBrush(*_FOOTPRINT_FILL))
+            pen = pg.mkPen(_FOOTPRINT_EDGE, width=2)
+            pen.setCosmetic(True)
+            shape.setPen(pen)
+            shape.setToolTip(f"{fp.acquisition_id}: {fp.target_id} by {fp.satellite_id} ({fp.state})")
+            self._add(shape, z=8)
+        text = (f"Ground tracks {utc_text(layers.start)} – {utc_text(layers.end)}; "
+                f"satellites at {utc_text(layers.moment)}")
+        if layers.footprints:
+            text += f"; {len(layers.footprints)} footprint(s)"
+        if layers.omitted_footprints:
+            text += f" ({layers.omitted_footprints} more not drawn)"
+        self.caption.setText(text)
+
+    def _add(self, graphics: QtWidgets.QGraphicsItem, z: float = 4) -> None:
+        graphics.setZValue(z)
+        self.plot.getPlotItem().addItem(graphics)
+        self._layer_items.append(graphics)
+
+    def layer_counts(self) -> dict[str, int]:
+        """How many tracks and footprints are drawn (for tests and the status bar)."""
+        tracks = sum(isinstance(i, pg.PlotCurveItem) for i in self._layer_items)
+        footprints = sum(isinstance(i, QtWidgets.QGraphicsPolygonItem) for i in self._layer_items)
+        return {"tracks": tracks, "footprints": footprints}
+
+    # ------------------------------------------------------------------ view
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt API
+        # The aspect lock fits the world to the size the widget has once laid out, not before.
+        if not getattr(self, "_framed", False):
+            self._framed = True
+            QtCore.QTimer.singleShot(0, self.show_world)
+        super().showEvent(event)
+
+    def show_world(self) -> None:
+        self.plot.getPlotItem().getViewBox().setRange(xRange=(-180, 180), yRange=(-90, 90), padding=0.02)
+
+    def zoom_to_footprints(self, layers: MapLayers, margin_deg: float = 8.0) -> None:
+        """Frame the footprints (the world when there are none)."""
+        if not layers.footprints:
+            self.show_world()
+            return
+        pts = np.concatenate([fp.ring for fp in layers.footprints])
+        self.plot.getPlotItem().getViewBox().setRange(
+            xRange=(pts[:, 1].min() - margin_deg, pts[:, 1].max() + margin_deg),
+            yRange=(pts[:, 0].min() - margin_deg, pts[:, 0].max() + margin_deg), padding=0)
+
+    def _on_target_clicked(self, _item, points, *_args) -> None:
+        if len(points):
+            self.targetClicked.emit(str(points[0].data()))
