@@ -151,12 +151,14 @@ class ChangeType(StrEnum):
 
 def parse_enum(enum_cls: type[StrEnum], value: object, field: str) -> StrEnum:
     """Return ``enum_cls(value)`` or raise a ValidationError naming the field and the choices."""
-    from .errors import ValidationError
-
     if isinstance(value, enum_cls):
         return value
+    member = enum_cls._value2member_map_.get(value) if isinstance(value, str) else None
+    if member is not None:  # the common case, without Enum.__call__'s overhead
+        return member
     try:
         return enum_cls(value)
     except ValueError:
+        from .errors import ValidationError
         choices = "|".join(m.value for m in enum_cls)
         raise ValidationError(field, f"must be one of {choices}, got {value!r}") from None

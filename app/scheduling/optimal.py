@@ -127,7 +127,7 @@ def solve_optimal(problem: Problem, *, time_limit_s: float = 30.0, progress: Pro
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_workers = num_workers or min(2, os.cpu_count() or 1)
+    solver.parameters.num_workers = num_workers or max(1, min(8, (os.cpu_count() or 1) - 1))
     solver.parameters.random_seed = 0
     stop = threading.Event()
     watcher = None

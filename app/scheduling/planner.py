@@ -33,7 +33,7 @@ import json
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
@@ -207,8 +207,34 @@ def input_hash(request: PlanningRequest) -> str:
         "contacts": {k: [list(map(float, x)) for x in v] for k, v in request.contacts.items()},
         "unserved_reasons": dict(request.unserved_reasons),
     }
-    text = json.dumps(_canonical(doc), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for chunk in _json_chunks(_canonical(doc)):
+        digest.update(chunk.encode("utf-8"))
+    return "sha256:" + digest.hexdigest()
+
+
+def _json_chunks(obj: Any, depth: int = 2) -> Iterator[str]:
+    """The canonical JSON text of ``obj`` (sorted keys, no spaces) in pieces: the top levels of
+    dicts and lists are walked here so that no single C-level ``json.dumps`` of a week's
+    opportunities holds the GIL for a second while the GUI thread waits for it."""
+    def dumps(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+    if depth and isinstance(obj, dict):
+        yield "{"
+        for k, key in enumerate(sorted(obj)):
+            yield ("," if k else "") + dumps(key) + ":"
+            yield from _json_chunks(obj[key], depth - 1)
+        yield "}"
+    elif depth and isinstance(obj, list):
+        yield "["
+        for k, value in enumerate(obj):
+            if k:
+                yield ","
+            yield from _json_chunks(value, depth - 1)
+        yield "]"
+    else:
+        yield dumps(obj)
 
 
 # --------------------------------------------------------------------------- validation

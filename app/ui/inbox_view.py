@@ -27,11 +27,49 @@ class OrderTableModel(QtCore.QAbstractTableModel):
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self._orders: list[Order] = []
+        self._display: list[tuple] = []
+        self._sort: list[tuple] = []
+        self._sort_by: tuple[int, QtCore.Qt.SortOrder] = (0, QtCore.Qt.SortOrder.AscendingOrder)
 
     def set_orders(self, orders: Iterable[Order]) -> None:
+        """Show ``orders`` in the current sort order; their cell texts and sort keys are computed
+        once here, not on every ``data()`` call."""
         self.beginResetModel()
         self._orders = list(orders)
+        self._display, self._sort = [], []
+        for o in self._orders:
+            constraints = constraints_text(o)
+            self._display.append((f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints,
+                                  o.external_ref or "", o.id))
+            self._sort.append((o.priority, o.target_id.lower(),
+                               o.requested_window_start.timestamp() if o.requested_window_start else float("-inf"),
+                               constraints, o.external_ref or "", o.id))
+        self._reorder(self._sorted_rows())
         self.endResetModel()
+
+    def sort(self, column: int, order: QtCore.Qt.SortOrder = QtCore.Qt.SortOrder.AscendingOrder) -> None:
+        """One keyed Python sort (a proxy's sort would call ``data()`` twice per comparison)."""
+        self._sort_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        rows = self._sorted_rows()
+        new_row = {old: new for new, old in enumerate(rows)}
+        self._reorder(rows)
+        before = self.persistentIndexList()
+        self.changePersistentIndexList(before, [self.index(new_row[i.row()], i.column()) for i in before])
+        self.layoutChanged.emit()
+
+    def _sorted_rows(self) -> list[int]:
+        column, order = self._sort_by
+        rows = list(range(len(self._orders)))
+        if 0 <= column < len(self.HEADERS):
+            rows.sort(key=lambda r: (self._sort[r][column], self._sort[r][-1]),
+                      reverse=order == QtCore.Qt.SortOrder.DescendingOrder)
+        return rows
+
+    def _reorder(self, rows: list[int]) -> None:
+        self._orders = [self._orders[r] for r in rows]
+        self._display = [self._display[r] for r in rows]
+        self._sort = [self._sort[r] for r in rows]
 
     def order(self, row: int) -> Order:
         return self._orders[row]
@@ -56,15 +94,12 @@ class OrderTableModel(QtCore.QAbstractTableModel):
     def data(self, index, role=Role.DisplayRole):
         if not index.isValid():
             return None
-        o = self._orders[index.row()]
         col = index.column()
         if role == Role.DisplayRole:
-            return (f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints_text(o),
-                    o.external_ref or "", o.id)[col]
+            return self._display[index.row()][col]
         if role == SORT_ROLE:
-            return (o.priority, o.target_id.lower(),
-                    o.requested_window_start.timestamp() if o.requested_window_start else float("-inf"),
-                    constraints_text(o), o.external_ref or "", o.id)[col]
+            return self._sort[index.row()][col]
+        o = self._orders[index.row()]
         if role == ID_ROLE:
             return o.id
         if role == Role.DecorationRole and col == 1:
@@ -83,6 +118,13 @@ class OrderTableModel(QtCore.QAbstractTableModel):
         return None
 
 
+class _FilterProxy(QtCore.QSortFilterProxyModel):
+    """Filters; sorting is passed on to the source model, which sorts with precomputed keys."""
+
+    def sort(self, column: int, order: QtCore.Qt.SortOrder = QtCore.Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+
 class InboxView(QtWidgets.QWidget):
     """New orders: a filter box over a sortable table. Shows only orders with status ``new``."""
 
@@ -95,9 +137,8 @@ class InboxView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = OrderTableModel(self)
-        self.proxy = QtCore.QSortFilterProxyModel(self)
+        self.proxy = _FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
 

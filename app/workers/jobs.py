@@ -6,12 +6,49 @@ Results are delivered through queued signals, so slots run on the GUI thread.
 """
 from __future__ import annotations
 
+import gc
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6 import QtCore
+
+
+_deferral_lock = threading.Lock()
+_deferrals = 0
+_saved_threshold: tuple[int, int, int] | None = None
+#: The oldest generation's threshold while jobs run: in effect, no full collection.
+_DEFERRED_GEN2 = 1_000_000
+
+
+@contextmanager
+def full_collections_deferred() -> Iterator[None]:
+    """While jobs run, the collector makes no full (oldest-generation) pass.
+
+    A full pass walks every object of the process, the window's included, and a worker that
+    triggers one while allocating a planning run's objects holds the GIL for 100-150 ms: the GUI
+    thread stalls. The young generations are still collected. When the last job ends, the objects
+    that survived it (results the GUI is about to show, caches) are frozen like the startup
+    objects (``gc.freeze``), so the full pass that the restored thresholds soon trigger, often on
+    the GUI thread while it applies the result, no longer walks them. Frozen objects are still
+    freed by reference counting; only reference cycles among them would outlive their use, and
+    the results (frozen dataclasses, numpy arrays) hold none."""
+    global _deferrals, _saved_threshold
+    with _deferral_lock:
+        if _deferrals == 0:
+            _saved_threshold = gc.get_threshold()
+            gc.set_threshold(_saved_threshold[0], _saved_threshold[1], _DEFERRED_GEN2)
+        _deferrals += 1
+    try:
+        yield
+    finally:
+        with _deferral_lock:
+            _deferrals -= 1
+            if _deferrals == 0 and _saved_threshold is not None:
+                gc.freeze()
+                gc.set_threshold(*_saved_threshold)
 
 
 class JobState:
@@ -49,7 +86,8 @@ class Job(QtCore.QRunnable):
 
     def run(self) -> None:  # runs on a pool thread
         try:
-            result = self.fn(self.state)
+            with full_collections_deferred():
+                result = self.fn(self.state)
         except Exception as exc:  # reported to the GUI, which shows the message
             if self.state.cancelled():
                 self.signals.cancelled.emit()

@@ -1,5 +1,6 @@
 """Workspace planning: modes, policies, protection of locked/frozen/immutable acquisitions,
 no error conflicts, determinism, change list and metrics."""
+import json
 import random
 from dataclasses import replace
 from datetime import timedelta
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from app.domain import ChangeType, LockLevel, Severity
 from app.domain.enums import AcquisitionState
 from app.scheduling.compare import compare_plans
-from app.scheduling.planner import PolicyParams, classify, is_protected, plan
+from app.scheduling.planner import PolicyParams, _json_chunks, classify, is_protected, plan
 from app.scheduling.value import ValueConfig
 
 from .factories import T0, acquisition, at, opportunity, order, satellite, target
@@ -191,3 +192,15 @@ def test_compare_plans_arrows():
     assert rows["total_maneuver_time_s"]["arrow"] == "▼" and rows["total_maneuver_time_s"]["better"] is True
     assert rows["conflicts"]["delta"] == -2 and rows["conflicts"]["better"] is True
     assert cmp["change_counts"] == {"moved": 1}
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+                     max_leaves=30)
+
+
+@given(_json)
+def test_input_hash_streams_the_same_canonical_json(doc):
+    """The hash is fed in pieces (so no one C call holds the GIL for long); the text is exactly
+    the one-shot canonical JSON."""
+    assert "".join(_json_chunks(doc)) == json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -1,8 +1,9 @@
 """Jobs run off the GUI thread and report back on it."""
+import gc
 import threading
 import time
 
-from app.workers.jobs import JobRunner
+from app.workers.jobs import JobRunner, full_collections_deferred
 
 
 def test_job_result_arrives_on_gui_thread(qtbot):
@@ -48,3 +49,23 @@ def test_error_message_reported(qtbot):
 
     runner.start("x", bad, on_error=errors.append)
     qtbot.waitUntil(lambda: errors == ["priority: must be 1..5, got 9"], timeout=5000)
+
+
+def test_no_full_collection_while_jobs_run_and_thresholds_come_back(qtbot):
+    """A job defers the collector's full passes (they stall the GUI thread); nested jobs keep
+    them deferred until the last one ends; then the thresholds are the original ones."""
+    original = gc.get_threshold()
+    seen = []
+
+    def job(state):
+        seen.append(gc.get_threshold())
+        with full_collections_deferred():
+            seen.append(gc.get_threshold())
+        seen.append(gc.get_threshold())
+        return len(seen)
+
+    runner = JobRunner()
+    with qtbot.waitSignal(runner.busyChanged, timeout=10000, check_params_cb=lambda busy: not busy):
+        runner.start("gc", job)
+    assert [t[2] for t in seen] == [1_000_000] * 3 and all(t[:2] == original[:2] for t in seen)
+    assert gc.get_threshold() == original
