@@ -2,7 +2,7 @@
 GUI-thread heartbeat gap while planning runs on a worker (reference: the same run on the GUI
 thread, measured in the same process).
 
-    QT_QPA_PLATFORM=offscreen python bench/workbench_bench.py      # ~1 min
+    QT_QPA_PLATFORM=offscreen python bench/workbench_bench.py      # ~4 min
 """
 from __future__ import annotations
 
@@ -67,10 +67,12 @@ def add_busy_orders(db_url: str, count: int, seed: int = 11) -> None:
 
 def heartbeat(db: str, ini: str, time_limit: float) -> tuple[float, float, float, float]:
     from PySide6 import QtCore, QtWidgets
+    from app.services import access_service
     from app.services.planning import PlanOptions, run_planning
     from app.ui.app import freeze_startup_objects
     from app.ui.main_window import MainWindow
 
+    access_service.clear_cache()  # each run computes its access, as the first Plan of a session does
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     w = MainWindow(db, "demo", QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
     w.show()
@@ -98,6 +100,7 @@ def heartbeat(db: str, ini: str, time_limit: float) -> tuple[float, float, float
     timer.stop()
     worker_gap = max(gaps[2:]) if len(gaps) > 2 else 0.0
     # Reference: the same run on the GUI thread (what a naive window would do).
+    access_service.clear_cache()
     t1 = time.perf_counter()
     run_planning(w.db, w.ws.id, options)
     blocked = time.perf_counter() - t1
@@ -106,6 +109,7 @@ def heartbeat(db: str, ini: str, time_limit: float) -> tuple[float, float, float
 
 
 BUSY_ORDERS = 600
+HEARTBEAT_RUNS = 3
 
 
 def main() -> int:
@@ -121,13 +125,16 @@ def main() -> int:
     demo_s = time.perf_counter() - first
     cold = cold_start(db, ini)
     add_busy_orders(db, BUSY_ORDERS)
-    gap, run_s, blocked, beats = heartbeat(db, ini, 10.0)
+    runs = [heartbeat(db, ini, 10.0) for _ in range(HEARTBEAT_RUNS)]
+    gaps = sorted(r[0] for r in runs)
+    _, run_s, blocked, beats = runs[0]
     rows = [
         ("first start: demo imported, planned and committed", f"{demo_s:.2f} s", "—", "—"),
         ("cold start to an exposed, interactive window (process start → exposed, median of 3)",
          f"{sorted(c[0] for c in cold)[1]:.2f} s", "< 3 s", f"inside Python: {sorted(c[1] for c in cold)[1]:.2f} s"),
-        (f"GUI-thread heartbeat: largest gap during a {run_s:.1f} s planning run on a worker ({beats} beats)",
-         f"{gap * 1000:.0f} ms", "< 100 ms", f"same run on the GUI thread: {blocked * 1000:.0f} ms gap"),
+        (f"GUI-thread heartbeat: largest gap during a {run_s:.0f} s planning run on a worker ({beats} beats); "
+         f"median of {HEARTBEAT_RUNS} runs (each run's: {' / '.join(f'{g * 1000:.0f}' for g in gaps)} ms)",
+         f"{gaps[len(gaps) // 2] * 1000:.0f} ms", "< 100 ms", f"same run on the GUI thread: {blocked * 1000:.0f} ms gap"),
     ]
     print("| what | figure | budget | reference (same run) |")
     print("| --- | --- | --- | --- |")

@@ -470,7 +470,6 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
                                                  progress=progress, cancel=cancel)
 
     # ------------------------------------------------------------------ outcome
-    chosen_by_order = {problem.L_order[i]: i for i in selected}
     items_opps = [cand_opp[problem.ids[i]] for i in selected]
     schedule_rows = []  # (start, end, r0, p0, r1, p1, los0, los1, sat, ref)
     for a in fixed_acqs:

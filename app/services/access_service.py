@@ -37,6 +37,13 @@ def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def clear_cache() -> None:
+    """Forget every cached result (after a TLE import the keys change anyway; benchmarks use it
+    to measure cold runs)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 @dataclass(frozen=True)
 class OrderOpportunities:
     """Opportunities per order (ids made unique per order: ``<opportunity id>@<order id>``) and,

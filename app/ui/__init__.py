@@ -2,6 +2,7 @@
 
 Views: ``timeline_view.TimelineView`` (Gantt, drawn by ``timeline_bars.TimelineBars``),
 ``inbox_view.InboxView``, ``scheduled_view.ScheduledView``, ``conflicts_view.ConflictsView``,
-``inspector_panel.InspectorPanel``; dialogs in ``dialogs/``; ``resources`` finds the style sheet
-and icons; ``gallery`` composes everything on ``sample_schedule`` data (``python -m app.ui.gallery``).
+``inspector_panel.InspectorPanel``, ``map_view.MapView``, composed by ``main_window.MainWindow``;
+dialogs in ``dialogs/``; ``resources`` finds the style sheet, icons and coastlines;
+``sample_schedule`` makes synthetic schedules for the widget tests and the GUI benchmark.
 """

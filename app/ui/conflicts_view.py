@@ -10,12 +10,10 @@ from PySide6 import QtCore, QtWidgets
 from app.domain import Conflict
 from app.domain.enums import Severity
 
+from .list_table import ID_ROLE, FilterProxy, KeyedTableModel, Role, list_table
 from .palette import SEVERITY_COLOURS
 from .resources import icon
 
-Role = QtCore.Qt.ItemDataRole
-SORT_ROLE = Role.UserRole + 1
-ID_ROLE = Role.UserRole + 2
 SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 TYPE_LABELS = {
     "temporal_overlap": "Time overlap",
@@ -36,50 +34,21 @@ def conflict_summary(conflicts: Iterable[Conflict]) -> str:
     return f"{total} conflict{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
-class ConflictTableModel(QtCore.QAbstractTableModel):
+class ConflictTableModel(KeyedTableModel[Conflict]):
     HEADERS = ("", "Type", "Satellite", "Description", "Acquisitions")
+    HEADER_TIPS = {0: "Severity: error, warning, info"}
 
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self._conflicts: list[Conflict] = []
+    def cells(self, c: Conflict) -> tuple[tuple, tuple]:
+        return ((None, TYPE_LABELS.get(c.type.value, c.type.value), c.satellite_id or "—", c.description,
+                 str(len(c.acquisition_ids))),
+                (SEVERITY_RANK[c.severity], c.type.value, c.satellite_id or "", c.description, len(c.acquisition_ids)))
 
-    def set_conflicts(self, conflicts: Iterable[Conflict]) -> None:
-        self.beginResetModel()
-        self._conflicts = list(conflicts)
-        self.endResetModel()
+    def item_id(self, c: Conflict) -> str:
+        return c.id
 
-    def conflicts(self) -> list[Conflict]:
-        return list(self._conflicts)
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._conflicts)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Role.DisplayRole):  # noqa: N802 - Qt API
-        if orientation == QtCore.Qt.Orientation.Horizontal:
-            if role == Role.DisplayRole:
-                return self.HEADERS[section]
-            if role == Role.ToolTipRole and section == 0:
-                return "Severity: error, warning, info"
-        return None
-
-    def data(self, index, role=Role.DisplayRole):
-        if not index.isValid():
-            return None
-        c = self._conflicts[index.row()]
-        col = index.column()
-        if role == Role.DisplayRole and col > 0:
-            return (None, TYPE_LABELS.get(c.type.value, c.type.value), c.satellite_id or "—",
-                    c.description, str(len(c.acquisition_ids)))[col]
+    def item_data(self, c: Conflict, col: int, role: int):
         if role == Role.AccessibleTextRole and col == 0:
             return c.severity.value
-        if role == SORT_ROLE:
-            return (SEVERITY_RANK[c.severity], c.type.value, c.satellite_id or "", c.description,
-                    len(c.acquisition_ids))[col]
-        if role == ID_ROLE:
-            return c.id
         if role == Role.DecorationRole and col == 0:
             return icon(c.severity.value)
         if role == Role.ToolTipRole:
@@ -96,9 +65,7 @@ class ConflictsView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ConflictTableModel(self)
-        self.proxy = QtCore.QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy = FilterProxy(self.model, self)
 
         self.title = QtWidgets.QLabel("Conflicts")
         self.title.setProperty("role", "title")
@@ -107,21 +74,9 @@ class ConflictsView(QtWidgets.QWidget):
         self.summary = QtWidgets.QLabel("No conflicts")
         self.summary.setProperty("role", "hint")
 
-        self.table = QtWidgets.QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, QtCore.Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table = list_table(self.proxy, (28, 112, 76, 200, 40))
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        for col, width in enumerate((28, 112, 76, 200, 40)):
-            header.resizeSection(col, width)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.table.setColumnHidden(4, True)  # the count is in the tooltip; the panel is narrow
@@ -140,7 +95,7 @@ class ConflictsView(QtWidgets.QWidget):
 
     def set_conflicts(self, conflicts: Iterable[Conflict]) -> None:
         conflicts = [c for c in conflicts if c.resolved_at is None]
-        self.model.set_conflicts(conflicts)
+        self.model.set_items(conflicts)
         n = len(conflicts)
         self.badge.setText(str(n))
         errors = sum(c.severity == Severity.ERROR for c in conflicts)

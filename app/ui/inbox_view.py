@@ -9,99 +9,28 @@ from app.domain import Order
 from app.domain.enums import OrderStatus
 
 from .formatting import constraints_text, utc_text, window_text
+from .list_table import ID_ROLE, FilterProxy, KeyedTableModel, Role, list_table
 from .resources import icon
-
-Role = QtCore.Qt.ItemDataRole
-#: Role holding the value a column sorts by (numbers and times sort as such, not as text).
-SORT_ROLE = Role.UserRole + 1
-ID_ROLE = Role.UserRole + 2
 
 PRIORITY_COLOURS = {1: "#b42318", 2: "#c75a00", 3: "#1f2933", 4: "#5b6776", 5: "#8a94a3"}
 
 
-class OrderTableModel(QtCore.QAbstractTableModel):
-    """Orders as rows: priority, target, window, constraints, reference, created."""
+class OrderTableModel(KeyedTableModel[Order]):
+    """Orders as rows: priority, target, window, constraints, reference, id."""
 
     HEADERS = ("P", "Target", "Window (UTC)", "Constraints", "Ref", "Order")
+    HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest"}
 
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self._orders: list[Order] = []
-        self._display: list[tuple] = []
-        self._sort: list[tuple] = []
-        self._sort_by: tuple[int, QtCore.Qt.SortOrder] = (0, QtCore.Qt.SortOrder.AscendingOrder)
+    def cells(self, o: Order) -> tuple[tuple, tuple]:
+        constraints = constraints_text(o)
+        start = o.requested_window_start.timestamp() if o.requested_window_start else float("-inf")
+        return ((f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints, o.external_ref or "", o.id),
+                (o.priority, o.target_id.lower(), start, constraints, o.external_ref or "", o.id))
 
-    def set_orders(self, orders: Iterable[Order]) -> None:
-        """Show ``orders`` in the current sort order; their cell texts and sort keys are computed
-        once here, not on every ``data()`` call."""
-        self.beginResetModel()
-        self._orders = list(orders)
-        self._display, self._sort = [], []
-        for o in self._orders:
-            constraints = constraints_text(o)
-            self._display.append((f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints,
-                                  o.external_ref or "", o.id))
-            self._sort.append((o.priority, o.target_id.lower(),
-                               o.requested_window_start.timestamp() if o.requested_window_start else float("-inf"),
-                               constraints, o.external_ref or "", o.id))
-        self._reorder(self._sorted_rows())
-        self.endResetModel()
+    def item_id(self, o: Order) -> str:
+        return o.id
 
-    def sort(self, column: int, order: QtCore.Qt.SortOrder = QtCore.Qt.SortOrder.AscendingOrder) -> None:
-        """One keyed Python sort (a proxy's sort would call ``data()`` twice per comparison)."""
-        self._sort_by = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        rows = self._sorted_rows()
-        new_row = {old: new for new, old in enumerate(rows)}
-        self._reorder(rows)
-        before = self.persistentIndexList()
-        self.changePersistentIndexList(before, [self.index(new_row[i.row()], i.column()) for i in before])
-        self.layoutChanged.emit()
-
-    def _sorted_rows(self) -> list[int]:
-        column, order = self._sort_by
-        rows = list(range(len(self._orders)))
-        if 0 <= column < len(self.HEADERS):
-            rows.sort(key=lambda r: (self._sort[r][column], self._sort[r][-1]),
-                      reverse=order == QtCore.Qt.SortOrder.DescendingOrder)
-        return rows
-
-    def _reorder(self, rows: list[int]) -> None:
-        self._orders = [self._orders[r] for r in rows]
-        self._display = [self._display[r] for r in rows]
-        self._sort = [self._sort[r] for r in rows]
-
-    def order(self, row: int) -> Order:
-        return self._orders[row]
-
-    def orders(self) -> list[Order]:
-        return list(self._orders)
-
-    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._orders)
-
-    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Role.DisplayRole):  # noqa: N802 - Qt API
-        if orientation == QtCore.Qt.Orientation.Horizontal:
-            if role == Role.DisplayRole:
-                return self.HEADERS[section]
-            if role == Role.ToolTipRole and section == 0:
-                return "Priority: 1 = highest, 5 = lowest"
-        return None
-
-    def data(self, index, role=Role.DisplayRole):
-        if not index.isValid():
-            return None
-        col = index.column()
-        if role == Role.DisplayRole:
-            return self._display[index.row()][col]
-        if role == SORT_ROLE:
-            return self._sort[index.row()][col]
-        o = self._orders[index.row()]
-        if role == ID_ROLE:
-            return o.id
+    def item_data(self, o: Order, col: int, role: int):
         if role == Role.DecorationRole and col == 1:
             return icon("target")
         if role == Role.ForegroundRole and col == 0:
@@ -118,13 +47,6 @@ class OrderTableModel(QtCore.QAbstractTableModel):
         return None
 
 
-class _FilterProxy(QtCore.QSortFilterProxyModel):
-    """Filters; sorting is passed on to the source model, which sorts with precomputed keys."""
-
-    def sort(self, column: int, order: QtCore.Qt.SortOrder = QtCore.Qt.SortOrder.AscendingOrder) -> None:
-        self.sourceModel().sort(column, order)
-
-
 class InboxView(QtWidgets.QWidget):
     """New orders: a filter box over a sortable table. Shows only orders with status ``new``."""
 
@@ -137,10 +59,7 @@ class InboxView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = OrderTableModel(self)
-        self.proxy = _FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = FilterProxy(self.model, self)
 
         self.title = QtWidgets.QLabel("Inbox")
         self.title.setProperty("role", "title")
@@ -155,22 +74,10 @@ class InboxView(QtWidgets.QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.set_filter_text)
 
-        self.table = QtWidgets.QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, QtCore.Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table = list_table(self.proxy, (34, 92, 170, 150, 70))
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((34, 92, 170, 150, 70)):
-            header.resizeSection(col, width)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
 
@@ -187,7 +94,7 @@ class InboxView(QtWidgets.QWidget):
 
     def set_orders(self, orders: Iterable[Order]) -> None:
         """Show the ``new`` orders among ``orders`` (others are ignored: they left the Inbox)."""
-        self.model.set_orders(o for o in orders if o.status == OrderStatus.NEW)
+        self.model.set_items(o for o in orders if o.status == OrderStatus.NEW)
         self._update_badge()
 
     def count(self) -> int:

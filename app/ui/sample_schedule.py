@@ -1,4 +1,4 @@
-"""A synthetic, deterministic schedule built from domain objects, for the widget gallery,
+"""A synthetic, deterministic schedule built from domain objects, for the widget tests,
 the GUI tests and the GUI benchmark (no database, no orbit computation).
 
 The figures look like a constellation's week: acquisitions of 8–40 s spread over the horizon,

@@ -86,7 +86,6 @@ def test_planners_day(qtbot, db_path, settings, drag):
     qtbot.wait(50)
     rows = w.timeline.rows()
     vp = w.timeline.plot.viewport()
-    s = w.ws.settings
     first = min(a.start_time for a in w.acquisitions.values())
     last = max(a.end_time for a in w.acquisitions.values())
     a = w.timeline.map_to_widget(first - timedelta(minutes=30), 0.02)
@@ -279,3 +278,47 @@ def test_map_tab_shows_tracks_targets_and_the_selection_footprint(qtbot, db_path
     qtbot.addWidget(again)
     assert again.centre_tabs.currentWidget() is again.map
     again.close()
+
+
+def test_a_conflict_is_highlighted_previewed_resolved_and_undone(qtbot, db_path, settings, drag):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    _plan(w, qtbot)
+    w.commit(confirm=False)
+    by_sat: dict[str, list] = {}
+    for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time):
+        by_sat.setdefault(a.satellite_id, []).append(a)
+    first, second = next(v for v in by_sat.values() if len(v) >= 2)[:2]
+    # A forced manual move makes an overlap; Plan ▸ Detect conflicts finds it.
+    w.db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
+    w.action_detect.trigger()
+    assert w.left_tabs.currentWidget() is w.conflicts_view and w.conflicts_view.count() >= 1
+    w.resize(1600, 900)
+    w.show()
+    # A click on the conflict's row highlights its bars and opens it in the Inspector.
+    view = w.conflicts_view
+    row = view.visible_conflict_ids().index(next(c.id for c in w.conflicts.values()
+                                                  if c.type == "temporal_overlap"))
+    rect = view.table.visualRect(view.proxy.index(row, 1))
+    drag(view.table.viewport(), rect.center(), rect.center())
+    conflict = next(c for c in w.conflicts.values() if c.type == "temporal_overlap")
+    assert w.timeline.bars.highlighted.sum() == len(conflict.acquisition_ids)
+    assert w.inspector.current_kind() == "conflict"
+    page = w.inspector.conflict_page
+    index = next(i for i, o in enumerate(conflict.resolution_options) if o.action != "delete")
+    moved = conflict.resolution_options[index].acquisition_id
+    was = w.acquisitions[moved].start_time
+    page.options.setCurrentRow(index)
+    page.preview_button.click()
+    assert w.timeline.bars.preview is not None
+    w.timeline.zoom_to(first.start_time.timestamp() - 900, first.start_time.timestamp() + 900)
+    qtbot.wait(60)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert w.grab().save(str(SHOTS / "main_window_conflict.png"))
+    page.apply_button.click()
+    assert not any(c.type == "temporal_overlap" for c in w.conflicts.values())
+    assert w.acquisitions[moved].start_time != was
+    w.action_undo.trigger()
+    assert w.acquisitions[moved].start_time == was
+    assert any(c.type == "temporal_overlap" for c in w.conflicts.values())
+    w.close()

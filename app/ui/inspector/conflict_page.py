@@ -39,6 +39,8 @@ class ConflictPage(QtWidgets.QWidget):
             lambda it: self.acquisitionLinkActivated.emit(it.data(QtCore.Qt.ItemDataRole.UserRole)))
         self.options = QtWidgets.QListWidget()
         self.options.setWordWrap(True)
+        self.options.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.options.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
         self.options.setMaximumHeight(170)
         self.options.currentRowChanged.connect(self._update_buttons)
         self.options.itemDoubleClicked.connect(lambda _it: self._emit(self.resolutionPreviewRequested))
