@@ -1,10 +1,12 @@
 """Workspaces: resolving by name or id, scenario import and export."""
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.domain import Workspace
+from app.domain import ValidationError, Workspace, WorkspaceSettings, parse_utc
 from app.persistence import ScheduleDB
 
 from .scenario_file import Scenario, load_scenario_file, scenario_to_dict
@@ -15,6 +17,24 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 def resolve_workspace(db: ScheduleDB, name_or_id: str) -> Workspace:
     """The workspace with this id or name; NotFoundError names what was asked for."""
     return db.find_workspace(name_or_id)
+
+
+def create_workspace(db: ScheduleDB, name: str, horizon_start: datetime | str, horizon_days: float,
+                     copy_from: str | None = None) -> Workspace:
+    """A new workspace planning ``horizon_days`` from ``horizon_start`` (also its scenario clock).
+    With ``copy_from``, it takes that workspace's satellites, targets, ground stations and
+    settings (no orders, no schedule): the usual way to start next week's planning."""
+    start = parse_utc(horizon_start, "horizon_start")
+    if not isinstance(horizon_days, (int, float)) or not 0 < horizon_days <= 60:
+        raise ValidationError("horizon_days", f"must be between 0 and 60 days, got {horizon_days!r}")
+    horizon = {"horizon_start": start, "horizon_end": start + timedelta(days=float(horizon_days)),
+               "scenario_clock": start}
+    if copy_from is None:
+        return db.create_workspace(name, WorkspaceSettings(**horizon))
+    source = resolve_workspace(db, copy_from)
+    return db.create_workspace_from_scenario(
+        name, settings=dataclasses.replace(source.settings, **horizon), satellites=db.list_satellites(source.id),
+        targets=db.list_targets(source.id), ground_stations=db.list_ground_stations(source.id))
 
 
 def import_scenario(db: ScheduleDB, scenario: Scenario, name: str | None = None) -> Workspace:

@@ -1,13 +1,15 @@
-"""File ▸ Open workspace and File ▸ Import (scenario, TLE, targets, ground stations, orders):
+"""File ▸ New workspace, Open workspace and Import (scenario, TLE, targets, ground stations, orders):
 each a file dialog, one service call, and the reason shown when the file is refused."""
 from __future__ import annotations
 
 from PySide6 import QtWidgets
 
-from app.domain import DomainError
+from app.domain import DomainError, utc_now
 from app.services import imports
 from app.services import orders as order_service
 from app.services import workspaces
+
+from .dialogs.new_workspace_dialog import NewWorkspaceDialog
 
 #: What each Import entry reads: (menu text, file filter, function(window, path) -> message).
 IMPORTS = {
@@ -54,6 +56,22 @@ def import_file(window, kind: str, path: str | None = None) -> str | None:
     window.reload()
     window.statusBar().showMessage(message, 10000)
     return message
+
+
+def new_workspace(window) -> None:
+    """File ▸ New workspace…: by default next horizon's workspace, with this one's scenario."""
+    s = window.ws.settings
+    start = s.horizon_end or utc_now().replace(minute=0, second=0, microsecond=0)
+    dialog = NewWorkspaceDialog([w.name for w in window.db.list_workspaces()], window.ws.name, start, window)
+    if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        return
+    try:
+        ws = workspaces.create_workspace(window.db, **dialog.result_dict())
+    except DomainError as exc:
+        QtWidgets.QMessageBox.warning(window, "New Workspace", str(exc))
+        return
+    window.open_workspace(ws.id)
+    window.statusBar().showMessage(f"Workspace {ws.name} created", 8000)
 
 
 def choose_workspace(window) -> None:

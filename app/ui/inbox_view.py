@@ -67,7 +67,7 @@ class InboxView(QtWidgets.QWidget):
         self.badge.setProperty("role", "badge")
         self.badge.setToolTip("Orders waiting to be planned")
         self.new_button = QtWidgets.QPushButton("+ New Order")
-        self.new_button.setToolTip("Create an imaging order (Ctrl+N)")
+        self.new_button.setToolTip("Create an imaging order (Ctrl+Shift+N)")
         self.new_button.clicked.connect(self.newOrderRequested)
         self.filter_edit = QtWidgets.QLineEdit()
         self.filter_edit.setPlaceholderText("Filter orders (target, ref, constraint…)")

@@ -114,6 +114,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._action(file_menu, "New workspace…", lambda: file_actions.new_workspace(self), None, "new_workspace")
         self._action(file_menu, "Open workspace…", lambda: file_actions.choose_workspace(self),
                      QtGui.QKeySequence.StandardKey.Open)
         import_menu = file_menu.addMenu("Import")

@@ -14,6 +14,7 @@ import icalendar
 import pytest
 from PySide6 import QtCore, QtWidgets
 
+from app.domain.times import to_iso
 from app.persistence import ScheduleDB
 from app.services.scenario_file import parse_scenario
 from app.services.workspaces import import_scenario
@@ -321,4 +322,26 @@ def test_a_conflict_is_highlighted_previewed_resolved_and_undone(qtbot, db_path,
     w.action_undo.trigger()
     assert w.acquisitions[moved].start_time == was
     assert any(c.type == "temporal_overlap" for c in w.conflicts.values())
+    w.close()
+
+
+def test_new_workspace_for_next_week(qtbot, db_path, settings):
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    old_end = w.ws.settings.horizon_end
+    satellites = w.timeline.rows()
+
+    def fill(dialog):
+        assert dialog.start.text() == to_iso(old_end)  # next horizon by default
+        dialog.name.setText("day")  # taken: refused inline
+        assert not dialog.ok_button.isEnabled() and "already exists" in dialog.error_labels["name"].text()
+        dialog.name.setText("next day")
+        dialog.days.setValue(1.0)
+        assert dialog.ok_button.isEnabled()
+        dialog.ok_button.click()
+    _answer_modal(qtbot, fill)
+    w.action_new_workspace.trigger()
+    assert w.ws.name == "next day" and w.windowTitle().endswith("next day")
+    assert w.ws.settings.horizon_start == old_end and w.timeline.rows() == satellites
+    assert not w.orders and not w.acquisitions and w.inbox.count() == 0
     w.close()
