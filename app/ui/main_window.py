@@ -54,7 +54,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_menus()
         self._connect()
         self.reload()
-        self.timeline.zoom_preset("day")
+        self.timeline.zoom_to_horizon()  # the whole planning week first; Ctrl+1/2/3 zoom in
         self._restore_layout()
 
     # ------------------------------------------------------------------ construction
