@@ -2,6 +2,7 @@
 undo of deletes, and accepting a reshuffle's change set."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any, Sequence
 
@@ -93,14 +94,15 @@ class AcquisitionEdits(StoreBase):
         """Lock or unlock acquisitions (spec §10). Unlocking in the frozen zone or while executing
         needs ``override=True`` (recorded in the audit trail). ``partial=False``: all or nothing
         (BulkEditRefused lists every refused id and why); ``partial=True``: the allowed ones are
-        changed. Returns ``{"updated": [ids], "refused": {id: reason}}``."""
+        changed. Returns ``{"updated": [ids], "refused": {id: reason}, "before": [acquisitions],
+        "after": [acquisitions]}`` (before and after: the updated ones, as they were and are now)."""
         level = parse_enum(LockLevel, lock_level, "lock_level")
         ids = ids_list(acquisition_ids, "acquisition_ids")
         with self._write() as s:
             acqs = self._acquisitions_by_id(s, ids)
             ctxs = _Contexts(self, s, now)
             refused: dict[str, str] = {}
-            params, audits = [], []
+            params, audits, before, after_acqs = [], [], [], []
             at = utc_now()
             for aid in ids:
                 a = acqs.get(aid)
@@ -122,11 +124,14 @@ class AcquisitionEdits(StoreBase):
                 audits.append(self._audit_row("override_lock" if overridden else "set_lock_level", "acquisition",
                                               aid, {"lock_level": a.lock_level, "state": a.state, "version": a.version},
                                               after, a.workspace_id, at))
+                before.append(a)
+                after_acqs.append(dataclasses.replace(a, lock_level=level, state=state, version=a.version + 1,
+                                                      updated_at=at))
             if refused and not partial:
                 raise BulkEditRefused("lock_level", refused)
             self._bulk_update(s, params, ["lock_level", "state"])
             self._audit_many(s, audits)
-        return {"updated": [p["b_id"] for p in params], "refused": refused}
+        return {"updated": [p["b_id"] for p in params], "refused": refused, "before": before, "after": after_acqs}
 
     @staticmethod
     def _bulk_update(s: Connection, params: list[dict[str, Any]], fields: list[str]) -> None:

@@ -17,18 +17,19 @@ from .workspaces import resolve_workspace
 
 @dataclass(frozen=True)
 class EditResult:
-    """``done``: the acquisitions as they were before the edit (for undo); ``refused``: id → reason."""
+    """``done``: the acquisitions as they were before the edit (for undo); ``refused``: id → reason;
+    ``after``: the changed acquisitions as they are now (when the edit keeps them)."""
 
     done: tuple[Acquisition, ...]
     refused: Mapping[str, str]
+    after: tuple[Acquisition, ...] = ()
 
 
 def set_lock(db: ScheduleDB, ids: Sequence[str], level: str) -> EditResult:
     """Lock (soft/hard) or unlock (none) the acquisitions that allow it; report the others."""
     parse_enum(LockLevel, level, "lock_level")
-    before = {a.id: a for a in db.get_acquisitions(list(ids))}
     result = db.set_lock_level(list(ids), level, partial=True)
-    return EditResult(tuple(before[i] for i in result["updated"]), result["refused"])
+    return EditResult(tuple(result["before"]), result["refused"], tuple(result["after"]))
 
 
 def restore_locks(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:

@@ -239,6 +239,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self._select(selection)
         self._update_figures()
 
+    def refresh_acquisitions(self, ids: list[str]) -> None:
+        """After an edit that changes some acquisitions' lock or state but not their times: those
+        are read again and updated in place in every view (a full ``reload`` of a 20,000-acquisition
+        workspace takes seconds; this takes milliseconds)."""
+        fresh = self.db.get_acquisitions(ids)
+        if len(fresh) != len(set(ids)):
+            self.reload()
+            return
+        self._show_changed(fresh)
+
+    def _show_changed(self, acquisitions) -> None:
+        if not acquisitions:
+            return
+        self.acquisitions.update((a.id, a) for a in acquisitions)
+        self.timeline.update_acquisitions(acquisitions)
+        self.scheduled.update_acquisitions(acquisitions)
+        self._inspect(self.timeline.selected_ids())
+        self._update_figures()
+
     def _update_figures(self) -> None:
         inbox = sum(1 for o in self.orders.values() if o.status == "new")
         s = self.ws.settings
@@ -352,9 +371,11 @@ class MainWindow(QtWidgets.QMainWindow):
         if not ids:
             return
         result = edits.set_lock(self.db, ids, level)
+        changed = [a.id for a in result.done]
         if result.done:
-            self.undo_stack.push(undo_commands.lock_command(self.db, result, level, self.reload))
-        self.reload()
+            self.undo_stack.push(undo_commands.lock_command(self.db, result, level,
+                                                            lambda: self.refresh_acquisitions(changed)))
+        self._show_changed(result.after)
         self._report(dict(result.refused), len(result.done), "Unlock" if level == "none" else f"Lock {level}")
 
     def delete_selection(self) -> None:

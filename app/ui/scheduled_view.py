@@ -34,6 +34,7 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self._groups: list[tuple[str, list[Acquisition]]] = []
+        self._where: dict[str, tuple[int, int]] = {}  # acquisition id → (group, row)
         self.group_by = "target"
 
     def set_groups(self, acqs: Iterable[Acquisition], group_by: str) -> None:
@@ -47,7 +48,28 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         self.group_by = group_by
         self._groups = [(k, sorted(v, key=lambda a: (a.start_time, a.id)))
                         for k, v in sorted(groups.items(), key=lambda kv: kv[0].lower())]
+        self._where = {a.id: (g, r) for g, (_, items) in enumerate(self._groups) for r, a in enumerate(items)}
         self.endResetModel()
+
+    def replace(self, changed: dict[str, Acquisition]) -> bool:
+        """Put new versions of shown acquisitions in place (same group, same start) and repaint
+        their rows. False (nothing done) when a change would move a row: regroup instead."""
+        key = (lambda a: a.target_id) if self.group_by == "target" else (lambda a: a.satellite_id)
+        found = []
+        for g, (k, items) in enumerate(self._groups):
+            for r, a in enumerate(items):
+                new = changed.get(a.id)
+                if new is not None:
+                    if key(new) != k or new.start_time != a.start_time:
+                        return False
+                    found.append((g, r, new))
+        for g, r, new in found:
+            self._groups[g][1][r] = new
+        last = self.columnCount() - 1
+        for g in sorted({g for g, _, _ in found}):
+            rows = [r for gg, r, _ in found if gg == g]
+            self.dataChanged.emit(self.createIndex(min(rows), 0, g + 1), self.createIndex(max(rows), last, g + 1))
+        return True
 
     def group_count(self) -> int:
         return len(self._groups)
@@ -74,13 +96,26 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
             return list(self._groups[index.row()][1])
         return [self._groups[index.internalId() - 1][1][index.row()]]
 
-    def indexes_of(self, ids: set[str] | frozenset[str]) -> list[QtCore.QModelIndex]:
-        out = []
-        for g, (_, items) in enumerate(self._groups):
-            for r, a in enumerate(items):
-                if a.id in ids:
-                    out.append(self.createIndex(r, 0, g + 1))
-        return out
+    def indexes_of(self, ids: Iterable[str]) -> list[QtCore.QModelIndex]:
+        """Column-0 indexes of the shown acquisitions among ``ids``, in display order."""
+        return [self.createIndex(r, 0, g + 1) for g, r in sorted(self._where[i] for i in ids if i in self._where)]
+
+    def selection_of(self, ids: Iterable[str]) -> tuple[QtCore.QItemSelection, list[str]]:
+        """Whole rows of the shown acquisitions among ``ids``, as one range per run of adjacent
+        rows (a time band selected on the timeline is mostly runs), and their ids in display order."""
+        places = sorted(self._where[i] for i in set(ids) if i in self._where)
+        selection = QtCore.QItemSelection()
+        last = self.columnCount() - 1
+        k = 0
+        while k < len(places):
+            g, first = places[k]
+            end = first
+            while k + 1 < len(places) and places[k + 1] == (g, end + 1):
+                k += 1
+                end += 1
+            selection.select(self.createIndex(first, 0, g + 1), self.createIndex(end, last, g + 1))
+            k += 1
+        return selection, [self._groups[g][1][r].id for g, r in places]
 
     # Qt API --------------------------------------------------------------
     def index(self, row, column, parent=QtCore.QModelIndex()):
@@ -161,6 +196,8 @@ class ScheduledView(QtWidgets.QWidget):
         self._reference: datetime | None = None
         self._custom_range: tuple[datetime, datetime] | None = None
         self._syncing = False
+        self._selected: list[str] = []  # what the tree shows selected (kept here: asking a tree of
+        # 20,000 rows for its selected rows costs ~1 s of Python index()/parent() calls)
         self.model = AcquisitionTreeModel(self)
 
         self.title = QtWidgets.QLabel("Scheduled")
@@ -236,10 +273,21 @@ class ScheduledView(QtWidgets.QWidget):
         self._refilter()
         self.set_selection(selected)
 
+    def update_acquisitions(self, changed: Iterable[Acquisition]) -> None:
+        """New versions of some acquisitions (a lock, an edit): rows updated in place when the
+        grouping, order and filters are unaffected, else the list is rebuilt."""
+        changed = {a.id: a for a in changed}
+        self._all = [changed.get(a.id, a) for a in self._all]
+        if self.state_filter.currentText() != "all states" or not self.model.replace(changed):
+            self.set_acquisitions(self._all)
+
     def set_reference_time(self, now: datetime) -> None:
         """"now" for the relative time filters (the workspace's clock, not the machine's)."""
+        if now == self._reference:
+            return
         self._reference = now
-        self._refilter()
+        if self._time_window() is not None:
+            self._refilter()
 
     def set_time_range(self, start: datetime | None, end: datetime | None) -> None:
         """Show only acquisitions overlapping [start, end); ``None, None`` shows all times."""
@@ -286,23 +334,23 @@ class ScheduledView(QtWidgets.QWidget):
 
     def set_selection(self, ids: Iterable[str]) -> None:
         """Select exactly these acquisitions (those passing the filters); emits nothing."""
-        ids = frozenset(ids)
-        selection = QtCore.QItemSelection()
-        last = self.model.columnCount() - 1
-        for idx in self.model.indexes_of(ids):
-            selection.select(idx, idx.siblingAtColumn(last))
+        selection, found = self.model.selection_of(ids)
         self._syncing = True
         try:
             sm = self.tree.selectionModel()
             sm.select(selection, QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect)
-            if not selection.isEmpty():
-                first = selection.indexes()[0]
+            if found:
+                first = self.model.indexes_of(found[:1])[0]
                 self.tree.expand(first.parent())
                 self.tree.scrollTo(first)
         finally:
             self._syncing = False
+        self._selected = found
 
     def selected_ids(self) -> list[str]:
+        return list(self._selected)
+
+    def _selection_from_tree(self) -> list[str]:
         seen: dict[str, None] = {}
         for idx in self.tree.selectionModel().selectedRows(0):
             for a in self.model.acquisitions_under(idx):
@@ -353,6 +401,7 @@ class ScheduledView(QtWidgets.QWidget):
 
     def _on_selection(self, *_args) -> None:
         if not self._syncing:
+            self._selected = self._selection_from_tree()
             self.selectionChanged.emit(self.selected_ids())
 
     def _on_double_click(self, index: QtCore.QModelIndex) -> None:

@@ -119,6 +119,12 @@ class TimelineBars(pg.GraphicsObject):
         self.n_rows = n_rows
         self._geometry_changed()
 
+    def update_bars(self, indices: np.ndarray, category: np.ndarray, locked: np.ndarray) -> None:
+        """New colour and lock glyph for some bars (``indices`` in the current bar order)."""
+        self.category[indices] = category
+        self.locked[indices] = locked
+        self.update()
+
     def set_categories(self, category: np.ndarray) -> None:
         """New colours for the same bars (``category`` in the current bar order)."""
         self.category = np.asarray(category, dtype=np.int8)

@@ -197,6 +197,22 @@ class TimelineView(QtWidgets.QWidget):
             self._apply_rows()
         self._rebuild_bars()
 
+    def update_acquisitions(self, changed: Iterable[Acquisition]) -> None:
+        """New versions of shown acquisitions (a lock, a state change): colours and lock glyphs
+        updated in place; a change of time or satellite, or an unknown id, redraws everything."""
+        changed = list(changed)
+        if any(a.id not in self._acqs or (a.start_time, a.end_time, a.satellite_id) != (
+                self._acqs[a.id].start_time, self._acqs[a.id].end_time, self._acqs[a.id].satellite_id)
+               for a in changed):
+            merged = dict(self._acqs)
+            merged.update((a.id, a) for a in changed)
+            self.set_acquisitions(merged.values(), self._conflict_ids)
+            return
+        self._acqs.update((a.id, a) for a in changed)
+        ids = [a.id for a in changed]
+        self.bars.update_bars(np.array([self.bars.index_of(i) for i in ids], dtype=np.int64), self._categories(ids),
+                              np.fromiter((is_locked(a) for a in changed), dtype=bool, count=len(changed)))
+
     def acquisitions(self) -> list[Acquisition]:
         return list(self._acqs.values())
 

@@ -130,7 +130,11 @@ def test_frozen_zone_unlock_needs_override(db, ws):
     # The same acquisitions are outside the frozen zone for an earlier clock.
     assert db.set_lock_level([acqs[0].id], "soft", now=NOW - timedelta(hours=3))["updated"] == [acqs[0].id]
     res = db.set_lock_level([acqs[1].id], "none", override=True)
-    assert res == {"updated": [acqs[1].id], "refused": {}}
+    assert (res["updated"], res["refused"]) == ([acqs[1].id], {})
+    # The result carries the acquisition as it was and as it is now (the GUI shows it without a re-read).
+    assert [(a.id, a.lock_level) for a in res["before"]] == [(acqs[1].id, LockLevel.HARD)]
+    assert [(a.id, a.lock_level) for a in res["after"]] == [(acqs[1].id, LockLevel.NONE)]
+    assert res["after"][0] == db.get_acquisition(acqs[1].id)
     entry = db.list_audit(entity_id=acqs[1].id, limit=1)[0]
     assert entry.action == "override_lock" and "frozen zone" in entry.after["override"]
     with pytest.raises(BulkEditRefused, match="frozen zone .* cannot be deleted without an explicit override"):

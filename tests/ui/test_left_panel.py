@@ -144,3 +144,33 @@ def test_conflicts_view_counts_icons_and_click(qtbot, schedule):
     assert sig.args == [ids[1]]
     view.set_conflicts([])
     assert view.summary_text() == "No conflicts" and view.count() == 0
+
+
+def test_scheduled_updates_changed_rows_in_place_and_keeps_the_selection(qtbot, schedule):
+    from dataclasses import replace
+
+    from app.domain.enums import LockLevel
+    view = ScheduledView()
+    qtbot.addWidget(view)
+    view.set_acquisitions(schedule.acquisitions)
+    unlocked = [a for a in schedule.acquisitions if a.lock_level == LockLevel.NONE][:5]
+    view.set_selection([a.id for a in unlocked])
+    assert sorted(view.selected_ids()) == sorted(a.id for a in unlocked)
+    changed = [replace(a, lock_level=LockLevel.HARD) for a in unlocked]
+    view.update_acquisitions(changed)
+    shown = {a.id: a for g in range(view.model.rowCount())
+             for a in view.model.acquisitions_under(view.model.index(g, 0))}
+    assert all(shown[a.id].lock_level == LockLevel.HARD for a in unlocked)
+    assert sorted(view.selected_ids()) == sorted(a.id for a in unlocked) and view.count() == 300
+    # Under the "unlocked" filter the newly locked rows leave the list.
+    view.set_state_filter("unlocked")
+    before = view.count()
+    view.update_acquisitions([replace(a, lock_level=LockLevel.NONE) for a in changed[:2]])
+    assert view.count() == before + 2
+    # A change of start time regroups instead of patching a row in the wrong place.
+    moved = replace(shown[unlocked[4].id], start_time=shown[unlocked[4].id].start_time + timedelta(days=1),
+                    end_time=shown[unlocked[4].id].end_time + timedelta(days=1))
+    view.set_state_filter("all states")
+    view.update_acquisitions([moved])
+    kids = view.model.acquisitions_under(view.model.group_index(moved.target_id))
+    assert [a.start_time for a in kids] == sorted(a.start_time for a in kids) and moved in kids

@@ -234,3 +234,18 @@ def test_large_rubber_band_is_fast(qtbot):
     elapsed = perf_counter() - t
     assert 500 <= len(ids) <= 2000
     assert elapsed < 0.2
+
+
+def test_update_acquisitions_recolours_in_place_and_redraws_a_moved_bar(view):
+    from dataclasses import replace
+    a = view.acquisitions()[0]
+    i = view.bars.index_of(a.id)
+    assert view.bars.category[i] == BarCategory.COMMITTED and not view.bars.locked[i]
+    view.update_acquisitions([replace(a, lock_level=LockLevel.HARD)])
+    i = view.bars.index_of(a.id)
+    assert view.bars.category[i] == BarCategory.FROZEN and view.bars.locked[i]
+    later = replace(a, start_time=a.start_time + timedelta(hours=3), end_time=a.end_time + timedelta(hours=3))
+    view.update_acquisitions([later])
+    i = view.bars.index_of(a.id)
+    assert view.bars.start[i] == later.start_time.timestamp()
+    assert list(view.bars.start) == sorted(view.bars.start)  # still sorted for the binary searches
