@@ -302,38 +302,35 @@ class MainWindow(QtWidgets.QMainWindow):
         acqs = [self.acquisitions[i] for i in self.timeline.selected_ids() if i in self.acquisitions]
         lo, hi = self.timeline.x_range()
         moment = None if acqs else datetime.fromtimestamp((lo + hi) / 2.0, UTC)
-        url, ws_id = self.db_url, self.ws.id
-
-        def work(state):
-            db = open_database(url)
-            try:
-                return map_service.map_layers(db, ws_id, acqs, moment)
-            finally:
-                db.close()
 
         def done(layers):
             self.map.set_layers(layers)
             if acqs:
                 self.map.zoom_to_footprints(layers)
-        self.jobs.start("map", work, on_done=done,
+        ws_id = self.ws.id
+        self._on_worker("map", lambda db, state: map_service.map_layers(db, ws_id, acqs, moment), on_done=done,
                         on_error=lambda msg: self.statusBar().showMessage(f"Map: {msg}", 10000))
 
     def _load_alternatives(self, acquisition_id: str) -> None:
         """The swap choices of one acquisition, computed on a worker (access may take a moment)."""
-        url, ws_id = self.db_url, self.ws.id
+        def done(opps):
+            if self.timeline.selected_ids() == [acquisition_id]:
+                self.inspector.set_alternatives(opps)
+        ws_id = self.ws.id
+        self._on_worker("alternatives", lambda db, state: edits.alternatives(db, ws_id, acquisition_id), on_done=done)
+
+    def _on_worker(self, kind: str, fn, **slots) -> None:
+        """Run ``fn(db, state)`` on a worker with its own ScheduleDB (a Session is not thread-safe);
+        ``slots`` (on_done, on_error, …) run on the GUI thread."""
+        url = self.db_url
 
         def work(state):
             db = open_database(url)
             try:
-                return acquisition_id, edits.alternatives(db, ws_id, acquisition_id)
+                return fn(db, state)
             finally:
                 db.close()
-
-        def done(result):
-            aid, opps = result
-            if self.timeline.selected_ids() == [aid]:
-                self.inspector.set_alternatives(opps)
-        self.jobs.start("alternatives", work, on_done=done)
+        self.jobs.start(kind, work, **slots)
 
     def _on_timeline_selection(self, ids: list[str]) -> None:
         self.scheduled.set_selection(ids)
@@ -459,20 +456,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def start_planning(self, options: planning.PlanOptions) -> None:
         """Run planning on a worker with its own database; the result lands on the GUI thread."""
-        url, ws_id = self.db_url, self.ws.id
-
-        def work(state):
-            db = open_database(url)
-            try:
-                return planning.run_planning(db, ws_id, options, progress=lambda f, m: state.progress(f, 1.0, m),
-                                             cancel=state.cancelled)
-            finally:
-                db.close()
-
+        ws_id = self.ws.id
         self.statusBar().showMessage("Planning…")
-        self.jobs.start("planning", work, on_done=self._planning_done, on_error=self._planning_failed,
-                        on_progress=self._on_progress,
-                        on_cancelled=lambda: self.statusBar().showMessage("Planning cancelled", 5000))
+        self._on_worker("planning", lambda db, state: planning.run_planning(
+            db, ws_id, options, progress=lambda f, m: state.progress(f, 1.0, m), cancel=state.cancelled),
+            on_done=self._planning_done, on_error=self._planning_failed, on_progress=self._on_progress,
+            on_cancelled=lambda: self.statusBar().showMessage("Planning cancelled", 5000))
 
     def _on_progress(self, done: float, total: float, text: str) -> None:
         self.progress.setValue(int(1000 * done / total) if total else 0)
