@@ -461,7 +461,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_worker("planning", lambda db, state: planning.run_planning(
             db, ws_id, options, progress=lambda f, m: state.progress(f, 1.0, m), cancel=state.cancelled),
             on_done=self._planning_done, on_error=self._planning_failed, on_progress=self._on_progress,
-            on_cancelled=lambda: self.statusBar().showMessage("Planning cancelled", 5000))
+            on_cancelled=lambda: self.statusBar().showMessage("Planning cancelled", 5000), long=True)
 
     def _on_progress(self, done: float, total: float, text: str) -> None:
         self.progress.setValue(int(1000 * done / total) if total else 0)

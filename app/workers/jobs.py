@@ -25,7 +25,8 @@ _DEFERRED_GEN2 = 1_000_000
 
 @contextmanager
 def full_collections_deferred() -> Iterator[None]:
-    """While jobs run, the collector makes no full (oldest-generation) pass.
+    """While long jobs run (``JobRunner.start(..., long=True)``: planning), the collector makes no
+    full (oldest-generation) pass.
 
     A full pass walks every object of the process, the window's included, and a worker that
     triggers one while allocating a planning run's objects holds the GIL for 100-150 ms: the GUI
@@ -34,7 +35,9 @@ def full_collections_deferred() -> Iterator[None]:
     objects (``gc.freeze``), so the full pass that the restored thresholds soon trigger, often on
     the GUI thread while it applies the result, no longer walks them. Frozen objects are still
     freed by reference counting; only reference cycles among them would outlive their use, and
-    the results (frozen dataclasses, numpy arrays) hold none."""
+    the results (frozen dataclasses, numpy arrays) hold none. Short jobs (swap choices, map
+    layers: one per selection change) do not do this, so that a long session does not freeze the
+    garbage of its many small jobs."""
     global _deferrals, _saved_threshold
     with _deferral_lock:
         if _deferrals == 0:
@@ -75,18 +78,23 @@ class JobSignals(QtCore.QObject):
     cancelled = QtCore.Signal()
 
 
-class Job(QtCore.QRunnable):
-    def __init__(self, kind: str, fn: Callable[[JobState], Any]) -> None:
-        super().__init__()
+class Job:
+    """One run of ``fn`` on the pool. A plain object handed to the pool as a callable: PySide
+    keeps a reference to every QRunnable subclass instance it was given, so those never die."""
+
+    def __init__(self, kind: str, fn: Callable[[JobState], Any], long: bool = False) -> None:
         self.kind = kind
         self.fn = fn
+        self.long = long
         self.signals = JobSignals()
         self.state = JobState(self.signals)
-        self.setAutoDelete(False)
 
     def run(self) -> None:  # runs on a pool thread
         try:
-            with full_collections_deferred():
+            if self.long:
+                with full_collections_deferred():
+                    result = self.fn(self.state)
+            else:
                 result = self.fn(self.state)
         except Exception as exc:  # reported to the GUI, which shows the message
             if self.state.cancelled():
@@ -116,25 +124,35 @@ class JobRunner(QtCore.QObject):
               on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[str], None] | None = None,
               on_progress: Callable[[float, float, str], None] | None = None,
-              on_cancelled: Callable[[], None] | None = None) -> Job:
+              on_cancelled: Callable[[], None] | None = None, long: bool = False) -> Job:
+        """Start ``fn(state)`` on the pool; ``long`` for jobs of seconds that allocate a lot
+        (see ``full_collections_deferred``)."""
         old = self._running.get(kind)
         if old is not None:
             old.state.cancel()
-        job = Job(kind, fn)
+        job = Job(kind, fn, long)
         self._running[kind] = job
 
-        def settle() -> None:
+        def ended(callback: Callable[..., None] | None, *args: Any) -> None:
             if self._running.get(kind) is job:
                 del self._running[kind]
             self.busyChanged.emit(bool(self._running))
+            try:
+                if callback is not None:
+                    callback(*args)
+            finally:
+                # The connections are held by Qt, out of the garbage collector's sight: the job, its
+                # signals and these closures would stay alive for the rest of the session.
+                job.fn = None
+                job.signals.deleteLater()
 
         if on_progress:
             job.signals.progress.connect(on_progress)
-        job.signals.finished.connect(lambda result: (settle(), on_done and on_done(result)))
-        job.signals.failed.connect(lambda msg, tb: (settle(), on_error and on_error(msg)))
-        job.signals.cancelled.connect(lambda: (settle(), on_cancelled and on_cancelled()))
+        job.signals.finished.connect(lambda result: ended(on_done, result))
+        job.signals.failed.connect(lambda msg, tb: ended(on_error, msg))
+        job.signals.cancelled.connect(lambda: ended(on_cancelled))
         self.busyChanged.emit(True)
-        self.pool.start(job)
+        self.pool.start(job.run)
         return job
 
     def cancel(self, kind: str | None = None) -> None:

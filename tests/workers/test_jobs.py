@@ -52,8 +52,8 @@ def test_error_message_reported(qtbot):
 
 
 def test_no_full_collection_while_jobs_run_and_thresholds_come_back(qtbot):
-    """A job defers the collector's full passes (they stall the GUI thread); nested jobs keep
-    them deferred until the last one ends; then the thresholds are the original ones."""
+    """A long job defers the collector's full passes (they stall the GUI thread); nested
+    deferrals keep them deferred until the last one ends; then the thresholds are the original ones."""
     original = gc.get_threshold()
     seen = []
 
@@ -66,6 +66,25 @@ def test_no_full_collection_while_jobs_run_and_thresholds_come_back(qtbot):
 
     runner = JobRunner()
     with qtbot.waitSignal(runner.busyChanged, timeout=10000, check_params_cb=lambda busy: not busy):
-        runner.start("gc", job)
+        runner.start("gc", job, long=True)
     assert [t[2] for t in seen] == [1_000_000] * 3 and all(t[:2] == original[:2] for t in seen)
     assert gc.get_threshold() == original
+    # A short job (one per selection change) leaves the collector alone.
+    seen.clear()
+    with qtbot.waitSignal(runner.busyChanged, timeout=10000, check_params_cb=lambda busy: not busy):
+        runner.start("gc", lambda state: seen.append(gc.get_threshold()))
+    assert seen == [original]
+
+
+def test_finished_jobs_are_freed(qtbot):
+    """A session starts a job per selection change (swap choices, map layers): none may outlive
+    its end (Qt holds the signal connections, and PySide held every QRunnable it was given)."""
+    import weakref
+    runner = JobRunner()
+    refs = []
+    for k in range(20):
+        with qtbot.waitSignal(runner.busyChanged, timeout=10000, check_params_cb=lambda busy: not busy):
+            refs.append(weakref.ref(runner.start("small", lambda state, k=k: k * 2, on_done=lambda r: None)))
+    qtbot.wait(20)  # the signals' deleteLater
+    gc.collect()
+    assert sum(r() is not None for r in refs) == 0
