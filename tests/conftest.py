@@ -23,3 +23,18 @@ def small_scenario():
                           "constraints": {}} for k, t in enumerate(doc["targets"][:n_orders])]
         return doc
     return build
+
+
+@pytest.fixture
+def force_overlap():
+    """``force_overlap(db, acquisitions) -> (first, second)``: the second acquisition of the first
+    satellite with two is moved onto the first one's start (override, as a planner's forced manual
+    move), which makes a temporal overlap for conflict detection."""
+    def make(db, acquisitions):
+        by_sat: dict[str, list] = {}
+        for a in sorted(acquisitions, key=lambda a: a.start_time):
+            by_sat.setdefault(a.satellite_id, []).append(a)
+        first, second = next(v for v in by_sat.values() if len(v) >= 2)[:2]
+        db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
+        return first, second
+    return make

@@ -66,6 +66,21 @@ def geodetic_to_ecef(lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray
     return position, normal
 
 
+def ecef_to_geodetic(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WGS84 geodetic latitude, longitude (degrees) and height (km) of Earth-fixed positions
+    ``r`` (km, trailing axis of 3); a few fixed-point iterations, sub-millimetre for LEO."""
+    x, y, z = r[..., 0], r[..., 1], r[..., 2]
+    p = np.hypot(x, y)
+    lat = np.arctan2(z, p * (1.0 - WGS84_E2))
+    for _ in range(4):
+        n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
+        height = p / np.maximum(np.cos(lat), 1e-12) - n
+        lat = np.arctan2(z, p * (1.0 - WGS84_E2 * n / (n + height)))
+    n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
+    height = p / np.maximum(np.cos(lat), 1e-12) - n
+    return np.degrees(lat), np.degrees(np.arctan2(y, x)), height
+
+
 def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Dot products of vectors (..., 3), broadcast (component-wise: numpy reductions over an
     axis of length 3 are several times slower)."""

@@ -16,7 +16,7 @@ import numpy as np
 from app.domain.scenario import Satellite
 
 from .ephemeris import SkyTables
-from .frames import WGS84_A_KM, WGS84_E2
+from .frames import WGS84_A_KM, ecef_to_geodetic
 from .horizon import check_horizon
 from .orbits import OrbitTable
 
@@ -45,21 +45,6 @@ class Scene:
     start: datetime
     end: datetime
     swath_km: float
-
-
-def ecef_to_geodetic(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """WGS84 geodetic latitude, longitude (degrees) and height (km) of Earth-fixed positions
-    ``r`` (km, trailing axis of 3); a few fixed-point iterations, sub-millimetre for LEO."""
-    x, y, z = r[..., 0], r[..., 1], r[..., 2]
-    p = np.hypot(x, y)
-    lat = np.arctan2(z, p * (1.0 - WGS84_E2))
-    for _ in range(4):
-        n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
-        height = p / np.maximum(np.cos(lat), 1e-12) - n
-        lat = np.arctan2(z, p * (1.0 - WGS84_E2 * n / (n + height)))
-    n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
-    height = p / np.maximum(np.cos(lat), 1e-12) - n
-    return np.degrees(lat), np.degrees(np.arctan2(y, x)), height
 
 
 def ground_tracks(satellites: Sequence[Satellite], start: datetime, end: datetime,

@@ -14,12 +14,8 @@ from app.domain import Acquisition, LockLevel, PlanningMode, ValidationError
 from app.domain.enums import parse_enum
 from app.persistence import ScheduleDB
 
+from .edits import PLACEMENT_FIELDS, put_back
 from .workspaces import resolve_workspace
-
-#: Acquisition fields a reshuffle may change in place (plan items carry the same names).
-_MOVABLE = ("satellite_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg", "roll_end_deg",
-            "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction", "opportunity_id",
-            "quality_score", "maneuver_time_s", "slack_time_s")
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
         updates = []
         for it in in_place:
             a = before_by_id[replaces[it.opportunity_id]]
-            changes = {f: getattr(it, f) for f in _MOVABLE
+            changes = {f: getattr(it, f) for f in PLACEMENT_FIELDS
                        if getattr(it, f) is not None and getattr(it, f) != getattr(a, f)}
             if changes:
                 updates.append({"acquisition_id": a.id, "expected_version": a.version, "changes": changes})
@@ -81,22 +77,12 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
     return CommitRecord(ws.id, plan_id, summary, created, deleted, before, after)
 
 
-def _restore_rows(db: ScheduleDB, target: tuple[Acquisition, ...]) -> None:
-    """Put updated acquisitions back to the given rows (override: undo is the planner's own edit)."""
-    current = {a.id: a for a in db.get_acquisitions([a.id for a in target])}
-    for a in target:
-        now = current[a.id]
-        changes = {f: getattr(a, f) for f in _MOVABLE if getattr(a, f) != getattr(now, f)}
-        if changes:
-            db.update_acquisition(a.id, changes, expected_version=now.version, override=True)
-
-
 def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:
     """Undo a commit: remove what it created, put back what it deleted and what it moved.
     Every step is audited; the plan keeps its committed status in the history."""
     if record.created:
         db.delete_acquisitions([a.id for a in record.created], override=True)
-    _restore_rows(db, record.updated_before)
+    put_back(db, record.updated_before, PLACEMENT_FIELDS)
     if record.deleted:
         db.restore_acquisitions(record.deleted)
 
@@ -105,7 +91,7 @@ def reapply_commit(db: ScheduleDB, record: CommitRecord) -> None:
     """Redo a reverted commit with the very same rows (ids included)."""
     if record.deleted:
         db.delete_acquisitions([a.id for a in record.deleted], override=True)
-    _restore_rows(db, record.updated_after)
+    put_back(db, record.updated_after, PLACEMENT_FIELDS)
     if record.created:
         db.restore_acquisitions(record.created)
 

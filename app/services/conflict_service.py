@@ -143,6 +143,6 @@ def undo_resolution(db: ScheduleDB, workspace: str, record: ResolutionRecord) ->
     if record.after is None:
         db.restore_acquisitions([record.before])
     else:
-        edits.put_back(db, record.before)
+        edits.put_back(db, [record.before])
     detect_and_store(db, workspace)
 

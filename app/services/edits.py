@@ -62,6 +62,8 @@ def redelete(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
 OPPORTUNITY_FIELDS = ("satellite_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
                       "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
                       "opportunity_id")
+#: ... and the figures a plan computes for that placement: what a reshuffle changes in place.
+PLACEMENT_FIELDS = OPPORTUNITY_FIELDS + ("quality_score", "maneuver_time_s", "slack_time_s")
 
 
 def opportunity_changes(opp: Opportunity) -> dict[str, Any]:
@@ -114,9 +116,12 @@ def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
     return before, after
 
 
-def put_back(db: ScheduleDB, before: Acquisition) -> None:
-    """Undo of ``swap``/``move``: the acquisition back where it was (audited override)."""
-    current = db.get_acquisition(before.id)
-    changes = {k: getattr(before, k) for k in OPPORTUNITY_FIELDS if getattr(before, k) != getattr(current, k)}
-    if changes:
-        db.update_acquisition(before.id, changes, expected_version=current.version, override=True)
+def put_back(db: ScheduleDB, rows: Sequence[Acquisition], fields: Sequence[str] = OPPORTUNITY_FIELDS) -> None:
+    """Undo (or redo) of a swap, a move, a resolution or a reshuffle's moves: each acquisition's
+    ``fields`` back to the given row's (audited override: undo is the planner's own edit)."""
+    current = {a.id: a for a in db.get_acquisitions([a.id for a in rows])}
+    for a in rows:
+        now = current[a.id]
+        changes = {f: getattr(a, f) for f in fields if getattr(a, f) != getattr(now, f)}
+        if changes:
+            db.update_acquisition(a.id, changes, expected_version=now.version, override=True)

@@ -23,6 +23,7 @@ from app.scheduling import (Cancelled, InitialAttitude, PlanningRequest, PolicyP
                             plan)
 
 from . import access_service
+from .edits import opportunity_changes
 from .plan_metrics import schedule_conflicts, schedule_metrics
 from .workspaces import resolve_workspace
 
@@ -255,23 +256,15 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
 
 def _item_row(it) -> dict[str, Any]:
     o = it.opportunity
-    return {"opportunity_id": o.id, "satellite_id": o.satellite_id, "target_id": o.target_id,
-            "start_time": o.start, "end_time": o.end, "roll_angle_deg": o.roll_deg, "pitch_angle_deg": o.pitch_deg,
-            "roll_end_deg": o.roll_end_deg, "pitch_end_deg": o.pitch_end_deg, "value": it.value,
-            "quality_score": it.quality, "maneuver_time_s": it.maneuver_time_s, "slack_time_s": it.slack_time_s,
-            "order_id": o.order_id, "incidence_angle_deg": o.incidence_deg,
-            "look_side": str(o.look_side) if o.look_side else None,
-            "pass_direction": str(o.pass_direction) if o.pass_direction else None}
+    return {**opportunity_changes(o), "target_id": o.target_id, "order_id": o.order_id, "value": it.value,
+            "quality_score": it.quality, "maneuver_time_s": it.maneuver_time_s, "slack_time_s": it.slack_time_s}
 
 
 def _pseudo(it, workspace_id: str) -> Acquisition:
     o = it.opportunity
     return Acquisition(id=it.replaces_acquisition_id or f"item:{o.id}", workspace_id=workspace_id,
-                       satellite_id=o.satellite_id, target_id=o.target_id, start_time=o.start, end_time=o.end,
-                       roll_angle_deg=o.roll_deg, pitch_angle_deg=o.pitch_deg, roll_end_deg=o.roll_end_deg,
-                       pitch_end_deg=o.pitch_end_deg, mode=o.mode, incidence_angle_deg=o.incidence_deg,
-                       order_id=o.order_id, opportunity_id=o.id, quality_score=it.quality,
-                       maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s)
+                       target_id=o.target_id, mode=o.mode, order_id=o.order_id, quality_score=it.quality,
+                       maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s, **opportunity_changes(o))
 
 
 def compare_plan(db: ScheduleDB, workspace: str, plan_id: str) -> dict[str, Any]:

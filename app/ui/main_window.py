@@ -407,8 +407,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(f"{verb} refused: {exc}", 15000)
             return
         self.undo_stack.push(undo_commands.ServiceCommand(
-            f"{verb} {acquisition_id}", lambda: edits.put_back(self.db, before),
-            lambda: edits.put_back(self.db, after), self.reload))
+            f"{verb} {acquisition_id}", lambda: edits.put_back(self.db, [before]),
+            lambda: edits.put_back(self.db, [after]), self.reload))
         self.reload()
         self.statusBar().showMessage(f"{verb}: {acquisition_id} now {after.start_time:%d %b %H:%M:%S}Z "
                                      f"on {after.satellite_id}", 8000)
@@ -416,8 +416,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def edit_order(self, order_id: str) -> None:
         """Double-click in the Inbox: edit priority, window, constraints and notes of a new order."""
         order = self.orders[order_id]
-        dialog = NewOrderDialog(self.db.list_targets(self.ws.id), [s.id for s in self.db.list_satellites(self.ws.id)],
-                                order=order, parent=self)
+        dialog = self._order_dialog(order)
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
         r = dialog.result_dict()
@@ -432,9 +431,13 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.reload()
 
+    def _order_dialog(self, order=None) -> NewOrderDialog:
+        """New Order, or Edit Order when ``order`` is given, on the workspace's targets and satellites."""
+        return NewOrderDialog(self.db.list_targets(self.ws.id), [s.id for s in self.db.list_satellites(self.ws.id)],
+                              order=order, parent=self)
+
     def new_order(self) -> None:
-        dialog = NewOrderDialog(self.db.list_targets(self.ws.id), [s.id for s in self.db.list_satellites(self.ws.id)],
-                                parent=self)
+        dialog = self._order_dialog()
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
         try:

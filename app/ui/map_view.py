@@ -146,7 +146,7 @@ class MapView(QtWidgets.QWidget):
         self._layer_items.append(graphics)
 
     def layer_counts(self) -> dict[str, int]:
-        """How many tracks and footprints are drawn (for tests and the status bar)."""
+        """How many tracks and footprints are drawn."""
         tracks = sum(isinstance(i, pg.PlotCurveItem) for i in self._layer_items)
         footprints = sum(isinstance(i, QtWidgets.QGraphicsPolygonItem) for i in self._layer_items)
         return {"tracks": tracks, "footprints": footprints}

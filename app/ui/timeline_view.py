@@ -201,9 +201,10 @@ class TimelineView(QtWidgets.QWidget):
         """New versions of shown acquisitions (a lock, a state change): colours and lock glyphs
         updated in place; a change of time or satellite, or an unknown id, redraws everything."""
         changed = list(changed)
-        if any(a.id not in self._acqs or (a.start_time, a.end_time, a.satellite_id) != (
-                self._acqs[a.id].start_time, self._acqs[a.id].end_time, self._acqs[a.id].satellite_id)
-               for a in changed):
+
+        def place(a: Acquisition | None) -> tuple | None:
+            return None if a is None else (a.start_time, a.end_time, a.satellite_id)
+        if any(place(self._acqs.get(a.id)) != place(a) for a in changed):
             merged = dict(self._acqs)
             merged.update((a.id, a) for a in changed)
             self.set_acquisitions(merged.values(), self._conflict_ids)

@@ -6,16 +6,11 @@ from app.services import commits, conflict_service
 from app.services.planning import PlanOptions, run_planning
 
 
-def test_apply_and_undo_a_resolution(small_db):
+def test_apply_and_undo_a_resolution(small_db, force_overlap):
     db, ws = small_db
     commits.commit_plan(db, ws, run_planning(db, ws, PlanOptions()).plan_id)
-    acqs = db.list_acquisitions(ws)
-    by_sat: dict[str, list] = {}
-    for a in acqs:
-        by_sat.setdefault(a.satellite_id, []).append(a)
-    first, second = next(v for v in by_sat.values() if len(v) >= 2)[:2]
-    # The planner drags ``second`` onto ``first``: an overlap (override, as a forced manual move).
-    db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
+    # The planner drags one acquisition onto the one before it: an overlap (a forced manual move).
+    first, second = force_overlap(db, db.list_acquisitions(ws))
     conflicts = conflict_service.detect_and_store(db, ws)
     overlap = next(c for c in conflicts if c.type == "temporal_overlap")
     assert overlap.severity == "error" and overlap.resolution_options

@@ -56,6 +56,15 @@ def _plan(window, qtbot, mode="from_scratch"):
     assert window.candidate is not None
 
 
+def _committed_window(qtbot, db_path, settings) -> MainWindow:
+    """The main window on ``day`` with a from-scratch plan made on the worker and committed."""
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    _plan(w, qtbot)
+    assert w.commit(confirm=False)
+    return w
+
+
 def test_planners_day(qtbot, db_path, settings, drag):
     w = MainWindow(db_path, "day", settings)
     qtbot.addWidget(w)
@@ -134,10 +143,7 @@ def test_planners_day(qtbot, db_path, settings, drag):
 
 
 def test_undo_commit_restores_the_inbox(qtbot, db_path, settings):
-    w = MainWindow(db_path, "day", settings)
-    qtbot.addWidget(w)
-    _plan(w, qtbot)
-    assert w.commit(confirm=False)
+    w = _committed_window(qtbot, db_path, settings)
     assert w.acquisitions
     w.action_undo.trigger()
     assert w.acquisitions == {} and sum(o.status == "new" for o in w.orders.values()) == 12
@@ -147,10 +153,7 @@ def test_undo_commit_restores_the_inbox(qtbot, db_path, settings):
 
 
 def test_export_every_format_from_the_file_menu(qtbot, db_path, settings, tmp_path, monkeypatch):
-    w = MainWindow(db_path, "day", settings)
-    qtbot.addWidget(w)
-    _plan(w, qtbot)
-    w.commit(confirm=False)
+    w = _committed_window(qtbot, db_path, settings)
     n = len(w.acquisitions)
     for fmt in ("csv", "json", "ics", "kml"):
         out = tmp_path / f"schedule.{fmt}"
@@ -193,10 +196,7 @@ def test_import_menu_and_find(qtbot, db_path, settings, tmp_path):
 
 
 def test_swap_to_another_opportunity_and_undo(qtbot, db_path, settings):
-    w = MainWindow(db_path, "day", settings)
-    qtbot.addWidget(w)
-    _plan(w, qtbot)
-    w.commit(confirm=False)
+    w = _committed_window(qtbot, db_path, settings)
     acq = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time))
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w._select([acq.id])
@@ -248,10 +248,7 @@ def test_edit_order_from_the_inbox(qtbot, db_path, settings):
 
 
 def test_map_tab_shows_tracks_targets_and_the_selection_footprint(qtbot, db_path, settings):
-    w = MainWindow(db_path, "day", settings)
-    qtbot.addWidget(w)
-    _plan(w, qtbot)
-    w.commit(confirm=False)
+    w = _committed_window(qtbot, db_path, settings)
     w.show()
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w.centre_tabs.setCurrentWidget(w.map)
@@ -281,17 +278,10 @@ def test_map_tab_shows_tracks_targets_and_the_selection_footprint(qtbot, db_path
     again.close()
 
 
-def test_a_conflict_is_highlighted_previewed_resolved_and_undone(qtbot, db_path, settings, drag):
-    w = MainWindow(db_path, "day", settings)
-    qtbot.addWidget(w)
-    _plan(w, qtbot)
-    w.commit(confirm=False)
-    by_sat: dict[str, list] = {}
-    for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time):
-        by_sat.setdefault(a.satellite_id, []).append(a)
-    first, second = next(v for v in by_sat.values() if len(v) >= 2)[:2]
+def test_a_conflict_is_highlighted_previewed_resolved_and_undone(qtbot, db_path, settings, drag, force_overlap):
+    w = _committed_window(qtbot, db_path, settings)
     # A forced manual move makes an overlap; Plan ▸ Detect conflicts finds it.
-    w.db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
+    first, second = force_overlap(w.db, w.acquisitions.values())
     w.action_detect.trigger()
     assert w.left_tabs.currentWidget() is w.conflicts_view and w.conflicts_view.count() >= 1
     w.resize(1600, 900)

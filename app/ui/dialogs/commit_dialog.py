@@ -11,6 +11,7 @@ from app.domain.enums import LockLevel, Severity
 
 from ..conflicts_view import TYPE_LABELS
 from ..resources import icon
+from .validation import ok_cancel
 
 LOCK_HELP = {
     LockLevel.NONE: "none: later planning may move them",
@@ -87,12 +88,7 @@ class CommitDialog(QtWidgets.QDialog):
             note.setProperty("role", "hint")
             layout.addWidget(note)
 
-        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        self.commit_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
-        self.commit_button.setText("Commit")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.commit_button = ok_cancel(self, "Commit")
         layout.addWidget(self.buttons)
         self.confirm.toggled.connect(self._update)
         self._update()

@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtWidgets
 from app.domain import Order, OrderConstraints, Target, ValidationError, checks, parse_optional_utc, to_iso
 from app.domain.enums import LookSide, PassDirection
 
-from .validation import error_label, field_with_error, mark, optional_float
+from .validation import error_label, field_with_error, mark, ok_cancel, optional_float
 
 #: Domain field names → the dialog's field keys.
 _FIELD_KEYS = {
@@ -114,13 +114,8 @@ class NewOrderDialog(QtWidgets.QDialog):
         self.summary = QtWidgets.QLabel()
         self.summary.setProperty("role", "fieldError")
         self.summary.setWordWrap(True)
-        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Save Order" if order else "Create Order")
+        self.buttons, self.ok_button = ok_cancel(self, "Save Order" if order else "Create Order")
         self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)

@@ -11,7 +11,7 @@ from PySide6 import QtWidgets
 from app.domain import DomainError, parse_utc
 from app.domain.times import to_iso
 
-from .validation import error_label, field_with_error, mark
+from .validation import error_label, field_with_error, mark, ok_cancel
 
 
 class NewWorkspaceDialog(QtWidgets.QDialog):
@@ -43,12 +43,7 @@ class NewWorkspaceDialog(QtWidgets.QDialog):
                                                             "also the workspace's clock"))
         form.addRow("Horizon length", self.days)
         form.addRow("", self.copy)
-        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Create Workspace")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, "Create Workspace")
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)

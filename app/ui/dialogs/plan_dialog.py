@@ -16,7 +16,7 @@ from app.domain import WEIGHT_PRESETS, ValidationError, WorkspaceSettings, parse
 from app.domain.enums import (Algorithm, PlanningMode, QualityModel, ReshufflePolicy, ScoreFunction,
                               ValueSource)
 
-from .validation import error_label, field_with_error, mark
+from .validation import error_label, field_with_error, mark, ok_cancel
 
 MODE_LABELS = {
     PlanningMode.FROM_SCRATCH: "From scratch: ignore what is scheduled in the horizon",
@@ -123,12 +123,7 @@ class PlanDialog(QtWidgets.QDialog):
         note.setWordWrap(True)
         rform.addRow(note)
 
-        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        self.run_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
-        self.run_button.setText("Run Planning")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.run_button = ok_cancel(self, "Run Planning")
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.reshuffle_box)

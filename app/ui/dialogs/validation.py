@@ -1,4 +1,5 @@
-"""Inline validation helpers: a red border on the field and the reason right next to it."""
+"""Inline validation helpers: a red border on the field and the reason right next to it; the
+OK / Cancel row whose OK button a dialog enables only while its fields are valid."""
 from __future__ import annotations
 
 from PySide6 import QtWidgets
@@ -49,3 +50,14 @@ def optional_float(text: str) -> float | str | None:
         return float(text)
     except ValueError:
         return text
+
+
+def ok_cancel(dialog: QtWidgets.QDialog, ok_text: str) -> tuple[QtWidgets.QDialogButtonBox, QtWidgets.QPushButton]:
+    """The dialog's OK / Cancel buttons wired to accept / reject, OK labelled ``ok_text``."""
+    buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                         | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok
