@@ -53,3 +53,35 @@ def filter_for_order(opportunities: Sequence[Opportunity], order: Order,
     (an open end is no limit)."""
     return [replace(o, order_id=order.id) for o in opportunities
             if _serves(o, order, satellites_by_id.get(o.satellite_id))]
+
+
+def _variant_offset_steps(variant: str, step_s: float) -> int:
+    """The variant's offset from TCA in candidate steps (0 for ``max``; ``early_N``/``late_N``: N / step)."""
+    if variant == "max" or "_" not in variant:
+        return 0
+    try:
+        return max(1, round(float(variant.split("_", 1)[1]) / step_s))
+    except ValueError:
+        return 0
+
+
+def _coarseness(k: int) -> int:
+    """How coarse a grid offset index k is: the power of two dividing it (TCA counts as the coarsest)."""
+    if k == 0:
+        return 64
+    return (k & -k).bit_length()
+
+
+def cap_per_order(opportunities: Sequence[Opportunity], cap: int | None, step_s: float) -> list[Opportunity]:
+    """At most ``cap`` of one order's opportunities, thinned coarse-to-fine: every pass keeps its TCA
+    (``max``) variant first, then the offsets at every 2ⁿ-th candidate step (n falling), nearest to TCA
+    first, so a cap spreads the kept starts evenly over the passes instead of cutting whole passes.
+    ``step_s`` is the candidate step (s) the variants were made with. Deterministic (ties by id);
+    the result keeps the input's order."""
+    if cap is None or len(opportunities) <= cap:
+        return list(opportunities)
+    def rank(o: Opportunity):
+        k = _variant_offset_steps(o.variant, step_s)
+        return (-_coarseness(k), k, o.id)
+    keep = {id(o) for o in sorted(opportunities, key=rank)[:cap]}
+    return [o for o in opportunities if id(o) in keep]

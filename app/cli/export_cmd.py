@@ -16,9 +16,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export the schedule (csv, json, ics, kml)")
+    p = sub.add_parser("export", help="export the schedule (csv, json, ics, kml, aeossp-solution)")
     p.add_argument("--workspace", required=True, help="workspace name or id")
-    p.add_argument("--format", required=True, help="csv | json | ics | kml")
+    p.add_argument("--format", required=True, help="csv | json | ics | kml | aeossp-solution (the AEOSSP benchmark's actions JSON)")
     p.add_argument("--out", required=True)
     p.add_argument("--from", dest="from", help="only acquisitions ending after this time (ISO 8601)")
     p.add_argument("--to", help="only acquisitions starting before this time (ISO 8601)")

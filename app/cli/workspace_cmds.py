@@ -35,7 +35,10 @@ def _gui(args: argparse.Namespace) -> int:
 
 def _ws_import(args: argparse.Namespace) -> int:
     db = open_database(args.db)
-    ws = workspaces.import_scenario_file(db, args.file, args.name)
+    if args.format == "aeossp":
+        ws = workspaces.import_aeossp_case(db, args.file, args.name)
+    else:
+        ws = workspaces.import_scenario_file(db, args.file, args.name)
     _emit({"workspace": ws.name, "id": ws.id, "imported": True})
     return 0
 
@@ -103,8 +106,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     ws = sub.add_parser("workspace", help="import, export or list workspaces").add_subparsers(
         dest="workspace_command", required=True, parser_class=type(p))
-    p = ws.add_parser("import", help="import a scenario file as a new workspace")
-    p.add_argument("file")
+    p = ws.add_parser("import", help="import a scenario file (or an AEOSSP case directory) as a new workspace")
+    p.add_argument("file", help="scenario file, or with --format aeossp a case directory")
+    p.add_argument("--format", choices=("scenario", "aeossp"), default="scenario",
+                   help="scenario: the workbench's JSON file; aeossp: an AEOSSP benchmark case directory "
+                        "(mission.yaml, satellites.yaml, tasks.yaml)")
     p.add_argument("--name", help="workspace name (default: the file's name field)")
     _db_arg(p)
     p.set_defaults(handler=_ws_import)

@@ -147,6 +147,8 @@ class WorkspaceSettings:
     look_window_s: float = 600.0
     variant_step_s: float = 30.0
     tle_stale_days: float = 7.0
+    #: Most opportunities kept per order (None: all); thinned coarse-to-fine around each pass's TCA.
+    candidates_per_order: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value_source",
@@ -156,6 +158,12 @@ class WorkspaceSettings:
         if self.horizon_start and self.horizon_end and self.horizon_end <= self.horizon_start:
             raise ValidationError("settings.horizon_end", "must be after horizon_start")
         checks.positive(self.time_grid_s, "settings.time_grid_s")
+        checks.positive(self.variant_step_s, "settings.variant_step_s")
+        if self.candidates_per_order is not None and (
+                isinstance(self.candidates_per_order, bool) or not isinstance(self.candidates_per_order, int)
+                or self.candidates_per_order < 1):
+            raise ValidationError("settings.candidates_per_order",
+                                  f"must be a whole number ≥ 1 (or empty for no cap), got {self.candidates_per_order!r}")
         checks.positive(self.freeze_window_hours, "settings.freeze_window_hours", allow_zero=True)
         checks.positive(self.planning_zone_hours, "settings.planning_zone_hours", allow_zero=True)
         if len(self.weights) != 3:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from app.access import compute_contacts, compute_opportunities, filter_for_order, sunlit_intervals
+from app.access import cap_per_order, compute_contacts, compute_opportunities, filter_for_order, sunlit_intervals
 from app.domain import GroundStation, Opportunity, Order, Satellite, Target, WorkspaceSettings
 from app.domain.times import to_epoch
 
@@ -74,8 +74,9 @@ def order_opportunities(satellites: Sequence[Satellite], targets: Sequence[Targe
                         progress: Progress | None = None, cancel: Callable[[], bool] | None = None
                         ) -> OrderOpportunities:
     """Opportunities in [start, end] for each order: computed once per (target, duration) for all
-    satellites, then filtered by the order's constraints (spec section 4). Durations are the
-    order's ``duration_s`` or, when unset, each satellite's ``imaging_time_s`` (seconds)."""
+    satellites, then filtered by the order's constraints (spec section 4) and thinned to the workspace's
+    ``candidates_per_order`` cap. Durations are the order's ``duration_s`` or, when unset, each
+    satellite's ``imaging_time_s`` (seconds)."""
     target_by_id = {t.id: t for t in targets}
     sats_by_id = {s.id: s for s in satellites}
     groups: dict[float | None, list[Order]] = defaultdict(list)
@@ -98,7 +99,8 @@ def order_opportunities(satellites: Sequence[Satellite], targets: Sequence[Targe
             by_target[opp.target_id].append(opp)
         for order in group:
             raw = by_target.get(order.target_id, [])
-            kept = filter_for_order(raw, order, sats_by_id)
+            kept = cap_per_order(filter_for_order(raw, order, sats_by_id), settings.candidates_per_order,
+                                 settings.variant_step_s)
             by_order[order.id] = [replace(o, id=f"{o.id}@{order.id}") for o in kept]
             if not raw:
                 reasons[order.id] = "no opportunity: no satellite sees the target in the horizon"

@@ -50,6 +50,14 @@ def import_scenario_file(db: ScheduleDB, path: str | Path, name: str | None = No
     return import_scenario(db, scenario, name)
 
 
+def import_aeossp_case(db: ScheduleDB, case_dir: str | Path, name: str | None = None) -> Workspace:
+    """Import an AEOSSP benchmark case directory (aeossp_case.py has the mapping) as a new workspace
+    named ``name`` (default: the case id). Validated whole first; nothing is written on any error."""
+    from .aeossp_case import load_case
+
+    return import_scenario(db, load_case(case_dir).scenario, name)
+
+
 def export_scenario(db: ScheduleDB, name_or_id: str) -> dict:
     """The workspace as a scenario document (satellites, targets, stations, settings, open orders)."""
     ws = resolve_workspace(db, name_or_id)
