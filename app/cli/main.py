@@ -8,12 +8,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import access_cmd, conflicts_cmd, export_cmd, planning_cmds, solve_cmd, workspace_cmds
+from app.cli import (access_cmd, conflicts_cmd, export_cmd, operations_cmds, planning_cmds, solve_cmd,
+                     workspace_cmds)
 from app.cli.output import emit  # noqa: F401 - re-exported for the command modules
 from app.domain.errors import DomainError
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
-COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, planning_cmds, export_cmd, conflicts_cmd)
+COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, planning_cmds, export_cmd, conflicts_cmd, operations_cmds)
 
 
 class UsageError(Exception):

@@ -122,6 +122,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ws.add_parser("list", help="list workspaces")
     _db_arg(p)
     p.set_defaults(handler=_ws_list)
+    p = ws.add_parser("advance", help="close the horizon at the clock; open the next one")
+    p.add_argument("--workspace", required=True, help="workspace name or id")
+    _db_arg(p)
+    from app.cli.operations_cmds import advance
+    p.set_defaults(handler=advance)
 
     orders = sub.add_parser("orders", help="order management").add_subparsers(
         dest="orders_command", required=True, parser_class=type(p))

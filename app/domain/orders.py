@@ -101,6 +101,9 @@ class Order:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    #: Failed execution attempts so far, and the reason the last one gave (spec §10).
+    attempt_count: int = 0
+    last_failure_reason: str | None = None
 
     def __post_init__(self) -> None:
         checks.name(self.target_id, "target_id")

@@ -99,11 +99,17 @@ def _v2_1(conn: Connection) -> None:
     _ensure_tables(conn, ("satellites", "targets", "ground_stations", "satellite_groups", "audit_log"))
 
 
+def _v2_3(conn: Connection) -> None:
+    _ensure_tables(conn, ("workspaces", "orders", "acquisitions", "cloud_forecasts"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("2.0", "Persistent scheduling (seed 000): orders, acquisitions, plans, plan_items, "
                      "conflicts; legacy v1 workspaces upgraded in place", _v2_0),
     Migration("2.1", "Workbench: scenario tables (satellites, targets, ground_stations, "
                      "satellite_groups) and audit_log", _v2_1),
+    Migration("2.3", "Operations: the clock's last applied instant, execution outcomes of "
+                     "acquisitions, attempts of orders, archiving, cloud forecasts", _v2_3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -55,6 +55,8 @@ class WorkspaceRow(Base):
     targets_count: Mapped[int | None] = mapped_column(Integer, default=0)
     last_run_status: Mapped[str | None] = mapped_column(Text)
     last_run_timestamp: Mapped[str | None] = mapped_column(Text)
+    #: The clock instant up to which time passing (spec §10) was last applied (schema 2.3).
+    clock_applied_at: Mapped[datetime | None]
 
     __table_args__ = (Index("idx_workspaces_name", "name"),)
 
@@ -137,6 +139,11 @@ class OrderRow(Base):
     external_ref: Mapped[str | None] = mapped_column(Text)
     workspace_id: Mapped[str | None] = mapped_column(ForeignKey("workspaces.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Execution (schema 2.3): failed attempts so far and the last failure's reason; set when a
+    # horizon is closed with the order done (hidden from planning and the Inbox, kept for reports).
+    attempt_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failure_reason: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("idx_orders_status", "status"),
@@ -228,6 +235,11 @@ class AcquisitionRow(Base):
     slack_time_s: Mapped[float | None]
     workspace_id: Mapped[str | None] = mapped_column(ForeignKey("workspaces.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Execution report (schema 2.3): when it was reported, why it failed, cloud cover seen (%).
+    reported_at: Mapped[datetime | None]
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    cloud_pct: Mapped[float | None]
+    archived_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("idx_acq_satellite_time", "satellite_id", "start_time"),
@@ -262,6 +274,20 @@ class ConflictRow(Base):
     )
 
 
+class CloudForecastRow(Base):
+    """One cloud-cover forecast point of a workspace (schema 2.3): cover in % at (lat, lon, time)."""
+
+    __tablename__ = "cloud_forecasts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    time: Mapped[datetime]
+    cloud_pct: Mapped[float]
+
+    __table_args__ = (Index("idx_cloud_forecasts_workspace", "workspace_id", "time"),)
+
+
 class AuditRow(Base):
     """Who did what, when, to which entity, with before/after snapshots. No foreign keys: the
     trail outlives what it describes."""
@@ -283,8 +309,10 @@ class AuditRow(Base):
     )
 
 
+WORKSPACES = WorkspaceRow.__table__
 ACQUISITIONS = AcquisitionRow.__table__
 ORDERS = OrderRow.__table__
 PLANS = PlanRow.__table__
 PLAN_ITEMS = PlanItemRow.__table__
 AUDIT = AuditRow.__table__
+CLOUD_FORECASTS = CloudForecastRow.__table__

@@ -360,7 +360,9 @@ class PlanStore(StoreBase):
         stamp = format_utc(at)
         fixed = {"created_at": stamp, "updated_at": stamp, "state": state.value, "lock_level": lock.value,
                  "source": source.value, "plan_id": plan.id, "workspace_id": plan.workspace_id, "version": 1,
-                 "sar_mode": None, "swath_width_km": None, "scene_length_km": None}
+                 "sar_mode": None, "swath_width_km": None, "scene_length_km": None,
+                 # execution outcome and archiving (schema 2.3): set later by operations
+                 "reported_at": None, "outcome_reason": None, "cloud_pct": None, "archived_at": None}
         created, values = [], []
         for aid, it in zip(new_ids("acq", len(items)), items):
             row = {k: it[k] for k in _ITEM_TO_ACQ}

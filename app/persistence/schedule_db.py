@@ -16,7 +16,10 @@ from app.domain import ValidationError
 
 from .acquisition_edits import AcquisitionEdits
 from .acquisition_queries import AcquisitionQueries
+from .clock_store import ClockStore
 from .conflict_store import ConflictStore
+from .execution_store import ExecutionStore
+from .forecast_store import ForecastStore
 from .engine import enable_wal, make_engine, writer
 from .legacy import LegacyMigration
 from .location import default_db_url, to_url
@@ -34,7 +37,7 @@ def _os_user() -> str:
 
 
 class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, AcquisitionEdits, ConflictStore,
-                 LegacyMigration):
+                 LegacyMigration, ClockStore, ExecutionStore, ForecastStore):
     """The schedule database. ``ScheduleDB(url_or_path)``: a file path, any SQLAlchemy URL, or
     ``":memory:"``; None = ``default_db_url()``. Opening migrates the schema; a database written
     by a newer application is refused (SchemaTooNewError) and left untouched."""

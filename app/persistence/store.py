@@ -237,9 +237,11 @@ class StoreBase:
     def _orders_without_acquisitions(s: Connection, order_ids: Iterable[str]) -> set[str]:
         wanted = [i for i in set(order_ids) if i]
         served: set[str] = set()
+        # A failed acquisition no longer serves its order (spec §10: the order is back in the Inbox).
         for part in chunks(wanted):
             served.update(r[0] for r in s.execute(
-                select(AcquisitionRow.order_id).where(AcquisitionRow.order_id.in_(part)).distinct()))
+                select(AcquisitionRow.order_id).where(AcquisitionRow.order_id.in_(part),
+                                                      AcquisitionRow.state != "failed").distinct()))
         return set(wanted) - served
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from app.domain import ValidationError
 from app.domain.enums import AcquisitionState, Mode, PlanStatus
+from app.persistence.migrations import MIGRATIONS
 from app.persistence import ScheduleDB
 
 from .helpers import counts
@@ -57,7 +58,7 @@ def v1_file(tmp_path):
 
 def test_v1_file_upgrades_and_migrates_once(v1_file):
     db = ScheduleDB(v1_file)
-    assert db.applied_migrations == ["2.0", "2.1"]
+    assert db.applied_migrations == [m.version for m in MIGRATIONS]
     ws = db.get_workspace("0b5e7c1a-uuid")
     assert ws.name == "legacy" and ws.created_at.isoformat() == "2026-01-22T09:00:00+00:00"
     assert db.list_acquisitions(ws.id) == []  # get_workspace does not migrate; load/find do

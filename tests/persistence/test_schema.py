@@ -11,11 +11,13 @@ from sqlalchemy import inspect, text
 
 from app.domain import DomainError, ValidationError
 from app.persistence import SCHEMA_VERSION, ScheduleDB, SchemaTooNewError, default_db_url
+from app.persistence.migrations import MIGRATIONS
 from app.persistence.models import Base
 from app.persistence.types import UtcDateTime, format_utc
 
 from .helpers import T0, committed
 
+ALL_VERSIONS = [m.version for m in MIGRATIONS]
 SEED_INDEXES = {
     "orders": {"idx_orders_status", "idx_orders_target", "idx_orders_window", "idx_orders_workspace"},
     "acquisitions": {"idx_acq_satellite_time", "idx_acq_target", "idx_acq_state", "idx_acq_time_range",
@@ -48,14 +50,14 @@ def test_sqlite_pragmas(db):
 
 def test_migrations_recorded_in_order_and_not_rerun(db_path):
     first = ScheduleDB(db_path)
-    assert first.applied_migrations == ["2.0", "2.1"]
+    assert first.applied_migrations == ALL_VERSIONS
     first.close()
     again = ScheduleDB(db_path)
     assert again.applied_migrations == []
     with again.engine.connect() as conn:
         versions = [r[0] for r in conn.execute(text("SELECT version FROM schema_migrations ORDER BY version"))]
         conn.rollback()
-    assert versions == ["2.0", "2.1"] and versions[-1] == SCHEMA_VERSION
+    assert versions == ALL_VERSIONS and versions[-1] == SCHEMA_VERSION
     again.close()
 
 

@@ -1,0 +1,259 @@
+"""Execution reports (completed / failed acquisitions) and closing a horizon (spec §10, §14).
+
+Both run in one transaction. A report's rows are all checked first; a refused row refuses the whole
+report (``ReportRefused``) unless ``skip_bad`` keeps the good rows. Order changes are conditional on
+the order's version, acquisition changes on the acquisition's (a concurrent edit is refused, never
+overwritten).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+from sqlalchemy import Connection, and_, bindparam, select, update
+
+from app.domain import NotFoundError, RuleViolation, to_iso, utc_now
+from app.domain.enums import AcquisitionState, OrderStatus
+from app.domain.operations import ExecutionImport, HorizonReport, Outcome, ReportRefused, ReportRow
+
+from .clock_store import KEEP
+from .models import ACQUISITIONS, ORDERS, PLAN_ITEMS, WORKSPACES, AcquisitionRow, OrderRow
+from .store import StoreBase, chunks, raise_stale
+
+#: A report naming an acquisition by satellite, target and start matches starts within this (s).
+START_MATCH_S = 1.0
+_DONE = {AcquisitionState.COMPLETED: Outcome.COMPLETED, AcquisitionState.FAILED: Outcome.FAILED}
+
+
+class ExecutionStore(StoreBase):
+
+    def record_execution(self, workspace_id: str, reports: Sequence[ReportRow],
+                         refused_rows: dict[int, str] | None = None, skip_bad: bool = False,
+                         real_now: datetime | None = None) -> ExecutionImport:
+        """Apply an execution report to the workspace, in ONE transaction.
+
+        ``refused_rows`` are rows the file parser already refused (row → reason). Completed
+        acquisitions complete their orders; a failed one returns its order to ``new`` with the
+        reason and one more attempt. Refused per row: an unknown acquisition, another workspace's,
+        one that has not started by the workspace clock, an outcome given twice, a contradicting
+        outcome. Any refused row → ``ReportRefused`` and nothing written, unless ``skip_bad``.
+        Time passing at the workspace clock is applied first (so started acquisitions are executing).
+        """
+        refused = dict(refused_rows or {})
+        with self._write() as s:
+            settings = self._workspace_settings(s, workspace_id)
+            now = settings.scenario_clock or real_now or utc_now()
+            resolved = self._resolve_rows(s, workspace_id, reports, now, refused)
+            if refused and not skip_bad:
+                raise ReportRefused(refused)
+            if not resolved:
+                if refused:
+                    raise ReportRefused(refused, "execution report (no good row left)")
+                raise RuleViolation("execution report", "the report has no rows")
+            self._move_clock(s, workspace_id, KEEP, now)  # type: ignore[attr-defined]
+            result = self._apply_outcomes(s, workspace_id, resolved)
+        return ExecutionImport(workspace_id, *result, skipped=dict(sorted(refused.items())))
+
+    def _resolve_rows(self, s: Connection, workspace_id: str, reports: Sequence[ReportRow], now: datetime,
+                      refused: dict[int, str]) -> list[tuple[ReportRow, str]]:
+        t = ACQUISITIONS.c
+        cols = (t.id, t.workspace_id, t.satellite_id, t.target_id, t.start_time, t.state, t.reported_at)
+        by_id: dict[str, Any] = {}
+        ids = sorted({r.acquisition_id for r in reports if r.acquisition_id})
+        for part in chunks(ids):
+            by_id.update((r[0], r) for r in s.execute(select(*cols).where(t.id.in_(part))))
+        keyed = [r for r in reports if not r.acquisition_id]
+        by_key: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        if keyed:
+            lo = min(r.start_time for r in keyed) - timedelta(seconds=START_MATCH_S)
+            hi = max(r.start_time for r in keyed) + timedelta(seconds=START_MATCH_S)
+            for r in s.execute(select(*cols).where(t.workspace_id == workspace_id, t.start_time >= lo,
+                                                   t.start_time <= hi)):
+                by_key[(r[2], r[3])].append(r)
+        ws_names = dict(s.execute(select(WORKSPACES.c.id, WORKSPACES.c.name)).all())
+        seen: dict[str, ReportRow] = {}
+        good: list[tuple[ReportRow, str]] = []
+        for rep in reports:
+            if rep.row in refused:
+                continue
+            if rep.acquisition_id:
+                acq = by_id.get(rep.acquisition_id)
+                if acq is None:
+                    refused[rep.row] = f"acquisition_id: no acquisition {rep.acquisition_id!r}"
+                    continue
+                if acq[1] != workspace_id:
+                    refused[rep.row] = (f"acquisition_id: {rep.acquisition_id} belongs to workspace "
+                                        f"{ws_names.get(acq[1], acq[1])!r}, not {ws_names.get(workspace_id)!r}")
+                    continue
+            else:
+                matches = [a for a in by_key.get((rep.satellite_id, rep.target_id), ())
+                           if abs((a[4] - rep.start_time).total_seconds()) <= START_MATCH_S]
+                if len(matches) != 1:
+                    what = "no acquisition" if not matches else f"{len(matches)} acquisitions"
+                    refused[rep.row] = (f"start_time: {what} of {rep.target_id} by {rep.satellite_id} starts "
+                                        f"within {START_MATCH_S:g} s of {to_iso(rep.start_time)}")
+                    continue
+                acq = matches[0]
+            aid, start, state = acq[0], acq[4], acq[5]
+            if start > now:
+                refused[rep.row] = (f"outcome: the acquisition of {acq[3]} by {acq[2]} starts at {to_iso(start)}, "
+                                    f"after the clock ({to_iso(now)}): it has not been executed yet")
+                continue
+            done = _DONE.get(state)
+            if done is not None:
+                word = "twice" if done == rep.outcome else f"contradicting the {done.value} outcome"
+                refused[rep.row] = (f"outcome: {rep.outcome.value} {word}: the acquisition of {acq[3]} by "
+                                    f"{acq[2]} at {to_iso(start)} was already reported {done.value}")
+                continue
+            first = seen.get(aid)
+            if first is not None:
+                if first.outcome == rep.outcome:
+                    refused[rep.row] = f"outcome: reported twice in this report (row {first.row})"
+                else:
+                    why = f"outcome: {rep.outcome.value} contradicts row {first.row} ({first.outcome.value})"
+                    refused[rep.row] = why
+                    refused[first.row] = (f"outcome: {first.outcome.value} contradicts row {rep.row} "
+                                          f"({rep.outcome.value})")
+                continue
+            seen[aid] = rep
+            good.append((rep, aid))
+        return [(rep, aid) for rep, aid in good if rep.row not in refused]
+
+    def _apply_outcomes(self, s: Connection, workspace_id: str,
+                        resolved: list[tuple[ReportRow, str]]) -> tuple:
+        at = utc_now()
+        acqs = self._acquisitions_by_id(s, [aid for _, aid in resolved])
+        params, audits = [], []
+        completed, failed = [], []
+        for rep, aid in resolved:
+            a = acqs[aid]
+            state = AcquisitionState.COMPLETED if rep.outcome == Outcome.COMPLETED else AcquisitionState.FAILED
+            params.append({"b_id": aid, "b_version": a.version, "state": state.value, "reported_at": at,
+                           "outcome_reason": rep.reason, "cloud_pct": rep.cloud_pct, "version": a.version + 1,
+                           "updated_at": at})
+            (completed if state == AcquisitionState.COMPLETED else failed).append((a, rep))
+            audits.append(self._audit_row("execution_report", "acquisition", aid,
+                                          {"state": a.state.value, "version": a.version},
+                                          {"state": state.value, "reason": rep.reason, "cloud_pct": rep.cloud_pct,
+                                           "report_row": rep.row, "version": a.version + 1},
+                                          workspace_id, at, plain=True))
+        t = ACQUISITIONS.c
+        upd = (update(ACQUISITIONS).where(t.id == bindparam("b_id"), t.version == bindparam("b_version"))
+               .values({k: bindparam(k) for k in ("state", "reported_at", "outcome_reason", "cloud_pct",
+                                                  "version", "updated_at")}))
+        result = s.execute(upd, params)
+        if result.rowcount != len(params):
+            raise_stale(s, AcquisitionRow, "acquisition", [(p["b_id"], p["b_version"]) for p in params])
+        orders_completed, orders_returned = self._order_outcomes(s, workspace_id, completed, failed, at, audits)
+        self._audit_many(s, audits)
+        return (tuple(a.id for a, _ in completed), tuple(a.id for a, _ in failed), orders_completed,
+                orders_returned)
+
+    def _order_outcomes(self, s: Connection, workspace_id: str, completed: list, failed: list, at: datetime,
+                        audits: list[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Completed → order completed; failed → one more attempt, the reason kept, and the order back
+        to ``new`` unless another live acquisition still serves it (or it completed in this report)."""
+        done_orders = {a.order_id for a, _ in completed if a.order_id}
+        fail_by_order: dict[str, list[ReportRow]] = defaultdict(list)
+        for a, rep in failed:
+            if a.order_id:
+                fail_by_order[a.order_id].append(rep)
+        orders = self._orders_by_id(s, done_orders | set(fail_by_order))
+        still_served = set(fail_by_order) - self._orders_without_acquisitions(s, fail_by_order)
+        params = []
+        completed_ids, returned_ids = [], []
+        for oid, o in sorted(orders.items()):
+            values: dict[str, Any] = {"status": o.status.value, "attempt_count": o.attempt_count,
+                                      "last_failure_reason": o.last_failure_reason}
+            if oid in fail_by_order:
+                reports = fail_by_order[oid]
+                values["attempt_count"] = o.attempt_count + len(reports)
+                values["last_failure_reason"] = reports[-1].reason or "no reason given"
+            if oid in done_orders and o.status == OrderStatus.COMMITTED:
+                values["status"] = OrderStatus.COMPLETED.value
+                completed_ids.append(oid)
+            elif oid in fail_by_order and oid not in still_served and o.status == OrderStatus.COMMITTED:
+                values["status"] = OrderStatus.NEW.value
+                returned_ids.append(oid)
+            params.append({"b_id": oid, "b_version": o.version, **values, "version": o.version + 1,
+                           "updated_at": at})
+            audits.append(self._audit_row("execution_report", "order", oid,
+                                          {"status": o.status.value, "attempt_count": o.attempt_count,
+                                           "version": o.version},
+                                          {**values, "version": o.version + 1}, workspace_id, at, plain=True))
+        if params:
+            c = ORDERS.c
+            upd = (update(ORDERS).where(c.id == bindparam("b_id"), c.version == bindparam("b_version"))
+                   .values({k: bindparam(k) for k in ("status", "attempt_count", "last_failure_reason",
+                                                      "version", "updated_at")}))
+            result = s.execute(upd, params)
+            if result.rowcount != len(params):
+                raise_stale(s, OrderRow, "order", [(p["b_id"], p["b_version"]) for p in params])
+        return tuple(completed_ids), tuple(returned_ids)
+
+    # --- closing a horizon -------------------------------------------------------------------------
+
+    def close_horizon(self, workspace_id: str, real_now: datetime | None = None) -> HorizonReport:
+        """Close the workspace's horizon at its clock, in ONE transaction.
+
+        The closed horizon is [horizon start, now); the next one is [now, now + the same length),
+        with the same scenario. Committed and executing acquisitions stay (carried over); completed
+        and failed ones, and completed orders, are archived (``archived_at``: kept for reports,
+        outside planning and the Inbox). Refused when the clock has not passed the horizon start.
+        Time passing at the clock is applied first. Value delivered = the sum of the planned values
+        of the completed acquisitions (the plan items they were committed from).
+        """
+        with self._write() as s:
+            settings = self._workspace_settings(s, workspace_id)
+            now = settings.scenario_clock or real_now or utc_now()
+            start, end = settings.horizon_start, settings.horizon_end
+            if start is not None and now <= start:
+                raise RuleViolation("horizon", f"the clock ({to_iso(now)}) has not passed the horizon start "
+                                               f"({to_iso(start)}): there is nothing to close yet")
+            self._move_clock(s, workspace_id, KEEP, now)  # type: ignore[attr-defined]
+            length = (end - start) if start is not None and end is not None else timedelta(days=7)
+            at = utc_now()
+            t, i, o = ACQUISITIONS.c, PLAN_ITEMS.c, ORDERS.c
+            done = s.execute(
+                select(t.id, t.satellite_id, t.state, t.outcome_reason, t.order_id, i.value)
+                .select_from(ACQUISITIONS.outerjoin(PLAN_ITEMS, and_(i.plan_id == t.plan_id,
+                                                                     i.opportunity_id == t.opportunity_id)))
+                .where(t.workspace_id == workspace_id, t.archived_at.is_(None),
+                       t.state.in_([AcquisitionState.COMPLETED.value, AcquisitionState.FAILED.value]))).all()
+            per_sat: dict[str, Counter] = defaultdict(Counter)
+            reasons: Counter = Counter()
+            # An acquisition may match several items of its plan (same opportunity): count it once.
+            first = {r[0]: r for r in reversed(done)}
+            for _aid, sat, state, reason, _oid, _value in first.values():
+                per_sat[sat][state.value] += 1
+                if state == AcquisitionState.FAILED:
+                    reasons[reason or "no reason given"] += 1
+            acq_ids = list(first)
+            value = sum(float(v or 0.0) for v in {r[0]: r[5] for r in done
+                                                   if r[2] == AcquisitionState.COMPLETED}.values())
+            served = [r[0] for r in s.execute(select(o.id).where(
+                o.workspace_id == workspace_id, o.archived_at.is_(None), o.status == OrderStatus.COMPLETED.value))]
+            failed_orders = {r[4] for r in done if r[2] == AcquisitionState.FAILED and r[4]}
+            for part in chunks(acq_ids):
+                s.execute(update(ACQUISITIONS).where(t.id.in_(part)).values(archived_at=at))
+            for part in chunks(served):
+                s.execute(update(ORDERS).where(o.id.in_(part)).values(archived_at=at))
+            carried = Counter(r[0].value for r in s.execute(select(t.state).where(
+                t.workspace_id == workspace_id, t.archived_at.is_(None),
+                t.state.in_([AcquisitionState.EXECUTING.value, AcquisitionState.COMMITTED.value,
+                             AcquisitionState.LOCKED.value, AcquisitionState.TENTATIVE.value]))))
+            data = s.execute(select(WORKSPACES.c.settings_json).where(WORKSPACES.c.id == workspace_id)).scalar_one()
+            data = dict(data or {})
+            data["horizon_start"], data["horizon_end"] = to_iso(now), to_iso(now + length)
+            s.execute(update(WORKSPACES).where(WORKSPACES.c.id == workspace_id)
+                      .values(settings_json=data, updated_at=at))
+            report = HorizonReport(
+                workspace_id, start, now, now, now + length, orders_served=len(served),
+                orders_failed=len(failed_orders), failed_by_reason=dict(reasons.most_common()),
+                acquisitions_per_satellite={k: dict(v) for k, v in sorted(per_sat.items())},
+                value_delivered=round(value, 6), carried_over=dict(carried),
+                archived_acquisitions=len(acq_ids), archived_orders=len(served))
+            self._audit(s, "close_horizon", "workspace", workspace_id,
+                        {"horizon_start": start, "horizon_end": end}, report, workspace_id, at)
+        return report
