@@ -8,13 +8,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import (access_cmd, conflicts_cmd, export_cmd, operations_cmds, planning_cmds, solve_cmd,
+from app.cli import (access_cmd, conflicts_cmd, explain_cmd, export_cmd, operations_cmds, planning_cmds, solve_cmd,
                      workspace_cmds)
 from app.cli.output import emit  # noqa: F401 - re-exported for the command modules
 from app.domain.errors import DomainError
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
-COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, planning_cmds, export_cmd, conflicts_cmd, operations_cmds)
+COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, planning_cmds, export_cmd, conflicts_cmd, operations_cmds,
+                   explain_cmd)
 
 
 class UsageError(Exception):

@@ -109,6 +109,14 @@ def order_opportunities(satellites: Sequence[Satellite], targets: Sequence[Targe
     return OrderOpportunities(by_order, reasons)
 
 
+def target_opportunities(satellites: Sequence[Satellite], target: Target, start: datetime, end: datetime,
+                         settings: WorkspaceSettings, duration_s: float | None = None) -> list[Opportunity]:
+    """Every opportunity (all variants, no order constraint) of one target in [start, end] for
+    images of ``duration_s`` seconds (None: each satellite's ``imaging_time_s``); cached like
+    planning's, so explaining an order after planning it recomputes nothing."""
+    return _opportunities(satellites, [target], start, end, settings, duration_s, None, None)
+
+
 def _opportunities(satellites, targets, start, end, settings, duration, progress, cancel) -> list[Opportunity]:
     if not targets:
         return []
