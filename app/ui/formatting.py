@@ -5,6 +5,9 @@ from datetime import datetime
 
 from app.domain import Order
 from app.domain.times import UTC
+# The planner's words live below the GUI so the CLI says the same; re-exported for the views.
+from app.domain.wording import (acquisition_name, day_time, group_refusals, item_name, order_name,  # noqa: F401
+                                refusals_text, shift, signed_duration, without_ids)
 
 #: Spec section 4 sign convention, quoted wherever angles are shown.
 SIGN_CONVENTION = "roll + = right of ground track, pitch + = forward"
@@ -24,16 +27,8 @@ def short_utc_text(dt: datetime | None) -> str:
 
 
 def duration_text(seconds: float) -> str:
-    """``12 s``, ``4 min 05 s``, ``2 h 03 min``, ``3 d 04 h``."""
-    s = abs(float(seconds))
-    sign = "−" if seconds < 0 else ""
-    if s < 60:
-        return f"{sign}{s:.0f} s" if s >= 10 or s == int(s) else f"{sign}{s:.1f} s"
-    if s < 3600:
-        return f"{sign}{int(s // 60)} min {int(s % 60):02d} s"
-    if s < 86400:
-        return f"{sign}{int(s // 3600)} h {int(s % 3600 // 60):02d} min"
-    return f"{sign}{int(s // 86400)} d {int(s % 86400 // 3600):02d} h"
+    """``12 s``, ``4 min 05 s``, ``42 h 05 min``, ``5 d 04 h``; negative ones with ``−``."""
+    return signed_duration(seconds)
 
 
 def roll_text(deg: float | None) -> str:
