@@ -38,3 +38,17 @@ def force_overlap():
         db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
         return first, second
     return make
+
+
+@pytest.fixture
+def db_dump():
+    """``db_dump(db)``: every row of every table, to show a refused call wrote nothing."""
+    from sqlalchemy import text
+
+    def dump(db) -> dict:
+        with db.engine.connect() as conn:
+            names = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+            out = {n: conn.execute(text(f"SELECT * FROM {n} ORDER BY 1")).all() for n in sorted(names)}
+            conn.rollback()
+        return out
+    return dump

@@ -106,6 +106,8 @@ class PlanningRequest:
     unserved_reasons: Mapping[str, str] = field(default_factory=dict)
     tle_stale_days: float = 7.0
     workspace_id: str | None = None
+    #: Opportunity id → P(clear sky) from a cloud forecast (optical only); values are multiplied by it.
+    clear_sky: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,8 @@ def input_hash(request: PlanningRequest) -> str:
         "contacts": {k: [list(map(float, x)) for x in v] for k, v in request.contacts.items()},
         "unserved_reasons": dict(request.unserved_reasons),
     }
+    if request.clear_sky:  # only when a forecast weighs values: plans without one keep their hash
+        doc["clear_sky"] = dict(sorted(request.clear_sky.items()))
     digest = hashlib.sha256()
     for chunk in _json_chunks(_canonical(doc)):
         digest.update(chunk.encode("utf-8"))
@@ -346,7 +350,7 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
     ihash = input_hash(request)
     orders = {o.id: o for o in request.orders}
     targets = {t.id: t for t in request.targets}
-    model = ValueModel(request.value_config, orders, targets)
+    model = ValueModel(request.value_config, orders, targets, request.clear_sky)
     specs = [SatelliteSpec.of(s) for s in sorted(request.satellites, key=lambda s: s.id)]
     sat_ids = {s.id for s in specs}
     cutoff = request.now + timedelta(hours=request.freeze_window_hours)
@@ -624,6 +628,12 @@ def _metrics(request, items, fixed_acqs, orders, unserved, conflicts, specs, gap
         "algorithm": str(request.algorithm),
         "mode": str(request.mode),
     }
+    if request.clear_sky:
+        # Values are expected values (× P(clear)); say so, and how many items the forecast weighed.
+        weighed = [request.clear_sky[it.opportunity.id] for it in items if it.opportunity.id in request.clear_sky]
+        out["expected_value"] = out["total_value"]
+        out["cloud_forecast"] = {"items_weighted": len(weighed),
+                                 "mean_p_clear": float(np.mean(weighed)) if weighed else None}
     if request.algorithm == Algorithm.OPTIMAL:
         out["optimality_gap"] = gap
     return out

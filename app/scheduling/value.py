@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Mapping
 
 from app.domain import WEIGHT_PRESETS, Opportunity, Order, QualityModel, Target, ValidationError, ValueSource
 from app.domain.enums import parse_enum
@@ -84,10 +85,13 @@ def weighted(p: float, g: float, t: float, weights: tuple[float, float, float]) 
 class ValueModel:
     """Computes (value, quality) of opportunities for a set of orders and targets."""
 
-    def __init__(self, config: ValueConfig, orders: dict[str, Order], targets: dict[str, Target]) -> None:
+    def __init__(self, config: ValueConfig, orders: dict[str, Order], targets: dict[str, Target],
+                 clear_sky: Mapping[str, float] | None = None) -> None:
         self.config = config
         self.orders = orders
         self.targets = targets
+        #: Opportunity id → probability of a clear sky (cloud forecast, optical only; absent = 1).
+        self.clear_sky = clear_sky or {}
         customs = [self._custom(o) for o in orders.values()]
         self._max_custom = max((c for c in customs if c is not None), default=0.0)
 
@@ -116,4 +120,5 @@ class ValueModel:
         g = quality(opp.incidence_deg, self.config)
         p = self.priority_of(order)
         t = timing_term(opp.start, order.requested_window_start, order.requested_window_end)
-        return weighted(p, g, t, self.config.weights), g
+        # With a cloud forecast the value is the expected one: value × P(clear) (app.scheduling.clouds).
+        return weighted(p, g, t, self.config.weights) * self.clear_sky.get(opp.id, 1.0), g

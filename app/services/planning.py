@@ -22,7 +22,7 @@ from app.persistence import ScheduleDB
 from app.scheduling import (Cancelled, InitialAttitude, PlanningRequest, PolicyParams, ValueConfig, compare_plans,
                             plan)
 
-from . import access_service
+from . import access_service, forecasts
 from .edits import opportunity_changes
 from .plan_metrics import schedule_conflicts, schedule_metrics
 from .workspaces import resolve_workspace
@@ -225,7 +225,7 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
         soft_lock_window_hours=settings.soft_lock_window_hours, policy=options.policy,
         policy_params=PolicyParams(**dict(options.policy_params)), time_limit_s=options.time_limit_s,
         sunlit=sunlit, contacts=contacts, unserved_reasons=access.reasons, tle_stale_days=settings.tle_stale_days,
-        workspace_id=ws.id)
+        workspace_id=ws.id, clear_sky=forecasts.clear_sky(db, ws.id, access.all, inputs["targets"]))
     outcome = plan(request, progress=plan_progress, cancel=cancel)
 
     items = outcome.items

@@ -1,0 +1,63 @@
+"""Cloud forecasts (spec §14 ``forecast import``): CSV rows ``lat, lon, time, cloud_pct``.
+
+Importing replaces the workspace's forecast as a whole; every row is checked first (latitude −90…90,
+longitude −180…180, a time with its zone, cloud cover 0–100 %) and a bad row refuses the file, naming
+the row and the field. Planning then weighs each optical opportunity's value by the probability of a
+clear sky (``app.scheduling.clouds`` states the interpolation); SAR is unaffected.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from app.domain import Opportunity, Target, ValidationError, parse_utc
+from app.persistence import ScheduleDB
+from app.scheduling.clouds import CloudForecast, clear_sky_factors
+
+from .table_files import number, read_rows
+from .workspaces import resolve_workspace
+
+COLUMNS = ("lat", "lon", "time", "cloud_pct")
+
+
+def parse_forecast_file(path: str | Path) -> list[tuple[float, float, datetime, float]]:
+    """Validated forecast points; the first bad row raises ValidationError ``row N.field: reason``."""
+    points = []
+    for n, raw in read_rows(path, COLUMNS, None):
+        where = f"row {n}"
+        for key in COLUMNS:
+            if raw.get(key) in (None, ""):
+                raise ValidationError(f"{where}.{key}", "required")
+        points.append((number(raw["lat"], f"{where}.lat", -90.0, 90.0),
+                       number(raw["lon"], f"{where}.lon", -180.0, 180.0),
+                       parse_utc(raw["time"], f"{where}.time"),
+                       number(raw["cloud_pct"], f"{where}.cloud_pct", 0.0, 100.0)))
+    if not points:
+        raise ValidationError(str(path), "the forecast has no rows")
+    return points
+
+
+def import_forecast(db: ScheduleDB, workspace: str, path: str | Path) -> dict[str, Any]:
+    """Replace the workspace's cloud forecast by the file's points (nothing written on a bad row)."""
+    ws = resolve_workspace(db, workspace)
+    points = parse_forecast_file(path)
+    db.replace_cloud_forecast(ws.id, points)
+    return {"workspace_id": ws.id, "points": len(points), "locations": len({(p[0], p[1]) for p in points}),
+            "from": min(p[2] for p in points), "to": max(p[2] for p in points)}
+
+
+def import_forecast_json(result: dict[str, Any]) -> dict[str, Any]:
+    from app.domain import to_iso
+    return {**result, "from": to_iso(result["from"]), "to": to_iso(result["to"])}
+
+
+def workspace_forecast(db: ScheduleDB, workspace_id: str) -> CloudForecast:
+    """The workspace's forecast (empty when none was imported)."""
+    return CloudForecast(db.cloud_forecast(workspace_id))
+
+
+def clear_sky(db: ScheduleDB, workspace_id: str, opportunities: Sequence[Opportunity],
+              targets: Sequence[Target]) -> dict[str, float]:
+    """Opportunity id → P(clear) for the optical opportunities the workspace's forecast covers."""
+    return clear_sky_factors(workspace_forecast(db, workspace_id), opportunities, targets)
