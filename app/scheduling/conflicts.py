@@ -35,6 +35,7 @@ import numpy as np
 from app.domain import (Acquisition, AcquisitionState, Conflict, ConflictType, LockLevel, Opportunity, Order,
                         ResolutionAction, ResolutionOption, Satellite, Severity)
 from app.domain.times import to_epoch
+from app.domain.wording import acquisition_name, day_time, duration
 
 from .memory import MemoryTrack
 from .power import PowerTrack
@@ -61,6 +62,13 @@ def conflict_id(kind: str, acquisition_ids: Sequence[str]) -> str:
     """Deterministic id: ``conflict_`` + 12 hex of sha256(type + sorted acquisition ids)."""
     key = kind + "|" + "|".join(sorted(acquisition_ids))
     return "conflict_" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _when(shift_s: float) -> str:
+    """``later by 42 h 05 min`` / ``earlier by 8 s`` / ``at the same time``."""
+    if shift_s == 0:
+        return "at the same time"
+    return f"{'later' if shift_s > 0 else 'earlier'} by {duration(abs(shift_s))}"
 
 
 def _fmt_s(x: float) -> str:
@@ -405,8 +413,7 @@ class _Detector:
                             options.append(option)
                             break
             if acq.lock_level == LockLevel.NONE and self._removes(kind, ids, acq, None):
-                options.append(ResolutionOption(ResolutionAction.DELETE, acq.id,
-                                                f"Delete {acq.id} ({acq.target_id} on {acq.satellite_id})"))
+                options.append(ResolutionOption(ResolutionAction.DELETE, acq.id, f"Delete {acquisition_name(acq)}"))
         return options
 
     def _index(self) -> dict[str, Acquisition]:
@@ -435,18 +442,19 @@ class _Detector:
                 action = ResolutionAction.SWITCH_SATELLITE
                 params = {"opportunity_id": opp.id, "satellite_id": opp.satellite_id,
                           "shift_seconds": round(shift, 3)}
-                desc = f"Switch {acq.id} to {opp.satellite_id} ({opp.id})"
+                desc = f"Switch {acquisition_name(acq)} to {opp.satellite_id} at {day_time(opp.start)}"
             elif _same_pass(current, opp, acq):
                 action = ResolutionAction.USE_PITCH
                 params = {"opportunity_id": opp.id, "new_pitch_deg": round(opp.pitch_deg, 3),
                           "shift_seconds": round(shift, 3)}
-                desc = f"Use variant {opp.variant} of the same pass for {acq.id} (pitch {opp.pitch_deg:.1f}°)"
+                desc = (f"Image {acquisition_name(acq)} {_when(shift)} in the same pass "
+                        f"(pitch {opp.pitch_deg:+.1f}°)")
             elif shift == 0:
                 continue
             else:
                 action = ResolutionAction.MOVE_LATER if shift > 0 else ResolutionAction.MOVE_EARLIER
                 params = {"opportunity_id": opp.id, "shift_seconds": round(shift, 3)}
-                desc = f"Move {acq.id} {'later' if shift > 0 else 'earlier'} by {_fmt_s(abs(shift))} s ({opp.id})"
+                desc = f"Move {acquisition_name(acq)} {_when(shift)} (to {day_time(opp.start)})"
             groups[action].append((abs(shift), opp.id, ResolutionOption(action, acq.id, desc, params), opp))
         out = []
         for action in ResolutionAction:

@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.domain import Acquisition
 from app.domain.times import UTC
 
-from .formatting import duration_text, pitch_text, roll_text, short_utc_text, utc_text
+from .formatting import acquisition_name, duration_text, pitch_text, roll_text, short_utc_text, utc_text
 from .palette import is_locked, state_icon_name
 from .resources import icon
 
@@ -174,9 +174,9 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         if role == ID_ROLE:
             return a.id
         if role == Role.ToolTipRole:
-            return (f"{a.id}: {a.target_id} on {a.satellite_id}\n{utc_text(a.start_time)} → "
+            return (f"{acquisition_name(a)}\n{utc_text(a.start_time)} → "
                     f"{utc_text(a.end_time)}\nroll {roll_text(a.roll_angle_deg)}, pitch "
-                    f"{pitch_text(a.pitch_angle_deg)}\nstate {a.state.value}, lock {a.lock_level.value}")
+                    f"{pitch_text(a.pitch_angle_deg)}\nstate {a.state.value}, lock {a.lock_level.value}\nid {a.id}")
         return None
 
 

@@ -16,9 +16,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.domain import Acquisition, PlanItem
 
-from .formatting import SIGN_CONVENTION, duration_text, number_text, pitch_text, roll_text, utc_text
+from .formatting import (SIGN_CONVENTION, acquisition_name, duration_text, number_text, pitch_text, roll_text,
+                         utc_text)
 from .palette import (BAR_COLOURS, CATEGORY_LABELS, GHOST_FILL, NOW_LINE, ZONE_FILLS, BarCategory,
                       bar_category, colour, is_locked)
+from .time_axis import TwoLevelTimeAxis
 from .timeline_bars import MIN_BAR_PX, TimelineBars
 from .timeline_viewbox import Mods, TimelineViewBox
 
@@ -60,7 +62,7 @@ class TimelineView(QtWidgets.QWidget):
 
         self.viewbox = TimelineViewBox()
         self.viewbox.disableAutoRange()
-        self.time_axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+        self.time_axis = TwoLevelTimeAxis()
         self.row_axis = pg.AxisItem(orientation="left")
         self.plot = pg.PlotWidget(viewBox=self.viewbox,
                                   axisItems={"bottom": self.time_axis, "left": self.row_axis})
@@ -70,7 +72,6 @@ class TimelineView(QtWidgets.QWidget):
         item.hideButtons()
         item.setMenuEnabled(False)
         item.showGrid(x=True, y=False, alpha=0.25)
-        item.setLabel("bottom", "UTC")
         for axis in (self.time_axis, self.row_axis):
             axis.setPen(pg.mkPen("#6b7785"))
             axis.setTextPen(pg.mkPen("#1f2933"))
@@ -284,19 +285,42 @@ class TimelineView(QtWidgets.QWidget):
         self.viewbox.setXRange(a, b, padding=0.0)
 
     def zoom_preset(self, name: str) -> None:
-        """``hour`` / ``day`` / ``week``: that span, starting just before "now" when now is in
-        view (planners look ahead), else centred on the current view."""
+        """``hour`` / ``day`` / ``week``: that span around the selection when there is one (its
+        first bars in view), else starting just before "now" when now is in view (planners look
+        ahead), else centred on the current view."""
         if name not in ZOOM_PRESETS:
             raise ValueError(f"zoom preset: unknown {name!r}; known: {', '.join(ZOOM_PRESETS)}")
         span = ZOOM_PRESETS[name]
         x0, x1 = self.x_range()
+        selected = self._selected_span()
         now = self._zones[0] if self._zones else None
         outside = self._zones is not None and not (x0 < self._zones[4] and x1 > self._zones[3])
-        if now is not None and (x0 <= now <= x1 or outside):
+        if selected is not None:
+            s0, s1 = selected
+            # The whole selection when it fits, else its beginning with a little lead.
+            a = (s0 + s1) / 2 - span / 2 if s1 - s0 <= 0.9 * span else s0 - 0.05 * span
+        elif now is not None and (x0 <= now <= x1 or outside):
             a = now - 0.05 * span
         else:
             a = (x0 + x1) / 2 - span / 2
         self.zoom_to(a, a + span)
+
+    def reveal(self, ids: Iterable[str], min_span_s: float = 2 * 3600.0) -> None:
+        """Bring these acquisitions (or candidate items) into view at a zoom where they are bars,
+        not slivers: unchanged when all are visible already; else centred on them, with a span of
+        at least ``min_span_s`` and at most the current one unless they need more."""
+        span_of = self._span_of(ids)
+        if span_of is None:
+            return
+        s0, s1 = span_of
+        x0, x1 = self.x_range()
+        need = (s1 - s0) * 1.3 + 60.0
+        if x0 <= s0 and s1 <= x1 and (x1 - x0) <= max(2 * 86400.0, 1.5 * need):
+            return
+        span = max(min_span_s, need, min(x1 - x0, max(need, min_span_s)))
+        span = min(span, max(need, 2 * 86400.0))
+        mid = (s0 + s1) / 2
+        self.zoom_to(mid - span / 2, mid + span / 2)
 
     def zoom_to_horizon(self) -> None:
         if self._zones:
@@ -364,6 +388,24 @@ class TimelineView(QtWidgets.QWidget):
         return self._row_of[satellite_id] + 0.5
 
     # ---------------------------------------------------------------- helpers
+    def _selected_span(self) -> tuple[float, float] | None:
+        return self._span_of(self.bars.selected_ids())
+
+    def _span_of(self, ids: Iterable[str]) -> tuple[float, float] | None:
+        starts, ends = [], []
+        for i in ids:
+            if i in self._acqs:
+                a = self._acqs[i]
+                starts.append(a.start_time.timestamp())
+                ends.append(a.end_time.timestamp())
+            elif i in self._ghosts:
+                g = self._ghosts[i]
+                starts.append(g.start_time.timestamp())
+                ends.append(g.end_time.timestamp())
+        if not starts:
+            return None
+        return min(starts), max(ends)
+
     def _apply_rows(self) -> None:
         n = len(self._rows)
         self.row_axis.setTicks([[(i + 0.5, s) for i, s in enumerate(self._rows)], []])
@@ -510,7 +552,7 @@ def _acquisition_tooltip(a: Acquisition, in_conflict: bool, freeze_cutoff: datet
         rows.append(("Conflict", "yes: see the Conflicts list"))
     elif cat == BarCategory.FROZEN and freeze_cutoff is not None and a.start_time < freeze_cutoff:
         rows.append(("Zone", "frozen: will not change"))
-    return _tooltip_html(a.target_id, a.id, rows)
+    return _tooltip_html(acquisition_name(a), a.id, rows)
 
 
 def _ghost_tooltip(p: PlanItem) -> str:
@@ -525,14 +567,15 @@ def _ghost_tooltip(p: PlanItem) -> str:
         ("Value", number_text(p.value, ".3f")),
         ("State", "candidate (not committed)"),
     ]
-    return _tooltip_html(p.target_id, p.id, rows)
+    return _tooltip_html(acquisition_name(p), p.id, rows)
 
 
 def _tooltip_html(title: str, item_id: str, rows: list[tuple[str, str]]) -> str:
     body = "".join(f"<tr><td style='color:#5b6776'>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    return (f"<b>{title}</b> <span style='color:#5b6776'>{item_id}</span>"
+    # The id is a detail (for a support ticket or the CLI), after what a planner reads.
+    return (f"<b>{title}</b>"
             f"<table cellspacing='0' cellpadding='1'>{body}</table>"
-            f"<div style='color:#5b6776;font-size:8pt'>{SIGN_CONVENTION}</div>")
+            f"<div style='color:#5b6776;font-size:8pt'>{SIGN_CONVENTION}<br>id {item_id}</div>")
 
 
 def _swatch(fill: str, edge: str, dashed: bool) -> QtGui.QPixmap:
