@@ -7,8 +7,8 @@ ellipsoid, ``mask_deg`` the minimum elevation of a ground station's contacts in 
 from __future__ import annotations
 
 import csv
-import io
 import json
+import io
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,12 +24,13 @@ REQUIRED = ("name", "lat", "lon")
 
 def _site(kind: str, values: dict[str, str], where: str) -> Target | GroundStation:
     name = checks.name(values["name"], f"{where}.name")
-    lat = checks.latitude(values["lat"].strip(), f"{where}.lat")
-    lon = checks.longitude(values["lon"].strip(), f"{where}.lon")
+    lat = checks.latitude(checks.number_text(values["lat"], f"{where}.lat"), f"{where}.lat")
+    lon = checks.longitude(checks.number_text(values["lon"], f"{where}.lon"), f"{where}.lon")
 
     def optional(column: str, default: float, lo: float, hi: float) -> float:
         text = values.get(column, "").strip()
-        return default if not text else checks.in_range(text, lo, hi, f"{where}.{column}")
+        return default if not text else checks.in_range(checks.number_text(text, f"{where}.{column}"), lo, hi,
+                                                       f"{where}.{column}")
 
     alt_m = optional("alt_m", 0.0, -500.0, 9000.0)
     mask = optional("mask_deg", 5.0, 0.0, 89.0)
@@ -96,6 +97,9 @@ def load_targets_geojson(path: str | Path) -> list[Target]:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(f"{path}:line {exc.lineno}", f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ValidationError(str(path), "nested too deeply to be GeoJSON") from None
+    checks.json_depth(doc, str(path))
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise ValidationError(str(path), "expected a GeoJSON FeatureCollection with a features list")
     targets: list[Target] = []

@@ -5,6 +5,9 @@ from pathlib import Path
 
 from app.domain.errors import ValidationError
 
+#: Larger files are refused before reading (the largest real TLE catalogue is about 5 MiB).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
 
 def read_text(path: str | Path) -> str:
     """The file's text decoded as UTF-8 (a byte-order mark is allowed).
@@ -12,7 +15,14 @@ def read_text(path: str | Path) -> str:
     Raises ``ValidationError(f"{path}:line {n}", ...)`` naming the line and the byte offset of the
     first byte that is not UTF-8.
     """
-    data = Path(path).read_bytes()
+    p = Path(path)
+    if not p.is_file():
+        raise ValidationError(str(path), "no such file" if not p.exists() else "not a regular file")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValidationError(str(path), f"file of {size / 2**20:.1f} MiB is larger than "
+                                         f"{MAX_FILE_BYTES // 2**20} MiB")
+    data = p.read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

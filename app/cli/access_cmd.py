@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from app.cli import options
 from app.access import (TleRecord, compute_contacts, compute_opportunities, is_stale, load_sites_csv,
                         load_targets_geojson, load_tle_file)
 from app.domain import Mode, Satellite, parse_utc, to_iso
@@ -120,9 +121,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = commands.add_parser("opportunities", help="imaging opportunities of every satellite over every target")
     _common(p)
     p.add_argument("--targets", required=True, help="targets: CSV name,lat,lon[,alt_m][,priority] or GeoJSON points")
-    p.add_argument("--max-off-nadir-deg", type=float, help="sensor cone half-angle (default: --max-roll-deg, or 30)")
-    p.add_argument("--max-roll-deg", type=float, help="cross-track limit (default: the cone)")
-    p.add_argument("--max-pitch-deg", type=float, help="along-track limit, 0 = roll-only (default 30)")
+    p.add_argument("--max-off-nadir-deg", type=options.finite, help="sensor cone half-angle (default: --max-roll-deg, or 30)")
+    p.add_argument("--max-roll-deg", type=options.finite, help="cross-track limit (default: the cone)")
+    p.add_argument("--max-pitch-deg", type=options.finite, help="along-track limit, 0 = roll-only (default 30)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--optical", dest="mode", action="store_const", const=Mode.OPTICAL,
                       help="optical imagers: the Sun must be ≥ 10° above the target (default)")
@@ -135,5 +136,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = commands.add_parser("contacts", help="ground-station contact windows")
     _common(c)
     c.add_argument("--stations", required=True, help="stations: CSV name,lat,lon[,alt_m][,mask_deg]")
-    c.add_argument("--mask-deg", type=float, help="elevation mask for every station (default: each station's)")
+    c.add_argument("--mask-deg", type=options.finite, help="elevation mask for every station (default: each station's)")
     c.set_defaults(handler=_contacts, max_off_nadir_deg=None, max_roll_deg=None, max_pitch_deg=None)

@@ -12,6 +12,7 @@ from app.cli import (access_cmd, conflicts_cmd, explain_cmd, export_cmd, operati
                      workspace_cmds)
 from app.cli.output import emit  # noqa: F401 - re-exported for the command modules
 from app.domain.errors import DomainError
+from app.persistence.db_errors import describe_database_error
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
 COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, planning_cmds, export_cmd, conflicts_cmd, operations_cmds,
@@ -27,8 +28,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def version() -> str:
+    """The installed distribution's version, else the package's own."""
+    from importlib import metadata
+
+    import app
+    try:
+        return metadata.version("mission-planning-workbench")
+    except metadata.PackageNotFoundError:
+        return app.__version__
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m app", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="mission-workbench", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -42,9 +55,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv or ["gui"])
         return int(args.handler(args) or 0)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
     except (DomainError, ValueError, OSError, UnicodeDecodeError) as exc:
-        message = " ".join(str(exc).split())
-        print(f"error: {message}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except RecursionError:
+        return _fail("input nested too deeply")
+    except (OverflowError, MemoryError) as exc:
+        return _fail(f"input out of range ({type(exc).__name__})")
+    except Exception as exc:  # database failures: one line instead of SQL and parameters
+        message = describe_database_error(exc)
+        if message is None:
+            raise
+        return _fail(message)
+
+
+def _fail(message: str) -> int:
+    """One line on stderr (whitespace and control characters folded), exit status 2."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in message).split())
+    if len(text) > 500:
+        text = text[:497] + "..."
+    try:
+        print(f"error: {text}", file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    return 2
+
+
+def _closed_pipe() -> int:
+    """The reader went away (``| head``): exit quietly as other Unix tools do (status 141 = SIGPIPE).
+    stdout is pointed at devnull so the interpreter's final flush does not raise again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app.cli import options
 from app.cli.output import emit
 from app.domain import Algorithm, LockLevel, PlanningMode, ReshufflePolicy
 from app.domain.scenario import WEIGHT_PRESETS
@@ -15,9 +16,14 @@ def _stderr_progress(fraction: float, message: str) -> None:
     print(f"\r{fraction * 100:5.1f} % {message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
+def _terminal_progress(wanted: bool):
+    """Progress lines only for a person watching a terminal: a log file or a pipe gets none."""
+    return _stderr_progress if wanted and sys.stderr.isatty() else None
+
+
 def _demo(args: argparse.Namespace) -> int:
     db = open_database(args.db)
-    progress = None if args.quiet or not args.with_schedule else _stderr_progress
+    progress = _terminal_progress(not args.quiet and args.with_schedule)
     ws = demo.ensure_demo(db, schedule=args.with_schedule, progress=progress)
     if progress is not None:
         print(file=sys.stderr)
@@ -31,15 +37,16 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    db = open_database(args.db)
     params = {k: v for k, v in (("max_shift_minutes", args.max_shift_minutes),
                                 ("improvement_threshold_pct", args.improvement_threshold_pct)) if v is not None}
     options = planning.PlanOptions(
         mode=args.mode, algorithm=args.algorithm, horizon_start=args.horizon_start, horizon_end=args.horizon_end,
         policy=args.policy, policy_params=params, weights_preset=args.weights, time_limit_s=args.time_limit)
-    result = planning.run_planning(db, args.workspace, options,
-                                   progress=_stderr_progress if args.progress else None)
-    if args.progress:
+    # Every option is checked (above) before the database is opened or anything written.
+    db = open_database(args.db)
+    progress = _terminal_progress(args.progress)
+    result = planning.run_planning(db, args.workspace, options, progress=progress)
+    if progress is not None:
         print(file=sys.stderr)
     out = result.summary()
     if args.commit:
@@ -65,10 +72,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--horizon-start", help="ISO 8601 UTC (default: the workspace's)")
     p.add_argument("--horizon-end", help="ISO 8601 UTC (default: the workspace's)")
     p.add_argument("--policy", choices=[x.value for x in ReshufflePolicy], help="reshuffle policy")
-    p.add_argument("--max-shift-minutes", type=float, help="soft-lock shift bound (reshuffle)")
-    p.add_argument("--improvement-threshold-pct", type=float, help="replace_if_better threshold (reshuffle)")
+    p.add_argument("--max-shift-minutes", type=options.finite, help="soft-lock shift bound (reshuffle)")
+    p.add_argument("--improvement-threshold-pct", type=options.finite, help="replace_if_better threshold (reshuffle)")
     p.add_argument("--weights", choices=list(WEIGHT_PRESETS), help="value weights preset")
-    p.add_argument("--time-limit", type=float, default=30.0, help="seconds for the optimal solver")
+    p.add_argument("--time-limit", type=options.finite, default=30.0, help="seconds for the optimal solver")
     p.add_argument("--commit", action="store_true", help="commit the plan")
     p.add_argument("--lock-level", default="none", choices=[x.value for x in LockLevel],
                    help="lock level of committed acquisitions")

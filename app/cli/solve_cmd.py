@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli import options
 from app.cli.output import emit
 from app.domain import Algorithm
 from app.services.solve_service import solve_problem_file
@@ -17,6 +18,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("solve", help="solve a scheduling problem file and print the result as JSON")
     p.add_argument("problem", help="problem file (JSON, spec section 14)")
     p.add_argument("--algorithm", required=True, choices=[a.value for a in Algorithm])
-    p.add_argument("--time-limit", type=float, default=30.0, help="seconds, for optimal (default 30)")
+    p.add_argument("--time-limit", type=options.finite, default=30.0, help="seconds, for optimal (default 30)")
     p.add_argument("--out", help="also write the result JSON to this file")
     p.set_defaults(handler=_solve)

@@ -5,6 +5,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from app.cli import options
 from app.domain import to_iso
 from app.services import orders as order_service
 from app.services import workspaces
@@ -90,8 +91,9 @@ def _orders_update(args: argparse.Namespace) -> int:
 
 def _orders_import(args: argparse.Namespace) -> int:
     db = open_database(args.db)
-    orders = order_service.import_orders(db, args.workspace, args.file)
-    _emit({"imported": len(orders), "ids": [o.id for o in orders]})
+    report = order_service.import_order_file(db, args.workspace, args.file)
+    _emit({"imported": len(report.orders), "ids": [o.id for o in report.orders],
+           "duplicates": report.duplicates})
     return 0
 
 
@@ -133,17 +135,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = orders.add_parser("add", help="add an order to the inbox")
     p.add_argument("--workspace", required=True, help="workspace name or id")
     p.add_argument("--target", required=True, help="target name (existing, or new with --lat/--lon)")
-    p.add_argument("--lat", type=float)
-    p.add_argument("--lon", type=float)
+    p.add_argument("--lat", type=options.finite)
+    p.add_argument("--lon", type=options.finite)
     p.add_argument("--priority", required=True, help="1 (highest) .. 5 (lowest)")
     p.add_argument("--window-start")
     p.add_argument("--window-end")
-    p.add_argument("--max-incidence-deg", type=float)
+    p.add_argument("--max-incidence-deg", type=options.finite)
     p.add_argument("--look-side", choices=("LEFT", "RIGHT", "ANY"))
     p.add_argument("--pass-direction", choices=("ASCENDING", "DESCENDING", "ANY"))
     p.add_argument("--preferred-satellite")
     p.add_argument("--sensor-type")
-    p.add_argument("--duration-s", type=float)
+    p.add_argument("--duration-s", type=options.finite)
     p.add_argument("--notes")
     p.add_argument("--external-ref")
     _db_arg(p)
@@ -151,8 +153,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = orders.add_parser("list", help="list orders")
     p.add_argument("--workspace", required=True)
     p.add_argument("--status", choices=("new", "planned", "committed", "completed", "cancelled"))
-    p.add_argument("--limit", type=int, default=100)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=options.count, default=100)
+    p.add_argument("--offset", type=options.count, default=0)
     _db_arg(p)
     p.set_defaults(handler=_orders_list)
     p = orders.add_parser("update", help="update an order (status lifecycle enforced)")
@@ -162,7 +164,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--notes")
     p.add_argument("--window-start")
     p.add_argument("--window-end")
-    p.add_argument("--expected-version", type=int, help="refuse if the order changed since this version")
+    p.add_argument("--expected-version", type=options.version, help="refuse if the order changed since this version")
     _db_arg(p)
     p.set_defaults(handler=_orders_update)
     p = orders.add_parser("import", help="import orders from CSV or JSON (all rows validated first)")

@@ -2,6 +2,7 @@
 from .audit import AuditEntry
 from .conflicts import Conflict, ResolutionOption
 from .enums import *  # noqa: F401,F403 - the enums are the vocabulary
+from . import checks, limits
 from .errors import DomainError, NotFoundError, RuleViolation, StaleEditError, ValidationError
 from .ids import new_id, new_run_id, opportunity_id
 from .orders import Order, OrderConstraints, check_transition

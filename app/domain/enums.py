@@ -158,7 +158,8 @@ def parse_enum(enum_cls: type[StrEnum], value: object, field: str) -> StrEnum:
         return member
     try:
         return enum_cls(value)
-    except ValueError:
+    except (ValueError, TypeError):
         from .errors import ValidationError
         choices = "|".join(m.value for m in enum_cls)
-        raise ValidationError(field, f"must be one of {choices}, got {value!r}") from None
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValidationError(field, f"must be one of {choices}, got {shown}") from None

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import checks
+from . import checks, limits
 from .enums import LookSide, Mode, OrderSource, OrderStatus, PassDirection, parse_enum
 from .errors import RuleViolation, ValidationError
 
@@ -26,6 +26,29 @@ def check_transition(current: OrderStatus, new: OrderStatus) -> None:
     if new not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none (terminal)"
         raise RuleViolation("status", f"cannot go from {current.value} to {new.value}; allowed: {allowed}")
+
+
+#: Status changes a planner may make by hand (CLI ``orders update``, the Inspector). Everything
+#: else follows from planning, committing and executing: a committed order changes through its
+#: acquisitions (delete them and it returns to the Inbox), never by editing its status.
+MANUAL_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.NEW: frozenset({OrderStatus.CANCELLED}),
+    OrderStatus.PLANNED: frozenset({OrderStatus.CANCELLED}),
+}
+
+
+def check_manual_transition(current: OrderStatus, new: OrderStatus) -> None:
+    """Refuse a hand-made status change that is not on the lifecycle (RuleViolation naming both)."""
+    if new == current:
+        return
+    if new not in MANUAL_TRANSITIONS.get(current, frozenset()):
+        why = {OrderStatus.COMMITTED: "a committed order changes through its acquisitions (delete them to "
+                                      "return it to the Inbox)",
+               OrderStatus.COMPLETED: "a completed order is history",
+               OrderStatus.CANCELLED: "a cancelled order is closed"}.get(
+            current, "only planning and committing move an order along its lifecycle; by hand it can "
+                     "only be cancelled")
+        raise RuleViolation("status", f"cannot set {current.value} order to {new.value}: {why}")
 
 
 _CONSTRAINT_KEYS = ("max_incidence_deg", "look_side", "pass_direction", "preferred_satellite", "mode",
@@ -54,15 +77,18 @@ class OrderConstraints:
                            parse_enum(PassDirection, self.pass_direction or "ANY", "constraints.pass_direction"))
         if self.mode is not None:
             object.__setattr__(self, "mode", parse_enum(Mode, self.mode, "constraints.mode"))
+        for name in ("preferred_satellite", "sensor_type", "sar_mode"):
+            if getattr(self, name) is not None:
+                checks.name(getattr(self, name), f"constraints.{name}")
         if self.max_incidence_deg is not None:
             object.__setattr__(self, "max_incidence_deg",
                                checks.in_range(self.max_incidence_deg, 0.0, 90.0, "constraints.max_incidence_deg"))
         if self.min_sun_elevation_deg is not None:
             checks.in_range(self.min_sun_elevation_deg, -90.0, 90.0, "constraints.min_sun_elevation_deg")
         if self.duration_s is not None:
-            checks.positive(self.duration_s, "constraints.duration_s")
+            checks.positive(self.duration_s, "constraints.duration_s", hi=limits.MAX_DURATION_S)
         if self.value is not None:
-            checks.positive(self.value, "constraints.value", allow_zero=True)
+            checks.positive(self.value, "constraints.value", allow_zero=True, hi=limits.MAX_ORDER_VALUE)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "OrderConstraints":

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from .errors import ValidationError
+from .limits import MAX_YEAR, MIN_YEAR
 
 UTC = timezone.utc
 
@@ -12,11 +13,14 @@ def parse_utc(value: object, field: str = "time") -> datetime:
     """Return an aware UTC datetime from an ISO 8601 string (``Z`` or offset) or an aware datetime.
 
     A naive datetime or a string without zone is refused: a schedule cannot guess the zone.
+    Times outside the years 1900..2200 are refused (year 1 with an offset would overflow).
     """
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, str):
         text = value.strip()
+        if len(text) > 64:
+            raise ValidationError(field, "not an ISO 8601 time (longer than 64 characters)")
         if not text:
             raise ValidationError(field, "empty time")
         if text.endswith(("Z", "z")):
@@ -29,7 +33,15 @@ def parse_utc(value: object, field: str = "time") -> datetime:
         raise ValidationError(field, f"expected an ISO 8601 time, got {type(value).__name__}")
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValidationError(field, f"naive time {value!s} refused: give a zone (Z or +00:00)")
-    return dt.astimezone(UTC)
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:
+        raise ValidationError(field, f"year {dt.year} is outside {MIN_YEAR}..{MAX_YEAR}")
+    try:
+        result = dt.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(field, f"year {dt.year} is outside {MIN_YEAR}..{MAX_YEAR}") from None
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise ValidationError(field, f"year {result.year} is outside {MIN_YEAR}..{MAX_YEAR}")
+    return result
 
 
 def parse_optional_utc(value: object, field: str) -> datetime | None:

@@ -76,6 +76,35 @@ class PlanStore(StoreBase):
             "status": status, "workspace_id": ws}])
         return plan
 
+    def store_candidate_plan(self, algorithm: str, config: dict[str, Any], input_hash: str, run_id: str | None,
+                             metrics: dict[str, Any], workspace_id: str, items: Sequence[Any],
+                             score: float | None = None) -> tuple[Plan, list[PlanItem]]:
+        """Replace the workspace's candidate plans with a new one and its items, in ONE transaction:
+        a failure or a kill at any point leaves the earlier candidate (and its orders) as they were,
+        never a new plan without its items. Earlier candidates are rejected (their orders return to
+        the Inbox unless the new plan takes them)."""
+        items = list(items)
+        with self._write() as s:
+            ws = self._require_workspace(s, workspace_id)
+            olds = s.execute(select(PlanRow.id).where(PlanRow.workspace_id == ws,
+                                                      PlanRow.status == PlanStatus.CANDIDATE.value)).all()
+            for (old_id,) in olds:
+                s.execute(update(PlanRow).where(PlanRow.id == old_id).values(status=PlanStatus.REJECTED))
+                released = self._release_planned_orders(s, old_id)
+                self._audit(s, "set_status", "plan", old_id, {"status": PlanStatus.CANDIDATE},
+                            {"status": PlanStatus.REJECTED, "orders_returned_to_new": released}, ws)
+            plan = self._insert_plan(s, algorithm, config, input_hash, run_id, metrics, ws, score)
+            self._audit(s, "create", "plan", plan.id, None,
+                        {"algorithm": plan.algorithm, "input_hash": plan.input_hash, "run_id": plan.run_id},
+                        plan.workspace_id, plan.created_at)
+            values: list[dict[str, Any]] = []
+            if items:
+                values = self._insert_items(s, plan, items)
+                planned = self._mark_planned(s, values, plan.workspace_id)
+                self._audit(s, "add_items", "plan", plan.id, None,
+                            {"items": len(values), "orders_planned": planned}, plan.workspace_id)
+        return plan, [PlanItem(**{k: v[k] for k in rows.PLAN_ITEM_FIELDS}) for v in values]
+
     def get_plan(self, plan_id: str) -> Plan | None:
         """The plan with this id, or None."""
         with self._read() as s:

@@ -5,10 +5,10 @@ unknown keys are refused.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from app.domain import checks
 from app.domain import SlewModel, ValidationError, parse_utc
 from app.domain.enums import parse_enum
 from app.domain.times import to_epoch
@@ -157,8 +157,4 @@ def load_problem(path: str | Path) -> Problem:
         raise ValidationError(str(p), "no such file") from None
     except UnicodeDecodeError as exc:
         raise ValidationError(str(p), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{p.name} line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
-    return parse_problem(data)
+    return parse_problem(checks.load_json(text, p.name))

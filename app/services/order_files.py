@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
-from app.domain import OrderConstraints, ValidationError, checks, parse_optional_utc
+from app.domain import OrderConstraints, ValidationError, checks, limits, parse_optional_utc
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _CONSTRAINTS = ("max_incidence_deg", "look_side", "pass_direction", "preferred_satellite", "sensor_type",
@@ -31,19 +30,28 @@ def _read_text(path: Path) -> str:
         raise ValidationError(str(path), f"not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
-def _row(raw: dict[str, Any], where: str) -> dict[str, Any]:
+def _row(raw: dict[str, Any], where: str, text: bool) -> dict[str, Any]:
+    """One validated order row; ``text`` says the cells are CSV text (numbers are then parsed),
+    otherwise (JSON) numbers must be JSON numbers and text must be strings."""
     unknown = sorted(k for k in raw if k not in COLUMNS)
     if unknown:
         raise ValidationError(f"{where}.{unknown[0]}", f"unknown column; known: {', '.join(COLUMNS)}")
     data = {k: (None if v in ("", None) else v) for k, v in raw.items()}
     for key in _NUMERIC:
         if data.get(key) is not None:
-            data[key] = checks.number(data[key], f"{where}.{key}")
+            data[key] = checks.number_text(data[key], f"{where}.{key}") if text else checks.number(
+                data[key], f"{where}.{key}")
     if data.get("target") is None:
         raise ValidationError(f"{where}.target", "required")
-    target = checks.name(str(data["target"]), f"{where}.target")
-    priority = checks.priority(data.get("priority") if data.get("priority") is not None else 3,
-                               f"{where}.priority")
+    target = checks.name(data["target"], f"{where}.target")
+    for key in ("look_side", "pass_direction", "preferred_satellite", "sensor_type", "window_start",
+                "window_end", "external_ref"):
+        checks.optional_text(data.get(key), f"{where}.{key}")
+    checks.optional_text(data.get("notes"), f"{where}.notes", limits.MAX_NOTES_CHARS, multiline=True)
+    raw_priority = data.get("priority") if data.get("priority") is not None else 3
+    if not text and isinstance(raw_priority, str):
+        raise ValidationError(f"{where}.priority", f"must be an integer 1..5 (1 = highest), got {raw_priority!r}")
+    priority = checks.priority(raw_priority, f"{where}.priority")
     if (data.get("lat") is None) != (data.get("lon") is None):
         raise ValidationError(f"{where}.lat", "give both lat and lon, or neither")
     if data.get("lat") is not None:
@@ -61,7 +69,7 @@ def _row(raw: dict[str, Any], where: str) -> dict[str, Any]:
     return {"target_id": target, "priority": priority, "requested_window_start": start,
             "requested_window_end": end, "constraints": constraints, "source": "batch",
             "notes": data.get("notes"), "external_ref": data.get("external_ref"),
-            "lat": data.get("lat"), "lon": data.get("lon")}
+            "lat": data.get("lat"), "lon": data.get("lon"), "where": where}
 
 
 def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
@@ -72,10 +80,7 @@ def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
     p = Path(path)
     text = _read_text(p)
     if p.suffix.lower() == ".json":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(str(p), f"not JSON: {exc.msg} at line {exc.lineno}") from None
+        doc = checks.load_json(text, str(p))
         items = doc.get("orders") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
             raise ValidationError(str(p), 'expected a list of orders or {"orders": [...]}')
@@ -83,7 +88,7 @@ def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
         for i, item in enumerate(items):
             if not isinstance(item, dict):
                 raise ValidationError(f"orders[{i}]", "must be an object")
-            rows.append(_row(item, f"orders[{i}]"))
+            rows.append(_row(item, f"orders[{i}]", text=False))
     elif p.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text, newline=""))
         if not reader.fieldnames:
@@ -97,7 +102,7 @@ def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
             if None in record:
                 raise ValidationError(f"line {reader.line_num}", "more values than header columns")
             rows.append(_row({k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in record.items()},
-                             f"line {reader.line_num}"))
+                             f"line {reader.line_num}", text=True))
     else:
         raise ValidationError(str(p), "order files must end in .csv or .json")
     if not rows:

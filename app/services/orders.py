@@ -1,10 +1,13 @@
 """Order management: add (validated), list, update (lifecycle), import from CSV/JSON."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain import NotFoundError, Order, OrderConstraints, Target, ValidationError, parse_optional_utc
-from app.domain import checks
+from app.domain import checks, limits
+from app.domain.enums import OrderStatus, parse_enum
+from app.domain.orders import check_manual_transition
 from app.persistence import ScheduleDB
 
 from .order_files import parse_order_file
@@ -20,9 +23,13 @@ def add_order(db: ScheduleDB, workspace: str, target: str, priority: Any = 3, *,
     Everything is validated before anything is written: priority 1..5 (1 = highest), window end after start,
     aware UTC times, known target or valid coordinates.
     """
-    ws = resolve_workspace(db, workspace)
     target = checks.name(target, "target")
     priority = checks.priority(priority)
+    notes, external_ref = _order_texts(notes, external_ref, "")
+    if lat is not None or lon is not None:
+        lat = checks.latitude(lat, "lat") if lat is not None else None
+        lon = checks.longitude(lon, "lon") if lon is not None else None
+    ws = resolve_workspace(db, workspace)
     start = parse_optional_utc(window_start, "window_start")
     end = parse_optional_utc(window_end, "window_end")
     if start and end and end <= start:
@@ -39,11 +46,17 @@ def add_order(db: ScheduleDB, workspace: str, target: str, priority: Any = 3, *,
         raise ValidationError("lat", f"target {target!r} already exists; omit --lat/--lon")
     if cons.preferred_satellite and cons.preferred_satellite not in {s.id for s in db.list_satellites(ws.id)}:
         raise ValidationError("preferred_satellite", f"unknown satellite {cons.preferred_satellite!r}")
-    if new_target is not None:
-        db.upsert_targets(ws.id, [new_target])
-    return db.create_order(target_id=target, priority=priority, workspace_id=ws.id,
-                           requested_window_start=start, requested_window_end=end,
-                           constraints=cons.to_dict(), source=source, notes=notes, external_ref=external_ref)
+    row = {"target_id": target, "priority": priority, "requested_window_start": start,
+           "requested_window_end": end, "constraints": cons.to_dict(), "source": source, "notes": notes,
+           "external_ref": external_ref}
+    # The new target and the order in one transaction: a refused order leaves no orphan target.
+    return db.create_orders(ws.id, [row], new_targets=[new_target] if new_target else [])[0]
+
+
+def _order_texts(notes: Any, external_ref: Any, prefix: str) -> tuple[str | None, str | None]:
+    notes = checks.optional_text(notes, f"{prefix}notes", limits.MAX_NOTES_CHARS, multiline=True)
+    external_ref = checks.optional_text(external_ref, f"{prefix}external_ref")
+    return notes, (external_ref.strip() or None) if external_ref is not None else None
 
 
 def list_orders(db: ScheduleDB, workspace: str, status: str | None = None, limit: int | None = 100,
@@ -56,6 +69,14 @@ def update_order(db: ScheduleDB, order_id: str, expected_version: int | None = N
     """Change an order's fields or status (the lifecycle of spec §3 is enforced by the database layer)."""
     if not changes:
         raise ValidationError("changes", "nothing to update")
+    if "notes" in changes:
+        changes["notes"] = _order_texts(changes["notes"], None, "")[0]
+    if "external_ref" in changes:
+        changes["external_ref"] = _order_texts(None, changes["external_ref"], "")[1]
+    if changes.get("status") is not None:
+        status = parse_enum(OrderStatus, changes["status"], "status")
+        check_manual_transition(get_order(db, order_id).status, status)
+        changes["status"] = status
     for key in ("requested_window_start", "requested_window_end"):
         if key in changes:
             changes[key] = parse_optional_utc(changes[key], key)
@@ -66,24 +87,56 @@ def update_order(db: ScheduleDB, order_id: str, expected_version: int | None = N
     return db.update_order(order_id, expected_version=expected_version, **changes)
 
 
+@dataclass
+class OrderImport:
+    """What an order file import did: the orders created, and the rows skipped because an order
+    with the same ``external_ref`` already exists (or came earlier in the file)."""
+
+    orders: list[Order] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+
+
 def import_orders(db: ScheduleDB, workspace: str, path: str) -> list[Order]:
+    """Import orders from a CSV or JSON file (see ``import_order_file``); the orders created."""
+    return import_order_file(db, workspace, path).orders
+
+
+def import_order_file(db: ScheduleDB, workspace: str, path: str) -> OrderImport:
     """Import orders from a CSV or JSON file: every row validated first; a bad file writes nothing.
 
-    A row naming an unknown target must give lat/lon; the target is created with the orders.
+    A row naming an unknown target must give lat/lon; the target is created with the orders. A
+    preferred satellite must exist in the workspace. A row whose ``external_ref`` is already used
+    by an order of the workspace (or by an earlier row) is not imported twice: it is reported.
     """
-    ws = resolve_workspace(db, workspace)
     rows = parse_order_file(path)
+    ws = resolve_workspace(db, workspace)
     known = {t.id for t in db.list_targets(ws.id)}
+    satellites = {s.id for s in db.list_satellites(ws.id)}
+    existing = {o.external_ref: o.id for o in db.list_orders(workspace_id=ws.id, limit=None) if o.external_ref}
     new_targets: dict[str, Target] = {}
-    for i, row in enumerate(rows):
-        name = row["target_id"]
-        if name in known or name in new_targets:
+    report = OrderImport()
+    clean = []
+    for row in rows:
+        where = row["where"]
+        ref = row["external_ref"]
+        if ref is not None and ref in existing:
+            report.duplicates.append({"row": where, "external_ref": ref, "order_id": existing[ref]})
             continue
-        if row["lat"] is None:
-            raise ValidationError(f"rows[{i}].target", f"unknown target {name!r}; give lat and lon")
-        new_targets[name] = Target(id=name, lat=row["lat"], lon=row["lon"], priority=row["priority"])
-    clean = [{k: v for k, v in row.items() if k not in ("lat", "lon")} for row in rows]
-    return db.create_orders(ws.id, clean, new_targets=list(new_targets.values()))
+        preferred = row["constraints"].get("preferred_satellite")
+        if preferred is not None and preferred not in satellites:
+            raise ValidationError(f"{where}.preferred_satellite", f"unknown satellite {preferred!r}; the workspace "
+                                  f"has {', '.join(sorted(satellites)) or 'none'}")
+        name = row["target_id"]
+        if name not in known and name not in new_targets:
+            if row["lat"] is None:
+                raise ValidationError(f"{where}.target", f"unknown target {name!r}; give lat and lon")
+            new_targets[name] = Target(id=name, lat=row["lat"], lon=row["lon"], priority=row["priority"])
+        if ref is not None:
+            existing[ref] = f"({where})"
+        clean.append({k: v for k, v in row.items() if k not in ("lat", "lon", "where", "extra")})
+    if clean:
+        report.orders = db.create_orders(ws.id, clean, new_targets=list(new_targets.values()))
+    return report
 
 
 def get_order(db: ScheduleDB, order_id: str) -> Order:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.access import Cancelled as AccessCancelled
 from app.domain import (Acquisition, AcquisitionState, Algorithm, Order, OrderStatus, PlanItem, PlanningMode,
-                        ReshufflePolicy, ValidationError, new_run_id, parse_utc, to_iso, utc_now)
+                        ReshufflePolicy, ValidationError, checks, limits, new_run_id, parse_utc, to_iso,
+                        utc_now)
 from app.domain.enums import parse_enum
 from app.domain.scenario import WEIGHT_PRESETS
 from app.domain.times import to_epoch
@@ -71,8 +72,16 @@ class PlanOptions:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, parse_utc(value, name))
-        if not self.time_limit_s > 0:
-            raise ValidationError("time_limit_s", f"must be > 0 seconds, got {self.time_limit_s}")
+        checks.positive(self.time_limit_s, "time_limit_s", hi=limits.MAX_TIME_LIMIT_S)
+        if self.weights is not None:
+            if not isinstance(self.weights, Mapping):
+                raise ValidationError("weights", "must map priority/geometry/timing to numbers")
+            for key, value in self.weights.items():
+                if key not in ("priority", "geometry", "timing"):
+                    raise ValidationError(f"weights.{key}", "unknown weight; known: priority, geometry, timing")
+                checks.positive(value, f"weights.{key}", allow_zero=True, hi=limits.MAX_WEIGHT)
+        if self.horizon_start is not None and self.horizon_end is not None:
+            _check_horizon(self.horizon_start, self.horizon_end)
         PolicyParams(**dict(self.policy_params))  # validates names and ranges now, not mid-run
 
     @classmethod
@@ -130,9 +139,15 @@ def _horizon(settings, options: PlanOptions) -> tuple[datetime, datetime]:
     end = options.horizon_end or settings.horizon_end
     if start is None or end is None:
         raise ValidationError("horizon", "the workspace has no horizon: give --horizon-start and --horizon-end")
+    _check_horizon(start, end)
+    return start, end
+
+
+def _check_horizon(start: datetime, end: datetime) -> None:
     if end <= start:
         raise ValidationError("horizon_end", "must be after horizon_start")
-    return start, end
+    if end - start > timedelta(days=limits.MAX_HORIZON_DAYS):
+        raise ValidationError("horizon_end", f"the horizon is longer than {limits.MAX_HORIZON_DAYS} days")
 
 
 def _value_config(settings, options: PlanOptions) -> ValueConfig:
@@ -242,13 +257,16 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
               "replaces": {it.opportunity.id: it.replaces_acquisition_id for it in items
                            if it.replaces_acquisition_id},
               "changes": changes, "unserved": outcome.unserved}
-    for old in db.list_plans(ws.id):
-        if old.status == "candidate":
-            db.set_plan_status(old.id, "rejected")
+    if not items and not outcome.supersede and not changes:
+        # Nothing to propose: an empty candidate would only replace the current one (and send
+        # its orders back to the Inbox) for nothing.
+        raise ValidationError("plan", f"nothing to plan: no open order of {ws.name} can be served between "
+                                      f"{to_iso(start)} and {to_iso(end)}"
+                                      + (f" ({len(outcome.unserved)} unserved)" if outcome.unserved else ""))
     run_id = new_run_id()
-    stored = db.create_plan(str(options.algorithm), config, outcome.input_hash, run_id, metrics, ws.id,
-                            score=metrics.get("total_value"))
-    plan_items = db.create_plan_items(stored.id, [_item_row(it) for it in items]) if items else []
+    stored, plan_items = db.store_candidate_plan(str(options.algorithm), config, outcome.input_hash, run_id,
+                                                 metrics, ws.id, [_item_row(it) for it in items],
+                                                 score=metrics.get("total_value"))
     return PlanResult(stored.id, ws.id, str(options.mode), str(options.algorithm), outcome.status, metrics, changes,
                       plan_items, outcome.unserved, outcome.conflicts, outcome.input_hash, run_id, outcome.best_bound,
                       outcome.gap)

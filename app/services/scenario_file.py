@@ -6,13 +6,13 @@ are refused.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.access.tle import parse_tle_text
 from app.domain import (WEIGHT_PRESETS, GroundStation, OrderConstraints, PowerModel, Satellite, Target,
-                        ValidationError, WorkspaceSettings, parse_optional_utc, to_iso)
+                        ValidationError, WorkspaceSettings, checks, limits, parse_optional_utc, to_iso)
 
 FORMAT = "mission-planning-workbench/scenario"
 VERSION = 1
@@ -86,15 +86,12 @@ def load_scenario_file(path: str | Path) -> Scenario:
         text = p.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValidationError(str(path), f"not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(str(path), f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    return parse_scenario(data)
+    return parse_scenario(checks.load_json(text, str(path)))
 
 
 def parse_scenario(data: Any, name: str | None = None) -> Scenario:
     """Validate a scenario document (already parsed JSON)."""
+    checks.json_depth(data)
     c = _Collector()
     if not c.keys(data, _TOP_KEYS, "$", required=("format", "version")):
         raise ScenarioError(c.errors)
@@ -105,6 +102,12 @@ def parse_scenario(data: Any, name: str | None = None) -> Scenario:
     name = name or data.get("name") or ""
     if not isinstance(name, str) or not name.strip():
         c.add("name", "required (or give --name)")
+        name = ""
+    else:
+        try:
+            checks.name(name, "name")
+        except ValidationError as exc:
+            c.add(exc.field, exc.reason)
     settings = _settings(data.get("settings") or {}, c)
     satellites = _entities(data.get("satellites", []), "satellites", c, _satellite)
     targets = _entities(data.get("targets", []), "targets", c, _target)
@@ -170,27 +173,34 @@ def _satellite(raw: Any, path: str, c: _Collector) -> Satellite | None:
         if kwargs["power"] is None:
             return None
     if "sar_modes" in kwargs:
+        if not isinstance(kwargs["sar_modes"], list):
+            c.add(f"{path}.sar_modes", f"must be a list of mode names, got {type(kwargs['sar_modes']).__name__}")
+            return None
         kwargs["sar_modes"] = tuple(kwargs["sar_modes"])
-    reason = _tle_problem(raw["tle_line1"], raw["tle_line2"])
-    if reason:
-        c.add(f"{path}.tle_line1", reason)
+    record = _tle_record(raw["tle_line1"], raw["tle_line2"], path, c)
+    if record is None:
+        return None
+    norad = raw.get("norad_id")
+    if isinstance(norad, int) and not isinstance(norad, bool) and norad not in (0, record.norad_id):
+        c.add(f"{path}.norad_id", f"{norad} differs from the TLE's catalogue number {record.norad_id}")
         return None
     return _construct(Satellite, kwargs, path, c)
 
 
-def _tle_problem(line1: str, line2: str) -> str | None:
-    """Checksum and line-number check of a TLE pair (the access engine parses the elements)."""
-    for number, line in (("1", line1), ("2", line2)):
-        if not isinstance(line, str) or len(line.rstrip()) != 69:
-            return f"TLE line {number} must be 69 characters"
-        if line[0] != number:
-            return f"TLE line {number} must start with {number!r}"
-        digits = sum(int(ch) for ch in line[:68] if ch.isdigit()) + line[:68].count("-")
-        if not line[68].isdigit() or digits % 10 != int(line[68]):
-            return f"TLE line {number} checksum mismatch (expected {digits % 10})"
-    if line1[2:7] != line2[2:7]:
-        return "TLE lines 1 and 2 have different catalogue numbers"
-    return None
+def _tle_record(line1: Any, line2: Any, path: str, c: _Collector):
+    """The TLE pair checked exactly as the TLE file loader checks it (columns, checksum, elements)."""
+    for key, line in (("tle_line1", line1), ("tle_line2", line2)):
+        try:
+            checks.text(line, f"{path}.{key}", 80)
+        except ValidationError as exc:
+            c.add(exc.field, exc.reason)
+            return None
+    try:
+        return parse_tle_text(f"{line1.rstrip()}\n{line2.rstrip()}\n", path)[0]
+    except ValidationError as exc:
+        key = "tle_line2" if exc.field.endswith("line 2") else "tle_line1"
+        c.add(f"{path}.{key}", exc.reason)
+        return None
 
 
 def _target(raw: Any, path: str, c: _Collector) -> Target | None:
@@ -246,9 +256,10 @@ def _weights(value: Any, c: _Collector) -> tuple[float, float, float] | None:
     if not c.keys(value, {"priority", "geometry", "timing"}, "settings.weights"):
         return None
     try:
-        return tuple(float(value.get(k, 0.0)) for k in ("priority", "geometry", "timing"))  # type: ignore[return-value]
-    except (TypeError, ValueError):
-        c.add("settings.weights", "weights must be numbers")
+        return tuple(checks.number(value.get(k, 0.0), f"settings.weights.{k}")  # type: ignore[return-value]
+                     for k in ("priority", "geometry", "timing"))
+    except ValidationError as exc:
+        c.add(exc.field, exc.reason)
         return None
 
 
@@ -258,13 +269,27 @@ def _order(raw: Any, path: str, c: _Collector, target_ids: set[str], sat_ids: se
         return None
     n_errors = len(c.errors)
     target_id = raw.get("target_id")
+    if target_id is not None:
+        try:
+            target_id = checks.name(target_id, f"{path}.target_id")
+        except ValidationError as exc:
+            c.add(exc.field, exc.reason)
+            return None
     lat, lon = raw.get("lat"), raw.get("lon")
     if target_id not in target_ids:
         if lat is None or lon is None:
-            c.add(f"{path}.target_id", f"unknown target {target_id!r} (give lat/lon to define it)"
+            shown = repr(target_id) if len(repr(target_id)) <= 40 else repr(target_id)[:37] + "..."
+            c.add(f"{path}.target_id", f"unknown target {shown} (give lat/lon to define it)"
                   if target_id else "required (or lat/lon)")
         else:
-            target_id = target_id or raw.get("external_ref") or f"{float(lat):.4f},{float(lon):.4f}"
+            try:
+                lat, lon = checks.latitude(lat, f"{path}.lat"), checks.longitude(lon, f"{path}.lon")
+                if target_id is None:
+                    target_id = raw.get("external_ref") or f"{lat:.4f},{lon:.4f}"
+                checks.name(target_id, f"{path}.target_id")
+            except ValidationError as exc:
+                c.add(exc.field, exc.reason)
+                return None
             target = _construct(Target, {"id": target_id, "lat": lat, "lon": lon}, path, c)
             if target is not None:
                 extra_targets.setdefault(target.id, target)
@@ -275,22 +300,32 @@ def _order(raw: Any, path: str, c: _Collector, target_ids: set[str], sat_ids: se
     for key in ("value", "duration_s"):
         if raw.get(key) is not None:
             constraints[key] = raw[key]
+    for key, max_length, multiline in (("notes", limits.MAX_NOTES_CHARS, True),
+                                       ("external_ref", limits.MAX_NAME_CHARS, False)):
+        try:
+            checks.optional_text(raw.get(key), f"{path}.{key}", max_length, multiline=multiline)
+        except ValidationError as exc:
+            c.add(exc.field, exc.reason)
     preferred = constraints.get("preferred_satellite")
-    if preferred is not None and preferred not in sat_ids:
+    if isinstance(preferred, str) and preferred not in sat_ids:
         c.add(f"{path}.constraints.preferred_satellite", f"unknown satellite {preferred!r}")
     try:
         OrderConstraints.from_dict(constraints)
     except ValidationError as exc:
-        c.add(f"{path}.{exc.field}", exc.reason)
+        leaf = exc.field.rsplit(".", 1)[-1]
+        # value and duration_s sit on the order itself in the file; the rest under constraints
+        c.add(f"{path}.{leaf}" if leaf in ("value", "duration_s") else f"{path}.{exc.field}", exc.reason)
     times = {}
     for key in ("requested_window_start", "requested_window_end"):
         try:
             times[key] = parse_optional_utc(raw.get(key), f"{path}.{key}")
         except ValidationError as exc:
             c.add(exc.field, exc.reason)
-    from app.domain import checks  # local: only needed here
     try:
-        priority = checks.priority(raw.get("priority", 3), f"{path}.priority")
+        raw_priority = raw.get("priority", 3)
+        if isinstance(raw_priority, str):  # JSON: a number, not text
+            raise ValidationError(f"{path}.priority", f"must be an integer 1..5, got text {raw_priority!r}")
+        priority = checks.priority(raw_priority, f"{path}.priority")
     except ValidationError as exc:
         c.add(exc.field, exc.reason)
         priority = 3

@@ -1,0 +1,236 @@
+"""Every bad input of issue #14, table-driven: exit 2, one line on stderr naming the field, and
+the database byte-for-byte as it was (row counts and a hash of every row)."""
+import json
+
+import pytest
+
+from app.cli.main import main
+from app.persistence import ScheduleDB
+
+from .conftest import dump, small_doc
+
+GOOD_L1 = "1 38012U 11076F   26103.30212009  .00000098  00000-0  30959-4 0  9995"
+GOOD_L2 = "2 38012  98.1995 179.2692 0001232  74.7360  14.4539 14.58569605762536"
+
+
+def _checksum(line: str) -> str:
+    total = sum(int(c) for c in line[:68] if c.isdigit()) + line[:68].count("-")
+    return line[:68] + str(total % 10)
+
+
+def _set(path: str, value):
+    """A mutation of the scenario document: ``path`` like ``satellites.0.sar_modes``."""
+    def mutate(doc):
+        *parents, leaf = path.split(".")
+        node = doc
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[int(leaf) if isinstance(node, list) else leaf] = value
+        return doc
+    return mutate
+
+
+_SENTINEL = 987654321.123
+
+
+def _raw(path: str, literal: str):
+    """A textual mutation at ``path`` (for what JSON cannot express: NaN, Infinity, 1e999)."""
+    return ("raw", _set(path, _SENTINEL), literal)
+
+
+SCENARIO_CASES = [
+    # (id, mutation, field named in the error)
+    ("deep-nesting", "deep", "nested deeper"),
+    ("year-1-offset", _set("settings.horizon_start", "0001-01-01T00:30:00+01:00"), "settings.horizon_start"),
+    ("year-9999-offset", _set("settings.horizon_end", "9999-12-31T23:30:00-01:00"), "settings.horizon_end"),
+    ("year-0500", _set("orders.0.requested_window_start", "0500-01-01T00:00:00Z"),
+     "orders[0].requested_window_start"),
+    ("priority-infinity", _raw("orders.0.priority", "Infinity"), "orders[0].priority"),
+    ("priority-1e999", _raw("orders.0.priority", "1e999"), "orders[0].priority"),
+    ("norad-2**70", _set("satellites.0.norad_id", 2**70), "satellites[0].norad_id"),
+    ("sar-modes-5", _set("satellites.0.sar_modes", 5), "satellites[0].sar_modes"),
+    ("nan-ideal-incidence", _raw("settings.ideal_incidence_deg", "NaN"),
+     "settings.ideal_incidence_deg"),
+    ("nan-max-incidence", _set("satellites.2.max_incidence_deg", float("nan")), "satellites[2].max_incidence_deg"),
+    ("nan-memory", _set("satellites.0.memory_gbit", float("nan")), "satellites[0].memory_gbit"),
+    ("freeze-1e300", _set("settings.freeze_window_hours", 1e300), "settings.freeze_window_hours"),
+    ("sensor-type-object", _set("satellites.0.sensor_type", {"a": 1}), "satellites[0].sensor_type"),
+    ("duration-1e12", _set("orders.0.duration_s", 1e12), "orders[0].duration_s"),
+    ("horizon-20-years", _set("settings.horizon_end", "2046-08-10T00:00:00Z"), "settings.horizon_end"),
+    ("tle-garbage-epoch", _set("satellites.0.tle_line1", _checksum(GOOD_L1[:18] + "2610x.30212009" + GOOD_L1[32:])),
+     "satellites[0].tle_line1"),
+    ("tle-eccentricity-0.9999999", _set("satellites.0.tle_line2", _checksum(GOOD_L2[:26] + "9999999" + GOOD_L2[33:])),
+     "satellites[0].tle_line2"),
+    ("lat-true", _set("targets.0.lat", True), "targets[0].lat"),
+    ("lat-string", _set("targets.0.lat", "12.5"), "targets[0].lat"),
+    ("priority-string", _set("orders.0.priority", "2"), "orders[0].priority"),
+    ("roll-rate-string", _set("satellites.0.roll_rate_dps", "3"), "satellites[0].roll_rate_dps"),
+    ("weights-bool", _set("settings.weights", {"priority": True, "geometry": 1, "timing": 1}),
+     "settings.weights.priority"),
+    ("negative-tle-stale-days", _set("settings.tle_stale_days", -1), "settings.tle_stale_days"),
+    ("nul-in-target-id", _set("targets.0.id", "Par\x00is"), "targets[0].id"),
+    ("rlo-in-satellite-id", _set("satellites.0.id", "SAT\u202e1"), "satellites[0].id"),
+    ("rlo-in-external-ref", _set("orders.0.external_ref", "REF\u202e1"), "orders[0].external_ref"),
+    ("long-notes", _set("orders.0.notes", "x" * 10_001), "orders[0].notes"),
+    ("49-MB-notes", _set("orders.0.notes", "x" * 49_000_000), "orders[0].notes"),
+    ("unknown-preferred-satellite", _set("orders.0.constraints", {"preferred_satellite": "NOPE"}),
+     "orders[0].constraints.preferred_satellite"),
+    ("unknown-mode", _set("satellites.0.mode", "LIDAR"), "satellites[0].mode"),
+    ("unknown-look-side", _set("orders.0.constraints", {"look_side": "UP"}), "orders[0].constraints.look_side"),
+    ("horizon-end-before-start", _set("settings.horizon_end", "2026-08-09T00:00:00Z"), "settings.horizon_end"),
+    ("max-roll-123", _set("satellites.0.max_roll_deg", 123), "satellites[0].max_roll_deg"),
+    ("order-lat-text", _set("orders.0", {"lat": "x", "lon": 1, "priority": 1}), "orders[0].lat"),
+    ("time-grid-0", _set("settings.time_grid_s", 0), "settings.time_grid_s"),
+    ("imaging-time-1e9", _set("satellites.0.imaging_time_s", 1e9), "satellites[0].imaging_time_s"),
+    ("battery-inf", _raw("satellites.0.power.battery_capacity_wh", "Infinity"),
+     "satellites[0].power.battery_capacity_wh"),
+    ("sequential-slew-text", _set("satellites.0.sequential_slew", "yes"), "satellites[0].sequential_slew"),
+    ("name-control-char", _set("name", "ops\x1b[31m"), "name"),
+]
+
+
+def _scenario_file(tmp_path, mutation) -> str:
+    path = tmp_path / "scenario.json"
+    if mutation == "deep":
+        path.write_text('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+        return str(path)
+    doc = small_doc()
+    if isinstance(mutation, tuple):
+        text = json.dumps(mutation[1](doc))
+        assert text.count(repr(_SENTINEL)) == 1
+        path.write_text(text.replace(repr(_SENTINEL), mutation[2]), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(mutation(doc), allow_nan=True), encoding="utf-8")
+    return str(path)
+
+
+def _refused(argv, db_path, capsys, field):
+    before = dump(db_path)
+    rc = main(argv)
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert field in err, err
+    assert "Traceback" not in err
+    assert dump(db_path) == before
+    return err
+
+
+@pytest.mark.parametrize("case", SCENARIO_CASES, ids=[c[0] for c in SCENARIO_CASES])
+def test_bad_scenario_refused_nothing_written(case, ops_db, tmp_path, capsys):
+    _, mutation, field = case
+    path = _scenario_file(tmp_path, mutation)
+    _refused(["workspace", "import", path, "--name", "other", "--db", ops_db], ops_db, capsys, field)
+
+
+def test_good_scenario_still_imports(ops_db, tmp_path, capsys):
+    """The table's base document is valid: each refusal above is due to its one change."""
+    path = _scenario_file(tmp_path, lambda doc: doc)
+    assert main(["workspace", "import", path, "--name", "other", "--db", ops_db]) == 0
+
+
+ORDER_CSV_CASES = [
+    ("priority-true", "target,priority\nTokyo,true\n", "line 2.priority"),
+    ("priority-2.5", "target,priority\nTokyo,2.5\n", "line 2.priority"),
+    ("lat-nan", "target,priority,lat,lon\nNew,1,nan,2\n", "line 2.lat"),
+    ("lat-inf", "target,priority,lat,lon\nNew,1,inf,2\n", "line 2.lat"),
+    ("duration-1e12", "target,priority,duration_s\nTokyo,1,1e12\n", "line 2.duration_s"),
+    ("year-0500", "target,priority,window_start\nTokyo,1,0500-01-01T00:00:00Z\n", "line 2.window_start"),
+    ("year-1-offset", "target,priority,window_end\nTokyo,1,0001-01-01T00:00:00+05:00\n", "line 2.window_end"),
+    ("rlo-notes", "target,priority,notes\nTokyo,1,ab\u202ecd\n", "line 2.notes"),
+    ("nul-target", "target,priority\nTo\x00kyo,1\n", "line 2"),
+    ("long-external-ref", "target,priority,external_ref\nTokyo,1," + "r" * 201 + "\n", "line 2.external_ref"),
+    ("unknown-preferred-satellite", "target,priority,preferred_satellite\nTokyo,1,NOPE\n",
+     "line 2.preferred_satellite"),
+    ("unknown-look-side", "target,priority,look_side\nTokyo,1,UP\n", "line 2.look_side"),
+    ("unknown-target-no-coordinates", "target,priority\nAtlantis,1\n", "line 2.target"),
+]
+
+
+@pytest.mark.parametrize("case", ORDER_CSV_CASES, ids=[c[0] for c in ORDER_CSV_CASES])
+def test_bad_order_csv_refused_nothing_written(case, ops_db, tmp_path, capsys):
+    _, content, field = case
+    path = tmp_path / "orders.csv"
+    path.write_text(content, encoding="utf-8")
+    _refused(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db], ops_db, capsys, field)
+
+
+ORDER_JSON_CASES = [
+    ("deep", "[" * 100_000 + "]" * 100_000, "nested deeper"),
+    ("lat-true", json.dumps([{"target": "New", "lat": True, "lon": 1}]), "orders[0].lat"),
+    ("lat-string", json.dumps([{"target": "New", "lat": "1", "lon": 1}]), "orders[0].lat"),
+    ("priority-string", json.dumps([{"target": "Tokyo", "priority": "1"}]), "orders[0].priority"),
+    ("priority-infinity", '[{"target": "Tokyo", "priority": Infinity}]', "orders[0].priority"),
+    ("target-number", json.dumps([{"target": 5}]), "orders[0].target"),
+    ("notes-object", json.dumps([{"target": "Tokyo", "notes": {"a": 1}}]), "orders[0].notes"),
+]
+
+
+@pytest.mark.parametrize("case", ORDER_JSON_CASES, ids=[c[0] for c in ORDER_JSON_CASES])
+def test_bad_order_json_refused_nothing_written(case, ops_db, tmp_path, capsys):
+    _, content, field = case
+    path = tmp_path / "orders.json"
+    path.write_text(content, encoding="utf-8")
+    _refused(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db], ops_db, capsys, field)
+
+
+ADD = ["orders", "add", "--workspace", "ops", "--target", "Tokyo", "--priority", "1"]
+OPTION_CASES = [
+    ("add-lat-nan", ["orders", "add", "--workspace", "ops", "--target", "New", "--priority", "1",
+                     "--lat", "nan", "--lon", "1"], "--lat"),
+    ("add-priority-true", ["orders", "add", "--workspace", "ops", "--target", "Tokyo", "--priority", "true"],
+     "priority"),
+    ("add-duration-inf", ADD + ["--duration-s", "inf"], "--duration-s"),
+    ("add-duration-1e12", ADD + ["--duration-s", "1e12"], "duration_s"),
+    ("add-incidence-1e400", ADD + ["--max-incidence-deg", "1e400"], "--max-incidence-deg"),
+    ("add-notes-nul", ADD + ["--notes", "a\x00b"], "notes"),
+    ("add-notes-rlo", ADD + ["--notes", "a\u202eb"], "notes"),
+    ("add-external-ref-long", ADD + ["--external-ref", "r" * 201], "external_ref"),
+    ("add-window-year-1", ADD + ["--window-start", "0001-01-01T00:00:00+01:00"], "window_start"),
+    ("add-window-year-9999", ADD + ["--window-end", "9999-12-31T23:59:59-01:00"], "window_end"),
+    ("add-unknown-preferred-satellite", ADD + ["--preferred-satellite", "NOPE"], "preferred_satellite"),
+    ("list-limit-negative", ["orders", "list", "--workspace", "ops", "--limit", "-1"], "--limit"),
+    ("update-expected-version-text", ["orders", "update", "x", "--priority", "1", "--expected-version", "abc"],
+     "--expected-version"),
+    ("plan-time-limit-inf", ["plan", "--workspace", "ops", "--time-limit", "inf"], "--time-limit"),
+    ("plan-time-limit-nan", ["plan", "--workspace", "ops", "--time-limit", "nan"], "--time-limit"),
+    ("plan-time-limit-huge", ["plan", "--workspace", "ops", "--time-limit", "1e9"], "time_limit_s"),
+    ("plan-horizon-20-years", ["plan", "--workspace", "ops", "--horizon-start", "2026-08-10T00:00:00Z",
+                               "--horizon-end", "2046-08-10T00:00:00Z"], "horizon_end"),
+    ("plan-horizon-year-1", ["plan", "--workspace", "ops", "--horizon-start", "0001-01-01T00:00:00+01:00"],
+     "horizon_start"),
+    ("plan-max-shift-nan", ["plan", "--workspace", "ops", "--mode", "reshuffle", "--policy",
+                            "soft_lock_windowed", "--max-shift-minutes", "nan"], "--max-shift-minutes"),
+    ("export-from-year-9999", ["export", "--workspace", "ops", "--format", "json", "--out", "{tmp}/x.json",
+                               "--from", "9999-12-31T23:00:00-05:00"], "from"),
+]
+
+
+@pytest.mark.parametrize("case", OPTION_CASES, ids=[c[0] for c in OPTION_CASES])
+def test_bad_option_refused_nothing_written(case, ops_db, tmp_path, capsys):
+    _, argv, field = case
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--db", ops_db]
+    _refused(argv, ops_db, capsys, field)
+    assert not (tmp_path / "x.json").exists()
+
+
+def _order(db_path, status):
+    db = ScheduleDB(db_path)
+    try:
+        return next(o for o in db.list_orders(workspace_id=db.find_workspace("ops").id, limit=None)
+                    if o.status == status)
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("status,to", [("committed", "new"), ("committed", "planned"), ("committed", "cancelled"),
+                                       ("planned", "new"), ("planned", "committed")])
+def test_status_only_along_the_lifecycle(ops_db, capsys, status, to):
+    order = _order(ops_db, status)
+    _refused(["orders", "update", order.id, "--status", to, "--db", ops_db], ops_db, capsys, "status")
+
+
+def test_planned_order_can_be_cancelled(ops_db, capsys):
+    order = _order(ops_db, "planned")
+    assert main(["orders", "update", order.id, "--status", "cancelled", "--db", ops_db]) == 0
+    assert _order(ops_db, "cancelled").id == order.id
