@@ -187,6 +187,15 @@ def _satellite(raw: Any, path: str, c: _Collector) -> Satellite | None:
     return _construct(Satellite, kwargs, path, c)
 
 
+def tle_problem(line1: Any, line2: Any) -> str | None:
+    """Why a TLE pair is unusable (the TLE file loader's checks: columns, checksum, elements), or None."""
+    c = _Collector()
+    return None if _tle_record(line1, line2, "tle", c) is not None else c.errors[0][1]
+
+
+_tle_problem = tle_problem  # the name other importers (aeossp_case) use
+
+
 def _tle_record(line1: Any, line2: Any, path: str, c: _Collector):
     """The TLE pair checked exactly as the TLE file loader checks it (columns, checksum, elements)."""
     for key, line in (("tle_line1", line1), ("tle_line2", line2)):
