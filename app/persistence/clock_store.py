@@ -7,19 +7,28 @@ clock as the actor. A clock step is history: there is no undo.
 """
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, Integer, String, and_, bindparam, delete, or_, select, update
 
 from app.domain import NotFoundError, RuleViolation, WorkspaceSettings, to_iso, utc_now
 from app.domain.clock import CLOCK_ACTOR, promotion, promotion_horizon
-from app.domain.enums import IMMUTABLE_STATES, AcquisitionState, OrderStatus, PlanStatus
+from app.domain.enums import IMMUTABLE_STATES, AcquisitionState, LockLevel, OrderStatus, PlanStatus
 from app.domain.operations import DroppedItem, TimePassing
 
 from . import rows
 from .models import ACQUISITIONS, PLAN_ITEMS, PLANS, WORKSPACES, AcquisitionRow
-from .store import StoreBase, chunks, raise_stale
+from .store import _AUDIT_INSERT, StoreBase, bulk_insert, chunks, raise_stale
+from .types import format_utc
+
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_PROMOTE = (update(ACQUISITIONS)
+            .where(ACQUISITIONS.c.id == bindparam("b_id", type_=String()),
+                   ACQUISITIONS.c.version == bindparam("b_version", type_=Integer()))
+            .values(state=bindparam("state", type_=String()), lock_level=bindparam("lock_level", type_=String()),
+                    version=bindparam("version", type_=Integer()), updated_at=bindparam("updated_at", type_=String())))
 
 _LIVE_STATES = [s.value for s in AcquisitionState if s not in IMMUTABLE_STATES]
 _DONE_STATES = [s.value for s in IMMUTABLE_STATES]
@@ -96,11 +105,18 @@ class ClockStore(StoreBase):
         """Promotions and dropped plan items at ``now``; returns the TimePassing fields after ``live``."""
         freeze, soft = settings.freeze_window_hours, settings.soft_lock_window_hours
         t = ACQUISITIONS.c
+        cutoff = now + timedelta(hours=freeze)
+        # Only rows the rule may change (started; in the frozen zone and not hard; in the soft window
+        # and unlocked): a step that changes little reads little. ``promotion`` decides each of them.
         stmt = (select(*rows.ACQUISITION_COLUMNS)
                 .where(t.workspace_id == workspace_id, t.start_time < promotion_horizon(now, freeze, soft),
-                       t.state.in_(_LIVE_STATES)))
+                       t.state.in_(_LIVE_STATES),
+                       or_(t.start_time < now,
+                           and_(t.start_time < cutoff, t.lock_level != LockLevel.HARD.value),
+                           t.lock_level == LockLevel.NONE.value)))
         params, audits = [], []
         executing, hard, soft_ids = [], [], []
+        stamp, clock = format_utc(at), to_iso(now)
         for r in s.execute(stmt):
             a = rows.acquisition(r)
             change = promotion(a, now, freeze, soft)
@@ -108,29 +124,24 @@ class ClockStore(StoreBase):
                 continue
             state, lock = change
             params.append({"b_id": a.id, "b_version": a.version, "state": state.value, "lock_level": lock.value,
-                           "version": a.version + 1, "updated_at": at})
+                           "version": a.version + 1, "updated_at": stamp})
             if state == AcquisitionState.EXECUTING:
                 executing.append(a.id)
-            elif lock.value == "hard":
+            elif lock == LockLevel.HARD:
                 hard.append(a.id)
             else:
                 soft_ids.append(a.id)
-            entry = self._audit_row("promote", "acquisition", a.id,
-                                    {"state": a.state.value, "lock_level": a.lock_level.value, "version": a.version},
-                                    {"state": state.value, "lock_level": lock.value, "version": a.version + 1,
-                                     "clock": to_iso(now)}, workspace_id, at, plain=True)
-            entry["who"] = CLOCK_ACTOR
-            audits.append(entry)
-        if params:
-            # Conditional on the version we read: a concurrent edit makes the row count differ.
-            upd = (update(ACQUISITIONS)
-                   .where(t.id == bindparam("b_id"), t.version == bindparam("b_version"))
-                   .values(state=bindparam("state"), lock_level=bindparam("lock_level"),
-                           version=bindparam("version"), updated_at=bindparam("updated_at")))
-            result = s.execute(upd, params)
-            if result.rowcount != len(params):
-                raise_stale(s, AcquisitionRow, "acquisition", [(p["b_id"], p["b_version"]) for p in params])
-            self._audit_many(s, audits)
+            audits.append({"at": stamp, "who": CLOCK_ACTOR, "action": "promote", "entity": "acquisition",
+                           "entity_id": a.id, "workspace_id": workspace_id,
+                           "before_json": _ENCODE({"state": a.state.value, "lock_level": a.lock_level.value,
+                                                   "version": a.version}),
+                           "after_json": _ENCODE({"state": state.value, "lock_level": lock.value,
+                                                  "version": a.version + 1, "clock": clock})})
+        # One driver-level executemany, each UPDATE conditional on the version read: a concurrent
+        # edit makes the row count differ and the whole step is refused (StaleEditError).
+        if bulk_insert(s, _PROMOTE, params) != len(params):
+            raise_stale(s, AcquisitionRow, "acquisition", [(p["b_id"], p["b_version"]) for p in params])
+        bulk_insert(s, _AUDIT_INSERT, audits)
         dropped, returned = self._drop_past_items(s, workspace_id, now, at)
         return tuple(executing), tuple(hard), tuple(soft_ids), dropped, returned
 

@@ -7,19 +7,36 @@ overwritten).
 """
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, Float, Integer, String, and_, bindparam, select, type_coerce, update
 
-from app.domain import NotFoundError, RuleViolation, to_iso, utc_now
+from app.domain import RuleViolation, parse_utc, to_iso, utc_now
 from app.domain.enums import AcquisitionState, OrderStatus
 from app.domain.operations import ExecutionImport, HorizonReport, Outcome, ReportRefused, ReportRow
 
 from .clock_store import KEEP
 from .models import ACQUISITIONS, ORDERS, PLAN_ITEMS, WORKSPACES, AcquisitionRow, OrderRow
-from .store import StoreBase, chunks, raise_stale
+from .store import _AUDIT_INSERT, StoreBase, bulk_insert, chunks, raise_stale
+from .types import format_utc
+
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+_ACQ_OUTCOME = (update(ACQUISITIONS)
+                .where(ACQUISITIONS.c.id == bindparam("b_id", type_=String()),
+                       ACQUISITIONS.c.version == bindparam("b_version", type_=Integer()))
+                .values({k: bindparam(k, type_=String()) for k in ("state", "reported_at", "outcome_reason",
+                                                                    "updated_at")}
+                        | {"cloud_pct": bindparam("cloud_pct", type_=Float()),
+                           "version": bindparam("version", type_=Integer())}))
+_ORDER_OUTCOME = (update(ORDERS)
+                  .where(ORDERS.c.id == bindparam("b_id", type_=String()),
+                         ORDERS.c.version == bindparam("b_version", type_=Integer()))
+                  .values({k: bindparam(k, type_=String()) for k in ("status", "last_failure_reason", "updated_at")}
+                          | {k: bindparam(k, type_=Integer()) for k in ("attempt_count", "version")}))
 
 #: A report naming an acquisition by satellite, target and start matches starts within this (s).
 START_MATCH_S = 1.0
@@ -44,6 +61,9 @@ class ExecutionStore(StoreBase):
         with self._write() as s:
             settings = self._workspace_settings(s, workspace_id)
             now = settings.scenario_clock or real_now or utc_now()
+            # Time passing first (in this transaction: a refused report rolls it back too), so that
+            # every started acquisition is executing and its version is the one updated below.
+            self._move_clock(s, workspace_id, KEEP, now)  # type: ignore[attr-defined]
             resolved = self._resolve_rows(s, workspace_id, reports, now, refused)
             if refused and not skip_bad:
                 raise ReportRefused(refused)
@@ -51,14 +71,19 @@ class ExecutionStore(StoreBase):
                 if refused:
                     raise ReportRefused(refused, "execution report (no good row left)")
                 raise RuleViolation("execution report", "the report has no rows")
-            self._move_clock(s, workspace_id, KEEP, now)  # type: ignore[attr-defined]
             result = self._apply_outcomes(s, workspace_id, resolved)
         return ExecutionImport(workspace_id, *result, skipped=dict(sorted(refused.items())))
 
     def _resolve_rows(self, s: Connection, workspace_id: str, reports: Sequence[ReportRow], now: datetime,
-                      refused: dict[int, str]) -> list[tuple[ReportRow, str]]:
+                      refused: dict[int, str]) -> list[tuple[ReportRow, Any]]:
+        """The acquisition row (id, workspace, satellite, target, start, state, version, order) of each
+        good row; the refused rows are added to ``refused`` with their reasons."""
         t = ACQUISITIONS.c
-        cols = (t.id, t.workspace_id, t.satellite_id, t.target_id, t.start_time, t.state, t.reported_at)
+        # The start as its stored text (fixed-width UTC: text order is time order): 10,000 rows are not
+        # parsed into datetimes just to be compared with the clock.
+        cols = (t.id, t.workspace_id, t.satellite_id, t.target_id, type_coerce(t.start_time, String).label("start"),
+                t.state, t.version, t.order_id)
+        now_text = format_utc(now)
         by_id: dict[str, Any] = {}
         ids = sorted({r.acquisition_id for r in reports if r.acquisition_id})
         for part in chunks(ids):
@@ -88,20 +113,22 @@ class ExecutionStore(StoreBase):
                     continue
             else:
                 matches = [a for a in by_key.get((rep.satellite_id, rep.target_id), ())
-                           if abs((a[4] - rep.start_time).total_seconds()) <= START_MATCH_S]
+                           if abs((parse_utc(a[4]) - rep.start_time).total_seconds()) <= START_MATCH_S]
                 if len(matches) != 1:
                     what = "no acquisition" if not matches else f"{len(matches)} acquisitions"
                     refused[rep.row] = (f"start_time: {what} of {rep.target_id} by {rep.satellite_id} starts "
                                         f"within {START_MATCH_S:g} s of {to_iso(rep.start_time)}")
                     continue
                 acq = matches[0]
-            aid, start, state = acq[0], acq[4], acq[5]
-            if start > now:
+            aid, state = acq[0], acq[5]
+            if acq[4] > now_text:
+                start = parse_utc(acq[4])
                 refused[rep.row] = (f"outcome: the acquisition of {acq[3]} by {acq[2]} starts at {to_iso(start)}, "
                                     f"after the clock ({to_iso(now)}): it has not been executed yet")
                 continue
             done = _DONE.get(state)
             if done is not None:
+                start = parse_utc(acq[4])
                 word = "twice" if done == rep.outcome else f"contradicting the {done.value} outcome"
                 refused[rep.row] = (f"outcome: {rep.outcome.value} {word}: the acquisition of {acq[3]} by "
                                     f"{acq[2]} at {to_iso(start)} was already reported {done.value}")
@@ -117,40 +144,41 @@ class ExecutionStore(StoreBase):
                                           f"({rep.outcome.value})")
                 continue
             seen[aid] = rep
-            good.append((rep, aid))
-        return [(rep, aid) for rep, aid in good if rep.row not in refused]
+            good.append((rep, acq))
+        return [(rep, acq) for rep, acq in good if rep.row not in refused]
 
-    def _apply_outcomes(self, s: Connection, workspace_id: str,
-                        resolved: list[tuple[ReportRow, str]]) -> tuple:
+    def _apply_outcomes(self, s: Connection, workspace_id: str, resolved: list[tuple[ReportRow, Any]]) -> tuple:
+        """Write the outcomes: one driver-level executemany per table, every UPDATE conditional on the
+        version read (a 10,000-row report stays well under a second)."""
         at = utc_now()
-        acqs = self._acquisitions_by_id(s, [aid for _, aid in resolved])
+        stamp = format_utc(at)
         params, audits = [], []
         completed, failed = [], []
-        for rep, aid in resolved:
-            a = acqs[aid]
+        for rep, acq in resolved:
             state = AcquisitionState.COMPLETED if rep.outcome == Outcome.COMPLETED else AcquisitionState.FAILED
-            params.append({"b_id": aid, "b_version": a.version, "state": state.value, "reported_at": at,
-                           "outcome_reason": rep.reason, "cloud_pct": rep.cloud_pct, "version": a.version + 1,
-                           "updated_at": at})
-            (completed if state == AcquisitionState.COMPLETED else failed).append((a, rep))
-            audits.append(self._audit_row("execution_report", "acquisition", aid,
-                                          {"state": a.state.value, "version": a.version},
-                                          {"state": state.value, "reason": rep.reason, "cloud_pct": rep.cloud_pct,
-                                           "report_row": rep.row, "version": a.version + 1},
-                                          workspace_id, at, plain=True))
-        t = ACQUISITIONS.c
-        upd = (update(ACQUISITIONS).where(t.id == bindparam("b_id"), t.version == bindparam("b_version"))
-               .values({k: bindparam(k) for k in ("state", "reported_at", "outcome_reason", "cloud_pct",
-                                                  "version", "updated_at")}))
-        result = s.execute(upd, params)
-        if result.rowcount != len(params):
+            version = acq.version
+            params.append({"b_id": acq.id, "b_version": version, "state": state.value, "reported_at": stamp,
+                           "outcome_reason": rep.reason, "cloud_pct": rep.cloud_pct, "version": version + 1,
+                           "updated_at": stamp})
+            (completed if state == AcquisitionState.COMPLETED else failed).append((acq, rep))
+            audits.append(self._storage_audit(
+                "execution_report", "acquisition", acq.id, {"state": acq.state.value, "version": version},
+                {"state": state.value, "reason": rep.reason, "cloud_pct": rep.cloud_pct, "report_row": rep.row,
+                 "version": version + 1}, workspace_id, stamp))
+        if bulk_insert(s, _ACQ_OUTCOME, params) != len(params):
             raise_stale(s, AcquisitionRow, "acquisition", [(p["b_id"], p["b_version"]) for p in params])
-        orders_completed, orders_returned = self._order_outcomes(s, workspace_id, completed, failed, at, audits)
-        self._audit_many(s, audits)
+        orders_completed, orders_returned = self._order_outcomes(s, workspace_id, completed, failed, stamp, audits)
+        bulk_insert(s, _AUDIT_INSERT, audits)
         return (tuple(a.id for a, _ in completed), tuple(a.id for a, _ in failed), orders_completed,
                 orders_returned)
 
-    def _order_outcomes(self, s: Connection, workspace_id: str, completed: list, failed: list, at: datetime,
+    def _storage_audit(self, action: str, entity: str, entity_id: str, before: dict, after: dict,
+                       workspace_id: str, stamp: str) -> dict[str, Any]:
+        # Snapshots of plain values only: one shared C encoder (sorted keys, as ``types.dumps``).
+        return {"at": stamp, "who": self.user, "action": action, "entity": entity, "entity_id": entity_id,
+                "before_json": _ENCODE(before), "after_json": _ENCODE(after), "workspace_id": workspace_id}
+
+    def _order_outcomes(self, s: Connection, workspace_id: str, completed: list, failed: list, stamp: str,
                         audits: list[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Completed → order completed; failed → one more attempt, the reason kept, and the order back
         to ``new`` unless another live acquisition still serves it (or it completed in this report)."""
@@ -159,37 +187,34 @@ class ExecutionStore(StoreBase):
         for a, rep in failed:
             if a.order_id:
                 fail_by_order[a.order_id].append(rep)
-        orders = self._orders_by_id(s, done_orders | set(fail_by_order))
+        o = ORDERS.c
+        orders: dict[str, Any] = {}
+        for part in chunks(sorted(done_orders | set(fail_by_order))):
+            orders.update((r[0], r) for r in s.execute(
+                select(o.id, o.status, o.version, o.attempt_count, o.last_failure_reason).where(o.id.in_(part))))
         still_served = set(fail_by_order) - self._orders_without_acquisitions(s, fail_by_order)
         params = []
         completed_ids, returned_ids = [], []
-        for oid, o in sorted(orders.items()):
-            values: dict[str, Any] = {"status": o.status.value, "attempt_count": o.attempt_count,
-                                      "last_failure_reason": o.last_failure_reason}
+        for oid, (_id, status, version, attempts, last_reason) in sorted(orders.items()):
+            values: dict[str, Any] = {"status": status.value, "attempt_count": attempts or 0,
+                                      "last_failure_reason": last_reason}
             if oid in fail_by_order:
                 reports = fail_by_order[oid]
-                values["attempt_count"] = o.attempt_count + len(reports)
+                values["attempt_count"] = (attempts or 0) + len(reports)
                 values["last_failure_reason"] = reports[-1].reason or "no reason given"
-            if oid in done_orders and o.status == OrderStatus.COMMITTED:
+            if oid in done_orders and status == OrderStatus.COMMITTED:
                 values["status"] = OrderStatus.COMPLETED.value
                 completed_ids.append(oid)
-            elif oid in fail_by_order and oid not in still_served and o.status == OrderStatus.COMMITTED:
+            elif oid in fail_by_order and oid not in still_served and status == OrderStatus.COMMITTED:
                 values["status"] = OrderStatus.NEW.value
                 returned_ids.append(oid)
-            params.append({"b_id": oid, "b_version": o.version, **values, "version": o.version + 1,
-                           "updated_at": at})
-            audits.append(self._audit_row("execution_report", "order", oid,
-                                          {"status": o.status.value, "attempt_count": o.attempt_count,
-                                           "version": o.version},
-                                          {**values, "version": o.version + 1}, workspace_id, at, plain=True))
-        if params:
-            c = ORDERS.c
-            upd = (update(ORDERS).where(c.id == bindparam("b_id"), c.version == bindparam("b_version"))
-                   .values({k: bindparam(k) for k in ("status", "attempt_count", "last_failure_reason",
-                                                      "version", "updated_at")}))
-            result = s.execute(upd, params)
-            if result.rowcount != len(params):
-                raise_stale(s, OrderRow, "order", [(p["b_id"], p["b_version"]) for p in params])
+            params.append({"b_id": oid, "b_version": version, **values, "version": version + 1, "updated_at": stamp})
+            audits.append(self._storage_audit(
+                "execution_report", "order", oid,
+                {"status": status.value, "attempt_count": attempts or 0, "version": version},
+                {**values, "version": version + 1}, workspace_id, stamp))
+        if bulk_insert(s, _ORDER_OUTCOME, params) != len(params):
+            raise_stale(s, OrderRow, "order", [(p["b_id"], p["b_version"]) for p in params])
         return tuple(completed_ids), tuple(returned_ids)
 
     # --- closing a horizon -------------------------------------------------------------------------

@@ -266,21 +266,23 @@ _AUDIT_INSERT = AUDIT.insert().values({c.name: bindparam(c.name, type_=String())
                                        if c.name != "id"})
 
 
-def bulk_insert(s: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> None:
-    """executemany of a Core INSERT from ``storage_insert`` straight on the DB-API cursor
-    (bound parameters only; the SQL is compiled by SQLAlchemy for the engine's dialect)."""
+def bulk_insert(s: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> int:
+    """executemany of a Core INSERT from ``storage_insert`` (or an UPDATE whose parameters are all in
+    storage form) straight on the DB-API cursor (bound parameters only; the SQL is compiled by
+    SQLAlchemy for the engine's dialect). Returns the driver's row count (rows inserted / matched)."""
     if not rows:
-        return
+        return 0
     compiled = stmt.compile(dialect=s.dialect)
     if compiled.positional:
         keys = compiled.positiontup
         if len(keys) == 1:
-            s.exec_driver_sql(str(compiled), [(r[keys[0]],) for r in rows])
+            result = s.exec_driver_sql(str(compiled), [(r[keys[0]],) for r in rows])
         else:
             getter = itemgetter(*keys)
-            s.exec_driver_sql(str(compiled), [getter(r) for r in rows])
+            result = s.exec_driver_sql(str(compiled), [getter(r) for r in rows])
     else:
-        s.exec_driver_sql(str(compiled), rows)
+        result = s.exec_driver_sql(str(compiled), rows)
+    return result.rowcount
 
 
 def raise_stale(s: Connection, model: type, entity: str, expected: list[tuple[str, int]]) -> None:

@@ -120,3 +120,14 @@ def test_close_horizon_before_it_started_refused(db, ws):
     with pytest.raises(RuleViolation, match="has not passed the horizon start"):
         db.close_horizon(ws.id)
     assert dump(db) == before
+
+
+def test_report_for_started_acquisitions_not_yet_promoted(db, ws):
+    """The clock was set past starts without time passing being applied since (e.g. a live clock):
+    the report applies time passing first, in the same transaction, and then the outcomes."""
+    _plan, acqs, orders = committed(db, ws.id, n=2)
+    db.update_workspace_settings(ws.id, {"scenario_clock": "2026-08-07T10:00:00Z", "freeze_window_hours": 2.0})
+    r = db.record_execution(ws.id, [ReportRow(1, Outcome.COMPLETED, acqs[0].id),
+                                    ReportRow(2, Outcome.FAILED, acqs[1].id, reason="downlink")])
+    assert r.completed == (acqs[0].id,) and r.failed == (acqs[1].id,)
+    assert db.get_acquisition(acqs[0].id).version == acqs[0].version + 2  # promoted, then reported
