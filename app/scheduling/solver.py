@@ -9,6 +9,7 @@ from app.domain import Algorithm
 from app.domain.enums import parse_enum
 
 from .greedy import greedy
+from .lns import lns
 from .optimal import solve_optimal
 from .problem import Problem
 from .progress import Progress
@@ -32,14 +33,41 @@ class SolveResult:
         return asdict(self)
 
 
+#: Largest problem (candidates) given to one whole CP-SAT model (the scheduler bench proves 20,000 in
+#: ~13 s); beyond, its exclusion model outgrows the limit and the search (lns.py) works alone.
+EXACT_MAX_CANDIDATES = 20_000
+#: Share of the time limit the whole CP-SAT model gets before the search takes over.
+EXACT_SHARE = 0.7
+
+
 def solve_indices(problem: Problem, algorithm, *, time_limit_s: float = 30.0, progress: Progress | None = None,
-                  cancel: Callable[[], bool] | None = None) -> tuple[list[int], str, float | None, float | None]:
-    """Like :func:`solve` but returns candidate indices: (selected, status, best_bound, gap)."""
+                  cancel: Callable[[], bool] | None = None, seed: int = 0,
+                  ) -> tuple[list[int], str, float | None, float | None]:
+    """Like :func:`solve` but returns candidate indices: (selected, status, best_bound, gap).
+
+    ``optimal``: up to :data:`EXACT_MAX_CANDIDATES` candidates, one CP-SAT model over everything
+    (optimal.py) for :data:`EXACT_SHARE` of the time limit; when it proves optimality that is the
+    answer, otherwise the large-neighbourhood search (lns.py) improves its schedule for the rest of
+    the limit. Larger problems go to the search directly (warm start: the roll-pitch best fit).
+    ``seed`` fixes the search's neighbourhoods (same seed and limit, same result)."""
     algorithm = parse_enum(Algorithm, algorithm, "algorithm")
-    if algorithm == Algorithm.OPTIMAL:
-        out = solve_optimal(problem, time_limit_s=time_limit_s, progress=progress, cancel=cancel)
-        return out.selected, out.status, out.best_bound, out.gap
-    return greedy(problem, algorithm, progress=progress, cancel=cancel), "FEASIBLE", None, None
+    if algorithm != Algorithm.OPTIMAL:
+        return greedy(problem, algorithm, progress=progress, cancel=cancel), "FEASIBLE", None, None
+    start = None
+    bound = None
+    remaining = time_limit_s
+    if problem.n_candidates <= EXACT_MAX_CANDIDATES:
+        exact_limit = time_limit_s * EXACT_SHARE
+        out = solve_optimal(problem, time_limit_s=exact_limit, progress=progress, cancel=cancel)
+        if out.status == "OPTIMAL":
+            return out.selected, out.status, out.best_bound, out.gap
+        start, bound = out.selected, out.best_bound
+        remaining = time_limit_s - exact_limit
+    found = lns(problem, time_limit_s=remaining, seed=seed, start=start, progress=progress, cancel=cancel)
+    best_bound = found.best_bound if bound is None else min(bound, found.best_bound)
+    value = float(sum(problem.L_value[i] for i in found.selected))
+    gap = max(0.0, (best_bound - value) / best_bound) if best_bound and best_bound > 0 else 0.0
+    return found.selected, "FEASIBLE", best_bound, gap
 
 
 def solve(problem: Problem, algorithm, *, time_limit_s: float = 30.0, progress: Progress | None = None,

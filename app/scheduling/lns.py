@@ -1,0 +1,296 @@
+"""Large-neighbourhood search with exact CP-SAT sub-problems: the ``optimal`` algorithm beyond the
+size CP-SAT proves quickly (spec section 7; issue #11).
+
+Start: the roll-pitch best fit with its local search (greedy.py, local_search.py), a feasible schedule.
+Then, repeatedly, a **neighbourhood** is a time window [t0, t0 + W) (W between :data:`MIN_WINDOW_S` and
+:data:`MAX_WINDOW_S`) on every satellite or on a random subset of them: the items starting in it are
+taken out and the best re-selection is solved exactly by CP-SAT over
+
+* every candidate of those satellites starting in the window whose order is unserved or served by a
+  removed item (so an order may move between satellites and along its passes),
+* at most one candidate per order,
+* one exclusion per pair of those candidates on the same satellite whose transition (the one slew
+  model of slew.py, both orders of the pair) is infeasible: exact, because the slew is subadditive,
+* only candidates reachable from the item kept just before the window (or the initial attitude) and
+  reaching the item kept just after it.
+
+The re-selection is kept when its value is at least the removed items' value and the battery/memory
+simulation (lane.py, the same one as every scheduler) still holds on the changed satellites;
+otherwise the lanes are restored exactly. Fixed items (hard-locked, frozen, immutable) and the items
+of required orders are never taken out. Every kept state is feasible, so the result is too.
+
+Determinism: the windows come from ``random.Random(seed)`` and each sub-problem runs CP-SAT with one
+worker, a fixed seed and a deterministic-time limit; the number of neighbourhoods is fixed by the
+time limit (:data:`NEIGHBOURHOODS_PER_SECOND`), so the same seed and time limit give the same
+schedule. A wall-clock guard (1.5 × the limit, counted from the end of the warm start) stops early
+on an overloaded machine; only then may the result depend on the machine's speed.
+
+Bound: the sum over unserved-by-fixed orders of their best candidate value (every schedule serves
+each order at most once), a valid upper bound; ``gap`` is relative to it.
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.domain import Algorithm
+
+from .greedy import build_lanes, greedy
+from .lane import Lane
+from .problem import Problem
+from .progress import Cancelled, Progress
+from .slew import feasible
+
+#: Shortest and longest neighbourhood window (s).
+MIN_WINDOW_S = 240.0
+MAX_WINDOW_S = 900.0
+#: Neighbourhoods solved per second of time limit (calibrated on the AEOSSP cases, 2-core machine).
+NEIGHBOURHOODS_PER_SECOND = 8.0
+#: Deterministic-time limit of one CP-SAT sub-problem (CP-SAT's own work units, about seconds).
+SUB_DETERMINISTIC_TIME = 2.0
+#: Largest sub-problem (candidates); a bigger window is shrunk to its first candidates.
+MAX_SUB_CANDIDATES = 1500
+#: Weight scale of the sub-problems (integer weights for CP-SAT).
+WEIGHT_SCALE = 1_000_000
+#: Share of the neighbourhoods centred on a candidate of an unserved order (the others: uniform).
+TARGETED_SHARE = 0.7
+#: Wall-clock guard, as a multiple of the time limit.
+WALL_GUARD = 1.5
+
+
+@dataclass
+class LnsOutcome:
+    selected: list[int]
+    best_bound: float
+    gap: float
+    neighbourhoods: int
+    improved: int
+    start_value: float
+
+
+def value_bound(problem: Problem, alive: np.ndarray) -> float:
+    """Sum over orders of their best usable candidate's value (orders served by fixed items excluded)."""
+    n = problem.n_candidates
+    idx = np.nonzero(alive[:n])[0]
+    if len(idx) == 0:
+        return 0.0
+    best: dict[int, float] = {}
+    for i in idx.tolist():
+        o = problem.L_order[i]
+        v = problem.L_value[i]
+        if v > best.get(o, -1.0):
+            best[o] = v
+    return float(sum(best.values()))
+
+
+class _Search:
+    def __init__(self, problem: Problem, selected: list[int], alive: np.ndarray) -> None:
+        P = self.P = problem
+        self.n = P.n_candidates
+        self.lanes: dict[int, Lane] = build_lanes(P, selected)
+        self.chosen: dict[int, int] = {P.L_order[i]: i for i in selected}
+        self.locked_orders = set(P.required) | P.served_by_fixed()
+        # Candidates per satellite sorted by start, for window queries.
+        idx = np.nonzero(alive[: self.n])[0]
+        self.alive_idx = [i for i in idx.tolist() if P.L_order[i] not in self.locked_orders]
+        self._unserved: list[int] | None = None
+        self.by_sat: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for s in range(len(P.satellites)):
+            mine = idx[P.sat[idx] == s]
+            mine = mine[np.argsort(P.start[mine], kind="stable")]
+            self.by_sat[s] = (mine, P.start[mine])
+        self.longest_slew = {s: P.max_slew(s) for s in range(len(P.satellites))}
+
+    def unserved_candidates(self) -> list[int]:
+        """Candidates of orders not served now, in index order (recomputed after each change)."""
+        if self._unserved is None:
+            L_order, chosen = self.P.L_order, self.chosen
+            self._unserved = [i for i in self.alive_idx if L_order[i] not in chosen]
+        return self._unserved
+
+    def value(self) -> float:
+        return float(sum(self.P.L_value[i] for i in self.chosen.values()))
+
+    # ------------------------------------------------------------------ one neighbourhood
+    def neighbourhood(self, sats: list[int], t0: float, t1: float, cp_model) -> bool:
+        P = self.P
+        removed: list[int] = []
+        bounds: dict[int, tuple[int | None, int | None]] = {}
+        for s in sats:
+            lane = self.lanes[s]
+            lo = _bisect_left(lane.starts, t0)
+            hi = _bisect_left(lane.starts, t1)
+            out = [i for i in lane.items[lo:hi] if i < self.n and P.L_order[i] not in self.locked_orders]
+            # A fixed or required item inside the window stays: shrink the window to avoid it.
+            keep_inside = [i for i in lane.items[lo:hi] if i not in out]
+            if keep_inside:
+                continue
+            prev = lane.items[lo - 1] if lo > 0 else None
+            nxt = lane.items[hi] if hi < len(lane.items) else None
+            bounds[s] = (prev, nxt)
+            removed.extend(out)
+        if not bounds:
+            return False
+        free_orders = {P.L_order[i] for i in removed}
+        cands: list[int] = []
+        for s, (prev, nxt) in bounds.items():
+            ids, starts = self.by_sat[s]
+            a, b = np.searchsorted(starts, t0, "left"), np.searchsorted(starts, t1, "left")
+            lane = self.lanes[s]
+            for i in ids[a:b].tolist():
+                o = P.L_order[i]
+                if o in self.locked_orders or (o in self.chosen and o not in free_orders):
+                    continue
+                if prev is not None:
+                    if not feasible(P.L_end[prev], lane._slew_in(prev, i), P.L_start[i]):
+                        continue
+                elif lane.init is not None and not feasible(lane.init.time, lane._slew_in(None, i), P.L_start[i]):
+                    continue
+                if nxt is not None and not feasible(P.L_end[i], lane._slew_in(i, nxt), P.L_start[nxt]):
+                    continue
+                cands.append(i)
+        if not cands:
+            return False
+        if len(cands) > MAX_SUB_CANDIDATES:
+            return False
+        old_value = sum(P.L_value[i] for i in removed)
+        vmax = max(P.L_value[i] for i in cands + removed) or 1.0
+        scale = WEIGHT_SCALE / vmax
+
+        model = cp_model.CpModel()
+        x = {i: model.new_bool_var("") for i in cands}
+        by_order: dict[int, list] = {}
+        for i in cands:
+            by_order.setdefault(P.L_order[i], []).append(x[i])
+        for lits in by_order.values():
+            if len(lits) > 1:
+                model.add_at_most_one(lits)
+        by_sat: dict[int, list[int]] = {}
+        for i in cands:
+            by_sat.setdefault(P.L_sat[i], []).append(i)
+        for s, items in by_sat.items():
+            lane = self.lanes[s]
+            longest = self.longest_slew[s]
+            items.sort(key=lambda i: (P.L_start[i], P.L_end[i]))
+            for k, a in enumerate(items):
+                ea = P.L_end[a]
+                for b in items[k + 1:]:
+                    if P.L_start[b] - ea > longest:
+                        break  # every later candidate is reachable from a
+                    if P.L_order[a] == P.L_order[b]:
+                        continue  # already excluded by the order's at-most-one
+                    if not feasible(ea, lane._slew_in(a, b), P.L_start[b]) or (
+                            P.L_start[b] == P.L_start[a]
+                            and not feasible(P.L_end[b], lane._slew_in(b, a), P.L_start[a])):
+                        model.add_bool_or([x[a].Not(), x[b].Not()])
+        weights = {i: int(round(P.L_value[i] * scale)) for i in cands}
+        model.maximize(sum(weights[i] * x[i] for i in cands))
+        removed_set = set(removed)
+        for i in cands:
+            model.add_hint(x[i], i in removed_set)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 0
+        solver.parameters.max_deterministic_time = SUB_DETERMINISTIC_TIME
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        new = [i for i in cands if solver.boolean_value(x[i])]
+        new_value = sum(P.L_value[i] for i in new)
+        if new_value < old_value - 1e-12 or set(new) == removed_set:
+            return False
+        return self._apply(removed, new, new_value > old_value + 1e-12)
+
+    def _apply(self, removed: list[int], new: list[int], better: bool) -> bool:
+        P = self.P
+        touched = {P.L_sat[i] for i in removed} | {P.L_sat[i] for i in new}
+        snaps = {s: (list(self.lanes[s].items), list(self.lanes[s].starts)) for s in touched}
+        for s in touched:
+            lane = self.lanes[s]
+            items = [i for i in lane.items if i not in set(removed)] + [i for i in new if P.L_sat[i] == s]
+            lane.load(items)
+        for s in touched:
+            lane = self.lanes[s]
+            if lane.resources and lane.recompute():
+                for t, (items, _starts) in snaps.items():
+                    self.lanes[t].load(items)
+                return False
+        self._unserved = None
+        for i in removed:
+            del self.chosen[P.L_order[i]]
+        for i in new:
+            self.chosen[P.L_order[i]] = i
+        return better
+
+
+def _bisect_left(a: list[float], x: float) -> int:
+    lo, hi = 0, len(a)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def lns(problem: Problem, *, time_limit_s: float = 30.0, seed: int = 0, mask: np.ndarray | None = None,
+        start: list[int] | None = None, progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None) -> LnsOutcome:
+    """Improve a feasible schedule by large-neighbourhood search (see the module docstring).
+
+    ``time_limit_s`` (wall seconds) fixes the number of neighbourhoods; ``seed`` the windows;
+    ``mask`` restricts the candidates; ``start`` is the initial selection (default: the roll-pitch
+    best fit). Returns candidate indices sorted by (satellite, start), the value bound and the gap.
+    ``progress(done, total, text)``; ``cancel()`` → True raises :class:`Cancelled`.
+    """
+    from ortools.sat.python import cp_model  # loaded only when searched (about 0.6 s)
+
+    P = problem
+    alive = np.ones(P.n_candidates, dtype=bool) if mask is None else mask.copy()
+    served = P.served_by_fixed()
+    if served:
+        alive &= ~np.isin(P.order[: P.n_candidates], np.fromiter(served, dtype=np.int64))
+    if start is None:
+        start = greedy(P, Algorithm.ROLL_PITCH_BEST_FIT, mask=alive, cancel=cancel)
+    search = _Search(P, list(start), alive)
+    start_value = search.value()
+    bound = value_bound(P, alive) + sum(P.L_value[c] for c in P.required.values() if not alive[c])
+    total = max(1, int(round(NEIGHBOURHOODS_PER_SECOND * time_limit_s)))
+    wall0 = time.monotonic()  # the guard watches the neighbourhoods, not the warm start
+    rng = random.Random(seed)
+    n_sats = len(P.satellites)
+    h0, h1 = P.horizon_start, P.horizon_end
+    improved = done = 0
+    for k in range(total):
+        if cancel is not None and cancel():
+            raise Cancelled(f"optimal cancelled after {k} of {total} neighbourhoods")
+        if time.monotonic() - wall0 > WALL_GUARD * time_limit_s:
+            break
+        width = rng.uniform(MIN_WINDOW_S, MAX_WINDOW_S)
+        unserved = search.unserved_candidates()
+        if unserved and rng.random() < TARGETED_SHARE:
+            # Around a candidate of an unserved order: where a gain is possible.
+            t0 = P.L_start[unserved[rng.randrange(len(unserved))]] - rng.uniform(0.0, width)
+        else:
+            t0 = rng.uniform(h0 - width / 2.0, h1 - width / 2.0)
+        if n_sats > 4 and rng.random() < 0.3:
+            sats = sorted(rng.sample(range(n_sats), max(2, n_sats // 3)))
+            width *= 2.0
+        else:
+            sats = list(range(n_sats))
+        if search.neighbourhood(sats, t0, t0 + width, cp_model):
+            improved += 1
+        done = k + 1
+        if progress is not None and (k & 15) == 0:
+            progress(k, total, f"optimal: neighbourhood {k} of {total}, value {search.value():.3f}")
+    if progress is not None:
+        progress(total, total, "optimal: search done")
+    selected = sorted(search.chosen.values(), key=lambda i: (P.L_sat[i], P.L_start[i]))
+    value = search.value()
+    gap = max(0.0, (bound - value) / bound) if bound > 0 else 0.0
+    return LnsOutcome(selected, bound, gap, done, improved, start_value)

@@ -1,0 +1,86 @@
+"""The search behind ``optimal`` beyond exact CP-SAT (lns.py): feasible (no error conflict), never
+touches protected acquisitions in incremental and reshuffle, never below its start, deterministic for
+a seed and a time limit, cancellable, with a valid bound."""
+from datetime import timedelta
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from app.domain import Algorithm, ChangeType, Severity
+from app.scheduling import solver
+from app.scheduling.greedy import greedy
+from app.scheduling.lns import lns
+from app.scheduling.planner import classify, is_protected, plan
+from app.scheduling.progress import Cancelled
+
+from .factories import T0, problem_conflicts
+from .instances import random_problem, sequence_feasible
+from .scenarios import existing_schedule, request, scenario
+
+MODES = [("incremental", None), ("reshuffle", "hard_lock_committed"), ("reshuffle", "soft_lock_windowed"),
+         ("reshuffle", "replace_if_better"), ("reshuffle", "time_based_freeze")]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.sampled_from(MODES), st.floats(0.0, 4.0), st.booleans())
+def test_search_keeps_protected_acquisitions_and_makes_no_error_conflict(seed, mode_policy, now_h, power):
+    mode, policy = mode_policy
+    sats, orders, targets, opps = scenario(seed, n_orders=14, power=power)
+    existing = existing_schedule(seed, sats, orders, targets, opps)
+    now = T0 + timedelta(hours=now_h)
+    req = request(sats, orders, targets, opps, mode=mode, policy=policy, algorithm="optimal", existing=existing,
+                  now=now)
+    with mock.patch.object(solver, "EXACT_MAX_CANDIDATES", 0):  # the search alone, not the whole model
+        out = plan(req)
+    cutoff = now + timedelta(hours=req.freeze_window_hours)
+    fixed = {a.id: a for a in out.fixed}
+    changes = {c.acquisition_id: c for c in out.changes if c.acquisition_id}
+    for a in existing:
+        if is_protected(a, cutoff) or mode == "incremental":
+            assert fixed.get(a.id) == a and a.id not in out.supersede
+            assert changes[a.id].type == ChangeType.UNCHANGED
+        if mode == "reshuffle" and classify(req, a) == "shift" and a.id not in fixed:
+            (it,) = [it for it in out.items if it.replaces_acquisition_id == a.id]  # never dropped
+            assert it.opportunity.satellite_id == a.satellite_id
+    assert [c for c in out.conflicts if c.severity == Severity.ERROR] == []
+    served = [it.opportunity.order_id for it in out.items] + [a.order_id for a in out.fixed if a.order_id]
+    assert len(served) == len(set(served))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.booleans())
+def test_search_never_below_its_start_and_feasible(seed, power):
+    P = random_problem(seed, n_sats=3, n_passes=25, n_orders=14, span_s=3000.0, power=power)
+    start = greedy(P, Algorithm.ROLL_PITCH_BEST_FIT)
+    out = lns(P, time_limit_s=2.0, seed=seed)
+    value = sum(P.L_value[i] for i in out.selected)
+    assert value >= sum(P.L_value[i] for i in start) - 1e-9
+    assert value <= out.best_bound + 1e-9
+    assert [c for c in problem_conflicts(P, out.selected) if c.severity == Severity.ERROR] == []
+    assert sequence_feasible(P, out.selected)  # the independent reference check
+    orders = [P.L_order[i] for i in out.selected]
+    assert len(orders) == len(set(orders))
+
+
+def test_deterministic_for_seed_and_limit_and_cancellable():
+    P = random_problem(7, n_sats=3, n_passes=40, n_orders=20, span_s=4000.0)
+    a = lns(P, time_limit_s=3.0, seed=3)
+    b = lns(P, time_limit_s=3.0, seed=3)
+    assert a.selected == b.selected and a.neighbourhoods == b.neighbourhoods == 24
+    seen = []
+    lns(P, time_limit_s=1.0, seed=3, progress=lambda done, total, text: seen.append((done, total)))
+    assert seen and seen[-1] == (8, 8)
+    with pytest.raises(Cancelled):
+        lns(P, time_limit_s=1.0, cancel=lambda: True)
+
+
+def test_optimal_beyond_the_exact_size_uses_the_search():
+    P = random_problem(11, n_sats=3, n_passes=40, n_orders=20, span_s=4000.0)
+    with mock.patch.object(solver, "EXACT_MAX_CANDIDATES", 10):
+        selected, status, bound, gap = solver.solve_indices(P, "optimal", time_limit_s=2.0)
+    assert status == "FEASIBLE" and bound is not None and 0.0 <= gap <= 1.0
+    value = sum(P.L_value[i] for i in selected)
+    assert value >= sum(P.L_value[i] for i in greedy(P, Algorithm.ROLL_PITCH_BEST_FIT)) - 1e-9
+    assert np.isclose(gap, (bound - value) / bound, atol=1e-12)
