@@ -1,6 +1,8 @@
-"""File ▸ New workspace, Open workspace and Import (scenario, TLE, targets, ground stations, orders):
+"""File ▸ New workspace, Open workspace and Import (scenario, AEOSSP case, TLE, targets, ground stations, orders):
 each a file dialog, one service call, and the reason shown when the file is refused."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6 import QtWidgets
 
@@ -15,6 +17,8 @@ from .dialogs.new_workspace_dialog import NewWorkspaceDialog
 IMPORTS = {
     "scenario": ("Scenario as new workspace…", "Scenario (*.json)",
                  lambda w, p: _open_scenario(w, p)),
+    "aeossp": ("AEOSSP benchmark case as new workspace…", "AEOSSP case (mission.yaml)",
+               lambda w, p: _open_aeossp_case(w, p)),
     "tle": ("TLE (refresh orbits)…", "TLE (*.tle *.txt)",
             lambda w, p: _tle_message(imports.import_tles(w.db, w.ws.id, p))),
     "targets": ("Targets (CSV, GeoJSON)…", "Targets (*.csv *.geojson *.json)",
@@ -39,6 +43,13 @@ def _open_scenario(window, path: str) -> str:
     ws = workspaces.import_scenario_file(window.db, path)
     window.open_workspace(ws.id)
     return f"Workspace {ws.name} imported"
+
+
+def _open_aeossp_case(window, path: str) -> str:
+    # The case is a directory; the dialog picks its mission.yaml, beside satellites.yaml and tasks.yaml.
+    ws = workspaces.import_aeossp_case(window.db, Path(path).parent)
+    window.open_workspace(ws.id)
+    return f"Workspace {ws.name} imported from the AEOSSP case"
 
 
 def import_file(window, kind: str, path: str | None = None) -> str | None:
