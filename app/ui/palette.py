@@ -44,6 +44,7 @@ GHOST_OUTLINE = "#1d4ed8"
 SELECTION_OUTLINE = "#0b2a6f"
 HIGHLIGHT_OUTLINE = "#ff7a00"
 PREVIEW_OUTLINE = "#c2410c"
+CONFLICT_OUTLINE = "#b00000"
 NOW_LINE = "#d62828"
 
 #: Zone shading (RGBA): frozen darker so "nothing changes here" reads at a glance.

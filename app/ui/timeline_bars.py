@@ -19,8 +19,8 @@ import pyqtgraph as pg
 from pyqtgraph.Qt import internals
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .palette import (BAR_COLOURS, GHOST_FILL, GHOST_OUTLINE, HIGHLIGHT_OUTLINE, PREVIEW_OUTLINE,
-                      SELECTION_OUTLINE, BarCategory, colour)
+from .palette import (BAR_COLOURS, CONFLICT_OUTLINE, GHOST_FILL, GHOST_OUTLINE, HIGHLIGHT_OUTLINE,
+                      PREVIEW_OUTLINE, SELECTION_OUTLINE, BarCategory, colour)
 
 #: Vertical extent of a bar inside its row (fractions of the row height).
 BAR_TOP, BAR_BOTTOM = 0.18, 0.82
@@ -87,6 +87,14 @@ class TimelineBars(pg.GraphicsObject):
         self._bounds: QtCore.QRectF | None = None
         self._brushes = {c: QtGui.QBrush(colour(BAR_COLOURS[c][0])) for c in BarCategory}
         self._pens = {c: _cosmetic(BAR_COLOURS[c][1], 1.0) for c in BarCategory}
+        # Lock level by pattern as well as colour (readable in greyscale and for colour-blind
+        # planners): soft lock = sparse diagonal lines, hard lock / frozen = cross-hatch.
+        self._hatches = {BarCategory.SOFT_LOCKED: QtGui.QBrush(QtGui.QColor("#39424d"), QtCore.Qt.BrushStyle.BDiagPattern),
+                         BarCategory.FROZEN: QtGui.QBrush(QtGui.QColor("#ffffff"), QtCore.Qt.BrushStyle.DiagCrossPattern)}
+        self._conflict_pen = _cosmetic(CONFLICT_OUTLINE, 2.0)
+        self._count_font = QtGui.QFont()
+        self._count_font.setPointSizeF(7.0)
+        self._count_font.setBold(True)
         self._selection_pen = _cosmetic(SELECTION_OUTLINE, 2.5)
         self._highlight_pen = _cosmetic(HIGHLIGHT_OUTLINE, 3.0)
         self._ghost_brush = QtGui.QBrush(colour(GHOST_FILL, 70))
@@ -166,6 +174,10 @@ class TimelineBars(pg.GraphicsObject):
             self._preview = None
             self._bounds = None
             self.update()
+
+    def hatch_of(self, category: BarCategory | None) -> QtGui.QBrush | None:
+        """The lock pattern drawn over bars of a category (None: plain fill)."""
+        return self._hatches.get(category) if category is not None else None
 
     @property
     def preview(self) -> tuple[float, float, int] | None:
@@ -256,16 +268,29 @@ class TimelineBars(pg.GraphicsObject):
         h = BAR_BOTTOM - BAR_TOP
         outline = len(idx) and float(np.median(e - s)) * sx >= OUTLINE_MIN_PX
 
+        merged_any = False
         for c in BarCategory:
             m = cat == c
             if not m.any():
                 continue
             bs, be, br = s[m], e[m], r[m]
             if not outline and len(bs) > 2 * max(exposed.width() * sx, 1.0):
-                bs, be, br = _merge_per_pixel(bs, be, br, x0, px)
+                bs, be, br, _ = _merge_per_pixel(bs, be, br, x0, px)
+                merged_any = True
             painter.setBrush(self._brushes[c])
             painter.setPen(self._pens[c] if outline else QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+            if c == BarCategory.CONFLICT and not merged_any:
+                self._paint_conflicts(painter, bs, be, br, h)
+                stats["drawn"] += len(bs)
+                continue
             self._rects.draw(painter, bs, br + BAR_TOP, be - bs, h)
+            hatch = self._hatches.get(c)
+            # Not over merged pixel columns: a pattern cannot show in 1-3 px, and skipping it
+            # keeps a crowded week's repaint within budget.
+            if hatch is not None and not merged_any and sy * h >= 6:
+                painter.setBrush(hatch)
+                painter.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+                self._rects.draw(painter, bs, br + BAR_TOP, be - bs, h)
             stats["drawn"] += len(bs)
 
         self._paint_ghosts(painter, x0, x1, min_w)
@@ -278,7 +303,48 @@ class TimelineBars(pg.GraphicsObject):
             painter.drawRect(QtCore.QRectF(ps, prow + BAR_TOP, max(pe - ps, min_w), h))
         if 0 < len(idx) <= MAX_DECORATED and sy * h >= 12:
             self._paint_decorations(painter, idx, s, e, r, sx)
+            if not outline:
+                stats["counted"] = self._paint_counts(painter, s, e, r, x0, px)
         self.last_paint_stats = stats
+
+    def _paint_conflicts(self, painter: QtGui.QPainter, s: np.ndarray, e: np.ndarray, r: np.ndarray,
+                         h: float) -> None:
+        """Conflicting bars that overlap in one row side by side (upper / lower half), each with a
+        red outline, so two clashing acquisitions never look like one."""
+        lane = _overlap_lanes(s, e, r)
+        clash = lane >= 0
+        painter.setPen(self._conflict_pen)
+        single = ~clash
+        self._rects.draw(painter, s[single], r[single] + BAR_TOP, e[single] - s[single], h)
+        if clash.any():
+            half = h / 2
+            ls = lane[clash].astype(np.float64)
+            self._rects.draw(painter, s[clash], r[clash] + BAR_TOP + ls * half, e[clash] - s[clash], half)
+
+    def _paint_counts(self, painter: QtGui.QPainter, s: np.ndarray, e: np.ndarray, r: np.ndarray,
+                      x0: float, px: float) -> int:
+        """Bars too close to tell apart at this zoom read as one: write how many it holds."""
+        cs, ce, cr, count = _merge_per_pixel(s, e, r, x0, px)
+        many = np.flatnonzero(count >= 2)
+        if not len(many) or len(many) > MAX_DECORATED:
+            return 0
+        tr = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._count_font)
+        metrics = QtGui.QFontMetrics(self._count_font)
+        for k in many:
+            text = str(int(count[k]))
+            top = tr.map(QtCore.QPointF(ce[k], cr[k] + BAR_TOP))
+            w = metrics.horizontalAdvance(text) + 4
+            box = QtCore.QRectF(top.x() + 1, top.y() - 2, w, metrics.height())
+            painter.setPen(QtCore.Qt.PenStyle.NoPen)
+            painter.setBrush(QtGui.QColor(255, 255, 255, 215))
+            painter.drawRect(box)
+            painter.setPen(QtGui.QColor("#16202b"))
+            painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+        return len(many)
 
     def _visible_rect(self, painter: QtGui.QPainter,
                       option: QtWidgets.QStyleOptionGraphicsItem) -> QtCore.QRectF:
@@ -351,9 +417,31 @@ class TimelineBars(pg.GraphicsObject):
         painter.restore()
 
 
+def _overlap_lanes(s: np.ndarray, e: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """For bars (any order): −1 for a bar that overlaps no other bar of its row, else its lane
+    0 / 1 alternating along a run of overlapping bars (start order)."""
+    lane = np.full(len(s), -1, dtype=np.int64)
+    if len(s) < 2:
+        return lane
+    order = np.lexsort((s, r))
+    ss, ee, rr = s[order], e[order], r[order]
+    prev_max = _running_max_per_row(ee, rr)
+    same_row = np.r_[False, rr[1:] == rr[:-1]]
+    joins_prev = same_row & np.r_[False, ss[1:] < prev_max[:-1]]
+    run_start = ~joins_prev
+    run_id = np.cumsum(run_start) - 1
+    first = np.flatnonzero(run_start)
+    pos = np.arange(len(ss)) - first[run_id]
+    size = np.diff(np.r_[first, len(ss)])[run_id]
+    out = np.where(size >= 2, pos % 2, -1)
+    lane[order] = out
+    return lane
+
+
 def _merge_per_pixel(s: np.ndarray, e: np.ndarray, r: np.ndarray, x0: float,
-                     px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Merge bars of one row whose pixel columns touch or overlap (their union is what is seen)."""
+                     px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Merge bars of one row whose pixel columns touch or overlap (their union is what is seen);
+    the fourth array is how many bars each merged one holds."""
     col0 = np.floor((s - x0) / px).astype(np.int64)
     col1 = np.floor((e - x0) / px).astype(np.int64)
     order = np.lexsort((col0, r))
@@ -363,7 +451,8 @@ def _merge_per_pixel(s: np.ndarray, e: np.ndarray, r: np.ndarray, x0: float,
     new_run = np.r_[True, (r[1:] != r[:-1]) | (col0[1:] > prev_max[:-1] + 1)]
     starts = np.flatnonzero(new_run)
     run_max = np.maximum.reduceat(col1, starts)
-    return x0 + col0[starts] * px, x0 + (run_max + 1) * px, r[starts]
+    counts = np.diff(np.r_[starts, len(col0)])
+    return x0 + col0[starts] * px, x0 + (run_max + 1) * px, r[starts], counts
 
 
 def _running_max_per_row(values: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -156,11 +156,11 @@ class TimelineView(QtWidgets.QWidget):
         lay = QtWidgets.QHBoxLayout(w)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(10)
-        entries = [(BAR_COLOURS[c][0], BAR_COLOURS[c][1], CATEGORY_LABELS[c], False) for c in BarCategory]
-        entries.append((GHOST_FILL, GHOST_FILL, "candidate", True))
-        for fill, edge, text, dashed in entries:
+        entries = [(BAR_COLOURS[c][0], BAR_COLOURS[c][1], CATEGORY_LABELS[c], False, c) for c in BarCategory]
+        entries.append((GHOST_FILL, GHOST_FILL, "candidate", True, None))
+        for fill, edge, text, dashed, category in entries:
             lbl = QtWidgets.QLabel()
-            lbl.setPixmap(_swatch(fill, edge, dashed))
+            lbl.setPixmap(_swatch(fill, edge, dashed, self.bars.hatch_of(category)))
             lay.addWidget(lbl)
             t = QtWidgets.QLabel(text)
             t.setProperty("role", "hint")
@@ -578,13 +578,17 @@ def _tooltip_html(title: str, item_id: str, rows: list[tuple[str, str]]) -> str:
             f"<div style='color:#5b6776;font-size:8pt'>{SIGN_CONVENTION}<br>id {item_id}</div>")
 
 
-def _swatch(fill: str, edge: str, dashed: bool) -> QtGui.QPixmap:
+def _swatch(fill: str, edge: str, dashed: bool, hatch: QtGui.QBrush | None = None) -> QtGui.QPixmap:
     pm = QtGui.QPixmap(18, 12)
     pm.fill(QtCore.Qt.GlobalColor.transparent)
     p = QtGui.QPainter(pm)
     p.setBrush(colour(fill, 90 if dashed else 255))
     p.setPen(QtGui.QPen(colour(edge), 1, QtCore.Qt.PenStyle.DashLine if dashed else QtCore.Qt.PenStyle.SolidLine))
     p.drawRect(1, 1, 16, 10)
+    if hatch is not None:
+        p.setBrush(hatch)
+        p.setPen(QtCore.Qt.PenStyle.NoPen)
+        p.drawRect(2, 2, 15, 9)
     p.end()
     return pm
 

@@ -54,7 +54,8 @@ def test_merge_per_pixel_covers_the_same_pixels(bars, px):
     s = np.array([b[0] for b in bars])
     e = s + np.array([b[1] for b in bars])
     r = np.array([b[2] for b in bars])
-    ms, me, mr = _merge_per_pixel(s, e, r, 0.0, px)
+    ms, me, mr, counts = _merge_per_pixel(s, e, r, 0.0, px)
+    assert counts.sum() == len(s)
     assert len(ms) <= len(s)
 
     def pixels(starts, ends, rows):
