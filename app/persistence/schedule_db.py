@@ -26,6 +26,7 @@ from .location import default_db_url, to_url
 from .migrations import SchemaTooNewError, migrate
 from .order_store import OrderStore
 from .plan_store import PlanStore
+from .undo_store import UndoStore
 from .workspace_store import WorkspaceStore
 
 
@@ -37,7 +38,7 @@ def _os_user() -> str:
 
 
 class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, AcquisitionEdits, ConflictStore,
-                 LegacyMigration, ClockStore, ExecutionStore, ForecastStore):
+                 UndoStore, LegacyMigration, ClockStore, ExecutionStore, ForecastStore):
     """The schedule database. ``ScheduleDB(url_or_path)``: a file path, any SQLAlchemy URL, or
     ``":memory:"``; None = ``default_db_url()``. Opening migrates the schema; a database written
     by a newer application is refused (SchemaTooNewError) and left untouched."""

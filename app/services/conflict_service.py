@@ -117,7 +117,9 @@ def apply_resolution(db: ScheduleDB, workspace: str, conflict_id: str, option_in
     if conflict is None:
         raise NotFoundError("conflict", conflict_id)
     # Options are recomputed on the current schedule; the stored ones only say which to take.
-    fresh = {c.id: c for c in detect_conflicts(ctx.acquisitions, ctx.inputs)}.get(conflict_id, conflict)
+    fresh = {c.id: c for c in detect_conflicts(ctx.acquisitions, ctx.inputs)}.get(conflict_id)
+    if fresh is None:  # an edit since detection removed it (a delete, a move): nothing to resolve
+        raise NotFoundError("conflict", f"{conflict_id} (the schedule changed since it was detected: it is gone)")
     options = fresh.resolution_options
     if not 0 <= option_index < len(options):
         raise ValidationError("option_index", f"conflict {conflict_id} has {len(options)} resolution options")

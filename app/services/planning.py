@@ -315,3 +315,18 @@ def reject_plan(db: ScheduleDB, workspace: str, plan_id: str) -> None:
         raise ValidationError("plan_id", f"plan {plan_id} belongs to another workspace")
     db.set_plan_status(plan_id, "rejected")
 
+
+
+def stored_candidate(db: ScheduleDB, workspace: str) -> PlanResult | None:
+    """The workspace's candidate plan as stored (a plan kept when the workbench was closed comes
+    back on reopen), or None. Its conflicts are not stored: the list is empty, the count is in
+    ``metrics["error_conflicts"]``."""
+    ws = resolve_workspace(db, workspace)
+    stored = next(iter(db.list_plans(ws.id, status="candidate")), None)
+    if stored is None:
+        return None
+    c = stored.config
+    return PlanResult(stored.id, ws.id, str(c.get("mode", "from_scratch")), stored.algorithm,
+                      str(stored.metrics.get("status", "stored")), dict(stored.metrics), list(c.get("changes", ())),
+                      db.get_plan_items(stored.id), dict(c.get("unserved", {})), [], stored.input_hash,
+                      stored.run_id, None, None)

@@ -1,4 +1,5 @@
-"""The Inbox: orders waiting to be planned (status ``new``), sortable and filterable."""
+"""The Inbox: orders waiting to be planned (status ``new``) and those a candidate plan proposes to
+serve (``planned``, shown as proposed until the plan is committed or rejected), sortable and filterable."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,17 +16,26 @@ from .resources import icon
 PRIORITY_COLOURS = {1: "#b42318", 2: "#c75a00", 3: "#1f2933", 4: "#5b6776", 5: "#8a94a3"}
 
 
+#: Orders the Inbox lists: waiting, or proposed by the candidate plan (never hidden by it).
+INBOX_STATES = (OrderStatus.NEW, OrderStatus.PLANNED)
+
+
+def _status_text(o: Order) -> str:
+    return "proposed" if o.status == OrderStatus.PLANNED else "new"
+
+
 class OrderTableModel(KeyedTableModel[Order]):
     """Orders as rows: priority, target, window, constraints, reference, id."""
 
-    HEADERS = ("P", "Target", "Window (UTC)", "Constraints", "Ref", "Order")
+    HEADERS = ("P", "Target", "Window (UTC)", "Constraints", "Ref", "Order", "Status")
     HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest"}
 
     def cells(self, o: Order) -> tuple[tuple, tuple]:
         constraints = constraints_text(o)
         start = o.requested_window_start.timestamp() if o.requested_window_start else float("-inf")
-        return ((f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints, o.external_ref or "", o.id),
-                (o.priority, o.target_id.lower(), start, constraints, o.external_ref or "", o.id))
+        status = _status_text(o)
+        return ((f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints, o.external_ref or "", o.id,
+                 status), (o.priority, o.target_id.lower(), start, constraints, o.external_ref or "", o.id, status))
 
     def item_id(self, o: Order) -> str:
         return o.id
@@ -35,6 +45,10 @@ class OrderTableModel(KeyedTableModel[Order]):
             return icon("target")
         if role == Role.ForegroundRole and col == 0:
             return QtGui.QColor(PRIORITY_COLOURS.get(o.priority, "#1f2933"))
+        if role == Role.FontRole and o.status == OrderStatus.PLANNED:
+            f = QtGui.QFont()
+            f.setItalic(True)
+            return f
         if role == Role.FontRole and col == 0 and o.priority <= 2:
             f = QtGui.QFont()
             f.setBold(True)
@@ -43,12 +57,14 @@ class OrderTableModel(KeyedTableModel[Order]):
             return (f"{o.id}\nTarget {o.target_id}, priority {o.priority} (1 = highest)\n"
                     f"Window {window_text(o)}\nConstraints: {constraints_text(o)}\n"
                     f"Source {o.source.value}; created {utc_text(o.created_at)}"
+                    + ("\nProposed by the candidate plan: commit or reject it from the Plan menu"
+                       if o.status == OrderStatus.PLANNED else "")
                     + (f"\nNotes: {o.notes}" if o.notes else ""))
         return None
 
 
 class InboxView(QtWidgets.QWidget):
-    """New orders: a filter box over a sortable table. Shows only orders with status ``new``."""
+    """New and proposed orders: a filter box over a sortable table."""
 
     #: The number of orders shown (for the dock title's badge).
     countChanged = QtCore.Signal(int)
@@ -93,8 +109,8 @@ class InboxView(QtWidgets.QWidget):
         layout.addWidget(self.table, 1)
 
     def set_orders(self, orders: Iterable[Order]) -> None:
-        """Show the ``new`` orders among ``orders`` (others are ignored: they left the Inbox)."""
-        self.model.set_items(o for o in orders if o.status == OrderStatus.NEW)
+        """Show the new and proposed orders among ``orders`` (others left the Inbox)."""
+        self.model.set_items(o for o in orders if o.status in INBOX_STATES)
         self._update_badge()
 
     def count(self) -> int:

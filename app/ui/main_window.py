@@ -12,8 +12,7 @@ from typing import Any
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.domain import DomainError, utc_now
-from app.services import commits, conflict_service, edits, export_service, map_service, planning
-from app.services import orders as order_service
+from app.services import commands, conflict_service, edits, export_service, map_service, planning
 from app.services.database import open_database
 from app.services.workspaces import resolve_workspace
 from app.workers.jobs import JobRunner
@@ -172,10 +171,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.orderLinkActivated.connect(lambda oid: self.inspector.show_order(self.orders[oid]))
         self.inspector.resolutionApplyRequested.connect(self.apply_resolution)
         self.inspector.resolutionPreviewRequested.connect(self._preview_resolution)
-        self.inspector.swapRequested.connect(lambda aid, oid: self._reposition(aid, lambda: edits.swap(
-            self.db, self.ws.id, aid, oid), "Swap"))
-        self.inspector.moveRequested.connect(lambda aid, shift: self._reposition(aid, lambda: edits.move(
-            self.db, self.ws.id, aid, shift), "Move"))
+        self.inspector.swapRequested.connect(
+            lambda aid, oid: self._reposition(commands.Swap(self.ws.id, aid, oid), "Swap"))
+        self.inspector.moveRequested.connect(
+            lambda aid, shift: self._reposition(commands.Move(self.ws.id, aid, shift), "Move"))
         self.inbox.editRequested.connect(self.edit_order)
         self.inspector.orderEditRequested.connect(self.edit_order)
         self.centre_tabs.currentChanged.connect(lambda _: self._refresh_map())
@@ -223,6 +222,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.acquisitions = {a.id: a for a in acqs}
         self.orders = {o.id: o for o in self.db.list_orders(workspace_id=self.ws.id, limit=None)}
         self.conflicts = {c.id: c for c in self.db.list_conflicts(self.ws.id)}
+        stored = planning.stored_candidate(self.db, self.ws.id)
+        if stored is None or self.candidate is None or stored.plan_id != self.candidate.plan_id:
+            self.candidate = stored  # committed, rejected, undone or kept from an earlier session
         conflict_ids = {i for c in self.conflicts.values() for i in c.acquisition_ids}
         selection = [i for i in self.timeline.selected_ids() if i in self.acquisitions]
         self.timeline.set_rows([sat.id for sat in self.db.list_satellites(self.ws.id)])
@@ -232,7 +234,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.set_zones(now, freeze, now + timedelta(hours=s.planning_zone_hours),
                                 s.horizon_start or now, s.horizon_end or now + timedelta(days=7))
         self.inspector.set_edit_context(freeze)
-        self.inbox.set_orders([o for o in self.orders.values() if o.status == "new"])
+        self.inbox.set_orders(self.orders.values())
         self.scheduled.set_reference_time(now)
         self.scheduled.set_acquisitions(acqs)
         self.conflicts_view.set_conflicts(list(self.conflicts.values()))
@@ -259,7 +261,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_figures()
 
     def _update_figures(self) -> None:
-        inbox = sum(1 for o in self.orders.values() if o.status == "new")
+        inbox = self.inbox.count()
         s = self.ws.settings
         in_horizon = sum(1 for a in self.acquisitions.values()
                          if (s.horizon_start is None or a.end_time > s.horizon_start)
@@ -361,57 +363,61 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.statusBar().showMessage(f"{verb}: {done} done", 5000)
 
+    def run(self, command: commands.Command, verb: str) -> bool:
+        """Do ``command`` (a service command, no Qt), keep it on the Edit menu's history when it
+        changed something, update the views from what it changed and report refusals."""
+        try:
+            changes = command.do(self.db)
+        except DomainError as exc:
+            self.inspector.show_message(str(exc), error=True)
+            self.statusBar().showMessage(f"{verb} refused: {exc}", 15000)
+            return False
+        if command.effective:
+            self.undo_stack.push(undo_commands.CommandAdapter(command, self.db, self.apply_changes,
+                                                              self._step_refused))
+        self.apply_changes(changes)
+        if command.refused:
+            self._report(command.refused, len(getattr(command, "before", ())) or len(getattr(command, "deleted", ())),
+                         verb)
+        else:
+            self.statusBar().showMessage(f"{verb}: done", 5000)
+        return command.effective
+
+    def _step_refused(self, message: str) -> None:
+        self.inspector.show_message(message, error=True)
+        self.statusBar().showMessage(message, 15000)
+
+    def apply_changes(self, changes: commands.Changes) -> None:
+        """After a command (or its undo/redo): rows whose lock/state changed are updated in place;
+        anything else reads the workspace again."""
+        if changes.acquisitions and not (changes.removed or changes.orders or changes.removed_orders
+                                         or changes.conflicts or changes.plan):
+            self.refresh_acquisitions(list(changes.acquisitions))
+        elif changes:
+            self.reload()
+
     def lock_selection(self, level: str) -> None:
         self.lock(self.timeline.selected_ids(), level)
 
     def lock(self, ids: list[str], level: str) -> None:
-        if not ids:
-            return
-        result = edits.set_lock(self.db, ids, level)
-        changed = [a.id for a in result.done]
-        if result.done:
-            self.undo_stack.push(undo_commands.lock_command(self.db, result, level,
-                                                            lambda: self.refresh_acquisitions(changed)))
-        self._show_changed(result.after)
-        self._report(dict(result.refused), len(result.done), "Unlock" if level == "none" else f"Lock {level}")
+        if ids:
+            self.run(commands.SetLock(ids, level), "Unlock" if level == "none" else f"Lock {level}")
 
     def delete_selection(self) -> None:
         self.delete(self.timeline.selected_ids())
 
     def delete(self, ids: list[str]) -> None:
-        if not ids:
-            return
-        result = edits.delete(self.db, ids)
-        if result.done:
-            self.undo_stack.push(undo_commands.delete_command(self.db, result, self.reload))
-        self.reload()
-        self._report(dict(result.refused), len(result.done), "Delete")
+        if ids:
+            self.run(commands.Delete(ids), "Delete")
 
     def apply_resolution(self, conflict_id: str, index: int) -> None:
-        try:
-            record = conflict_service.apply_resolution(self.db, self.ws.id, conflict_id, index)
-        except DomainError as exc:
-            self.inspector.show_message(str(exc), error=True)
-            return
-        self.undo_stack.push(undo_commands.ServiceCommand(
-            f"Apply {record.action} to {record.before.id}",
-            lambda: conflict_service.undo_resolution(self.db, self.ws.id, record),
-            lambda: conflict_service.apply_resolution(self.db, self.ws.id, conflict_id, index), self.reload))
-        self.reload()
+        self.run(commands.ApplyResolution(self.ws.id, conflict_id, index), "Apply resolution")
 
-    def _reposition(self, acquisition_id: str, change, verb: str) -> None:
-        try:
-            before, after = change()
-        except DomainError as exc:
-            self.inspector.show_message(str(exc), error=True)
-            self.statusBar().showMessage(f"{verb} refused: {exc}", 15000)
-            return
-        self.undo_stack.push(undo_commands.ServiceCommand(
-            f"{verb} {acquisition_id}", lambda: edits.put_back(self.db, [before]),
-            lambda: edits.put_back(self.db, [after]), self.reload))
-        self.reload()
-        self.statusBar().showMessage(f"{verb}: {acquisition_id} now {after.start_time:%d %b %H:%M:%S}Z "
-                                     f"on {after.satellite_id}", 8000)
+    def _reposition(self, command: commands.Swap | commands.Move, verb: str) -> None:
+        if self.run(command, verb) and command.after is not None:
+            after = command.after
+            self.statusBar().showMessage(f"{verb}: {after.id} now {after.start_time:%d %b %H:%M:%S}Z "
+                                         f"on {after.satellite_id}", 8000)
 
     def edit_order(self, order_id: str) -> None:
         """Double-click in the Inbox: edit priority, window, constraints and notes of a new order."""
@@ -420,16 +426,11 @@ class MainWindow(QtWidgets.QMainWindow):
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
         r = dialog.result_dict()
-        try:
-            order_service.update_order(self.db, order_id, expected_version=order.version, priority=r["priority"],
-                                       requested_window_start=r.get("window_start"),
-                                       requested_window_end=r.get("window_end"),
-                                       constraints=r.get("constraints") or {}, notes=r.get("notes"),
-                                       external_ref=r.get("external_ref"))
-        except DomainError as exc:
-            QtWidgets.QMessageBox.warning(self, "Edit Order", str(exc))
-            return
-        self.reload()
+        self.run(commands.EditOrder(order_id, order.version, priority=r["priority"],
+                                    requested_window_start=r.get("window_start"),
+                                    requested_window_end=r.get("window_end"),
+                                    constraints=r.get("constraints") or {}, notes=r.get("notes"),
+                                    external_ref=r.get("external_ref")), "Edit order")
 
     def _order_dialog(self, order=None) -> NewOrderDialog:
         """New Order, or Edit Order when ``order`` is given, on the workspace's targets and satellites."""
@@ -440,14 +441,10 @@ class MainWindow(QtWidgets.QMainWindow):
         dialog = self._order_dialog()
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
-        try:
-            order = order_service.add_order(self.db, self.ws.id, **dialog.result_dict())
-        except DomainError as exc:
-            QtWidgets.QMessageBox.warning(self, "New Order", str(exc))
-            return
-        self.reload()
-        self.left_tabs.setCurrentWidget(self.inbox)
-        self.statusBar().showMessage(f"Order {order.id} added to the Inbox", 5000)
+        command = commands.AddOrder(self.ws.id, **dialog.result_dict())
+        if self.run(command, "New order") and command.order is not None:
+            self.left_tabs.setCurrentWidget(self.inbox)
+            self.statusBar().showMessage(f"Order for {command.order.target_id} added to the Inbox", 5000)
 
     # ------------------------------------------------------------------ planning
     def open_plan_dialog(self, mode: str) -> None:
@@ -505,22 +502,15 @@ class MainWindow(QtWidgets.QMainWindow):
             if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
                 return False
             lock_level = str(dialog.result_dict().get("lock_level", lock_level))
-        try:
-            record = commits.commit_plan(self.db, self.ws.id, self.candidate.plan_id, lock_level=lock_level)
-        except DomainError as exc:
-            QtWidgets.QMessageBox.warning(self, "Commit Plan", str(exc))
+        command = commands.CommitPlan(self.ws.id, self.candidate.plan_id, lock_level=lock_level)
+        if not self.run(command, "Commit plan"):
             return False
-        self.candidate = None
-        self.undo_stack.push(undo_commands.commit_command(self.db, record, self.reload))
-        self.reload()
-        self.statusBar().showMessage(f"Committed {record.summary.get('committed', 0)} acquisitions", 8000)
+        self.statusBar().showMessage(f"Committed {command.committed} acquisitions", 8000)
         return True
 
     def reject(self) -> None:
         if self.candidate is not None:
-            planning.reject_plan(self.db, self.ws.id, self.candidate.plan_id)
-            self.candidate = None
-            self.reload()
+            self.run(commands.RejectPlan(self.ws.id, self.candidate.plan_id), "Reject plan")
 
     def detect_conflicts(self) -> None:
         conflict_service.detect_and_store(self.db, self.ws.id)

@@ -1,48 +1,42 @@
-"""QUndoCommands for the planner's edits: each calls a service to do and to undo (both audited)."""
+"""The Edit menu's QUndoCommand: a thin adapter over a service command (``app.services.commands``),
+which does, undoes and redoes itself against the database without Qt."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6 import QtGui
 
-from app.services import commits, edits
+from app.domain import DomainError
+from app.persistence import ScheduleDB
+from app.services.commands import Changes, Command
 
 
-class ServiceCommand(QtGui.QUndoCommand):
-    """An edit already done once (``redo`` is skipped the first time QUndoStack.push calls it)."""
+class CommandAdapter(QtGui.QUndoCommand):
+    """Wraps a command already done once (QUndoStack.push calls ``redo`` at once: skipped the
+    first time). A step the database refuses (someone changed the row since) is reported through
+    ``on_error`` and the command leaves the history (obsolete) rather than being counted as done."""
 
-    def __init__(self, text: str, undo: Callable[[], None], redo: Callable[[], None],
-                 after: Callable[[], None]) -> None:
-        super().__init__(text)
-        self._undo, self._redo, self._after = undo, redo, after
+    def __init__(self, command: Command, db: ScheduleDB, on_changes: Callable[[Changes], None],
+                 on_error: Callable[[str], None]) -> None:
+        super().__init__(command.text)
+        self.command, self._db = command, db
+        self._on_changes, self._on_error = on_changes, on_error
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self._redo()
-        self._after()
+        self._step(self.command.redo, "Redo")
 
     def undo(self) -> None:
-        self._undo()
-        self._after()
+        self._step(self.command.undo, "Undo")
 
-
-def lock_command(db, result: edits.EditResult, level: str, after: Callable[[], None]) -> ServiceCommand:
-    ids = [a.id for a in result.done]
-    text = f"{'Unlock' if level == 'none' else 'Lock ' + level} {len(ids)} acquisition{'s' * (len(ids) != 1)}"
-    return ServiceCommand(text, lambda: edits.restore_locks(db, result.done),
-                          lambda: edits.set_lock(db, ids, level), after)
-
-
-def delete_command(db, result: edits.EditResult, after: Callable[[], None]) -> ServiceCommand:
-    n = len(result.done)
-    return ServiceCommand(f"Delete {n} acquisition{'s' * (n != 1)}", lambda: edits.restore(db, result.done),
-                          lambda: edits.redelete(db, result.done), after)
-
-
-def commit_command(db, record: commits.CommitRecord, after: Callable[[], None]) -> ServiceCommand:
-    return ServiceCommand(f"Commit plan ({record.summary.get('committed', 0)} items)",
-                          lambda: commits.revert_commit(db, record), lambda: commits.reapply_commit(db, record),
-                          after)
+    def _step(self, step: Callable[[ScheduleDB], Changes], verb: str) -> None:
+        try:
+            changes = step(self._db)
+        except DomainError as exc:
+            self.setObsolete(True)
+            self._on_error(f"{verb} of “{self.command.text}” refused: {exc}")
+            return
+        self._on_changes(changes)

@@ -143,12 +143,19 @@ def test_planners_day(qtbot, db_path, settings, drag):
 
 
 def test_undo_commit_restores_the_inbox(qtbot, db_path, settings):
+    """Undo of a commit leaves the plan a candidate again: its orders are back in the Inbox as
+    proposed (never hidden), and the candidate can be committed or rejected again."""
     w = _committed_window(qtbot, db_path, settings)
-    assert w.acquisitions
+    unserved = w.inbox.count()
+    assert w.acquisitions and w.candidate is None
+    assert unserved == sum(o.status == "new" for o in w.orders.values()) < 12
     w.action_undo.trigger()
-    assert w.acquisitions == {} and sum(o.status == "new" for o in w.orders.values()) == 12
+    assert w.acquisitions == {} and w.candidate is not None and w.inbox.count() == 12
+    assert sum(o.status == "planned" for o in w.orders.values()) == 12 - unserved
+    statuses = [w.inbox.model.index(r, 6).data() for r in range(w.inbox.model.rowCount())]
+    assert statuses.count("proposed") == 12 - unserved and statuses.count("new") == unserved
     w.action_redo.trigger()
-    assert w.acquisitions
+    assert w.acquisitions and w.candidate is None and w.inbox.count() == unserved
     w.close()
 
 
@@ -309,9 +316,15 @@ def test_a_conflict_is_highlighted_previewed_resolved_and_undone(qtbot, db_path,
     page.apply_button.click()
     assert not any(c.type == "temporal_overlap" for c in w.conflicts.values())
     assert w.acquisitions[moved].start_time != was
+    fixed = w.acquisitions[moved].start_time
     w.action_undo.trigger()
     assert w.acquisitions[moved].start_time == was
     assert any(c.type == "temporal_overlap" for c in w.conflicts.values())
+    # Defect 2: redo re-applies the fix (it raised "no conflict" and counted as redone).
+    w.action_redo.trigger()
+    assert w.acquisitions[moved].start_time == fixed
+    assert not any(c.type == "temporal_overlap" for c in w.conflicts.values())
+    assert w.undo_stack.canUndo() and not w.undo_stack.canRedo()
     w.close()
 
 

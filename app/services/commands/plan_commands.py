@@ -1,0 +1,115 @@
+"""Commands on the candidate plan: commit (or accept from Compare) and reject.
+
+Besides the acquisitions a commit creates, deletes and moves (``commits.CommitRecord``), a plan
+step changes the plan's status and its orders' statuses; the command keeps both sides of those
+too, so undo leaves the plan a candidate with its orders ``planned`` again, as before the commit.
+"""
+from __future__ import annotations
+
+from app.domain import Order, PlanStatus
+from app.persistence import ScheduleDB
+
+from .. import commits, planning
+from .base import Changes, Command
+
+
+def _plan_orders(db: ScheduleDB, plan_id: str, acquisition_ids: tuple[str, ...] = ()) -> list[Order]:
+    """The orders a plan step may change: those of its items and of the acquisitions it touches."""
+    ids = [it.order_id for it in db.get_plan_items(plan_id) if it.order_id]
+    if acquisition_ids:
+        ids += [a.order_id for a in db.get_acquisitions(list(acquisition_ids)) if a.order_id]
+    return db.get_orders(list(dict.fromkeys(ids)))
+
+
+class CommitPlan(Command):
+    """Commit the candidate plan (all items, or ``item_ids``) with ``lock_level``."""
+
+    verb = "Commit plan"
+
+    def __init__(self, workspace: str, plan_id: str, lock_level: str = "none", item_ids: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.workspace, self.plan_id, self.lock_level, self.item_ids = workspace, plan_id, lock_level, item_ids
+        self.record: commits.CommitRecord | None = None
+        self.orders_before: list[Order] = []
+        self.orders_after: list[Order] = []
+
+    @property
+    def committed(self) -> int:
+        """Acquisitions the commit added or moved (what the planner is told was committed)."""
+        r = self.record
+        return 0 if r is None else len(r.created) + len(r.updated_after)
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"{self.verb} ({self.committed} acquisition{'s' * (self.committed != 1)})"
+
+    def _changes(self, forward: bool) -> Changes:
+        r = self.record
+        assert r is not None
+        added = tuple(a.id for a in r.created)
+        gone = tuple(a.id for a in r.deleted)
+        moved = tuple(a.id for a in r.updated_after)
+        orders = tuple(o.id for o in self.orders_before)
+        if forward:
+            return Changes(acquisitions=added + moved, removed=gone, orders=orders, plan=True)
+        return Changes(acquisitions=gone + moved, removed=added, orders=orders, plan=True)
+
+    def do(self, db: ScheduleDB) -> Changes:
+        stored = db.get_plan(self.plan_id)
+        supersede = tuple(stored.config.get("supersede", ())) if stored else ()
+        self.orders_before = _plan_orders(db, self.plan_id, supersede)
+        self.record = commits.commit_plan(db, self.workspace, self.plan_id, lock_level=self.lock_level,
+                                          item_ids=self.item_ids)
+        self.orders_after = db.get_orders([o.id for o in self.orders_before])
+        return self._changes(True)
+
+    def undo(self, db: ScheduleDB) -> Changes:
+        assert self.record is not None
+        db.restore_plan_status(self.plan_id, PlanStatus.CANDIDATE, expected=PlanStatus.COMMITTED)
+        commits.revert_commit(db, self.record)
+        db.restore_orders(self.orders_before, ("status",))
+        return self._changes(False)
+
+    def redo(self, db: ScheduleDB) -> Changes:
+        assert self.record is not None
+        db.restore_plan_status(self.plan_id, PlanStatus.COMMITTED, expected=PlanStatus.CANDIDATE)
+        commits.reapply_commit(db, self.record)
+        db.restore_orders(self.orders_after, ("status",), action="redo")
+        return self._changes(True)
+
+
+class AcceptPlan(CommitPlan):
+    """Compare Plans ▸ Accept Proposed: the same commit, named as the planner chose it."""
+
+    verb = "Accept proposed plan"
+
+
+class RejectPlan(Command):
+    """Reject the candidate plan: its orders go back to the Inbox; undo makes it the candidate again."""
+
+    text = "Reject plan"
+
+    def __init__(self, workspace: str, plan_id: str) -> None:
+        super().__init__()
+        self.workspace, self.plan_id = workspace, plan_id
+        self.orders_before: list[Order] = []
+        self.orders_after: list[Order] = []
+
+    def _changes(self) -> Changes:
+        return Changes(orders=tuple(o.id for o in self.orders_before), plan=True)
+
+    def do(self, db: ScheduleDB) -> Changes:
+        self.orders_before = _plan_orders(db, self.plan_id)
+        planning.reject_plan(db, self.workspace, self.plan_id)
+        self.orders_after = db.get_orders([o.id for o in self.orders_before])
+        return self._changes()
+
+    def undo(self, db: ScheduleDB) -> Changes:
+        db.restore_plan_status(self.plan_id, PlanStatus.CANDIDATE, expected=PlanStatus.REJECTED)
+        db.restore_orders(self.orders_before, ("status",))
+        return self._changes()
+
+    def redo(self, db: ScheduleDB) -> Changes:
+        db.restore_plan_status(self.plan_id, PlanStatus.REJECTED, expected=PlanStatus.CANDIDATE)
+        db.restore_orders(self.orders_after, ("status",), action="redo")
+        return self._changes()
