@@ -37,7 +37,7 @@ def step_clock(db: ScheduleDB, workspace: str, step: str | Any, real_now: dateti
     ws = resolve_workspace(db, workspace)
     delta = parse_duration(step, "step") if isinstance(step, str) else step
     now, _live = current_clock(db, ws.id, real_now)
-    return db.move_clock(ws.id, now + delta, real_now=real_now)
+    return db.move_clock(ws.id, parse_utc(now + delta, "step"), real_now=real_now)
 
 
 def go_live(db: ScheduleDB, workspace: str, real_now: datetime | None = None) -> TimePassing:

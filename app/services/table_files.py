@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
 from pathlib import Path
 from typing import Any
 
-from app.domain import ValidationError
+from app.domain import ValidationError, checks
 
 #: Larger files are refused before reading (a 10,000-row report is about 1 MiB).
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -44,12 +42,7 @@ def read_rows(path: str | Path, columns: tuple[str, ...], json_key: str | None) 
 
 
 def _json_rows(p: Path, text: str, columns: tuple[str, ...], key: str) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(str(p), f"not JSON: {exc.msg} at line {exc.lineno}") from None
-    except RecursionError:
-        raise ValidationError(str(p), "JSON nested too deeply") from None
+    doc = checks.load_json(text, str(p))
     if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
         raise ValidationError(str(p), f'expected {{"{key}": [rows]}}')
     unknown = sorted(set(doc) - {key})
@@ -99,28 +92,18 @@ def _check_columns(row: dict[str, Any], columns: tuple[str, ...], n: int) -> Non
 
 
 def number(value: Any, field: str, lo: float | None = None, hi: float | None = None) -> float:
-    """A finite number (text or JSON number; never a bool) within [lo, hi] when given."""
-    if isinstance(value, bool):
-        raise ValidationError(field, f"not a number: {value!r}")
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError(field, f"not a number: {value!r}") from None
-    if not math.isfinite(result):
-        raise ValidationError(field, f"not a finite number: {value!r}")
-    if lo is not None and hi is not None and not lo <= result <= hi:
-        raise ValidationError(field, f"must be between {lo:g} and {hi:g}, got {result:g}")
+    """A finite number (a CSV cell's text or a JSON number; never a bool) within [lo, hi] when given."""
+    result = checks.number_text(value, field)
+    if lo is not None and hi is not None:
+        return checks.in_range(result, lo, hi, field)
     return result
 
 
 def text(value: Any, field: str, required: bool = False, max_len: int = 500) -> str | None:
-    """A stripped string (None when empty and not required)."""
+    """A stripped one-line string without control or direction characters (None when empty and not
+    required)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError(field, "required")
         return None
-    if not isinstance(value, str):
-        raise ValidationError(field, f"must be text, got {type(value).__name__}")
-    if len(value) > max_len:
-        raise ValidationError(field, f"longer than {max_len} characters")
-    return value.strip()
+    return checks.text(value, field, max_len).strip()

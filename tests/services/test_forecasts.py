@@ -60,7 +60,7 @@ def test_plan_with_forecast_weighs_optical_only(tmp_path, mixed_db, capsys):
     ("123,23.7,2026-08-10T00:00:00Z,10", "row 2.lat: must be between -90 and 90, got 123"),
     ("38,23.7,2026-08-10T00:00:00,10", "row 2.time: naive time"),
     ("38,23.7,2026-08-10T00:00:00Z,101", "row 2.cloud_pct: must be between 0 and 100"),
-    ("38,23.7,2026-08-10T00:00:00Z,nan", "row 2.cloud_pct: not a finite number"),
+    ("38,23.7,2026-08-10T00:00:00Z,nan", "row 2.cloud_pct: must be a finite number"),
     ("38,,2026-08-10T00:00:00Z,5", "row 2.lon: required"),
 ])
 def test_bad_forecast_rows_refused_naming_row_and_field(tmp_path, small_db, capsys, db_dump, row, message):
@@ -79,7 +79,7 @@ def test_bad_forecast_rows_refused_naming_row_and_field(tmp_path, small_db, caps
     ("acquisition_id,outcome,cloud_pct\nacq_1,failed,120\n", "row 1: cloud_pct: must be between 0 and 100"),
     ("satellite_id,target_id,start_time,outcome\nS,T,2026-08-10T00:00:00,failed\n", "row 1: start_time: naive time"),
     ("acquisition_id,result\nacq_1,failed\n", "header.result: unknown column"),
-    ('{"reports": [{"acquisition_id": "acq_1", "outcome": "failed", "cloud_pct": true}]}', "not a number: True"),
+    ('{"reports": [{"acquisition_id": "acq_1", "outcome": "failed", "cloud_pct": true}]}', "must be a number, got true/false"),
 ])
 def test_bad_report_rows_exit_2_and_write_nothing(tmp_path, small_db, capsys, db_dump, content, message):
     db, _ws = small_db
@@ -92,3 +92,12 @@ def test_bad_report_rows_exit_2_and_write_nothing(tmp_path, small_db, capsys, db
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert dump(db) == before
+
+
+def test_report_reason_with_a_direction_character_refused(tmp_path, small_db, capsys):
+    db, _ws = small_db
+    path = tmp_path / "r.csv"
+    path.write_text("acquisition_id,outcome,reason\nacq_1,failed,clo\u202euds\n", encoding="utf-8")
+    assert main(["execution", "import", "--workspace", "small", str(path), "--db",
+                 str(db.url).removeprefix("sqlite:///")]) == 2
+    assert "row 1: reason: invisible direction character U+202E" in capsys.readouterr().err
