@@ -11,6 +11,7 @@ from app.services import imports
 from app.services import orders as order_service
 from app.services import workspaces
 
+from . import operations_actions
 from .dialogs.new_workspace_dialog import NewWorkspaceDialog
 
 #: What each Import entry reads: (menu text, file filter, function(window, path) -> message).
@@ -27,6 +28,9 @@ IMPORTS = {
                  lambda w, p: f"{len(imports.import_sites(w.db, w.ws.id, p, 'station')['imported'])} stations imported"),
     "orders": ("Orders (CSV, JSON)…", "Orders (*.csv *.json)",
                lambda w, p: f"{len(order_service.import_orders(w.db, w.ws.id, p))} orders added to the Inbox"),
+    "execution": ("Execution report…", "Execution report (*.csv *.json)",
+                  lambda w, p: operations_actions.report_message(p, w)),
+    "forecast": ("Cloud forecast…", "Cloud forecast (*.csv)", lambda w, p: operations_actions.forecast_message(p, w)),
 }
 
 

@@ -84,3 +84,10 @@ def constraints_text(order: Order) -> str:
     if c.duration_s is not None:
         parts.append(f"{c.duration_s:g} s")
     return ", ".join(parts) or "none"
+
+
+def attempts_text(order: Order) -> str:
+    """``1 failed: clouds`` for an order back in the Inbox after a failed acquisition, else empty."""
+    if not order.attempt_count:
+        return ""
+    return f"{order.attempt_count} failed: {order.last_failure_reason or 'no reason given'}"

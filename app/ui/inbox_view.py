@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.domain import Order
 from app.domain.enums import OrderStatus
 
-from .formatting import constraints_text, utc_text, window_text
+from .formatting import attempts_text, constraints_text, utc_text, window_text
 from .list_table import ID_ROLE, FilterProxy, KeyedTableModel, Role, list_table
 from .resources import icon
 
@@ -27,15 +27,18 @@ def _status_text(o: Order) -> str:
 class OrderTableModel(KeyedTableModel[Order]):
     """Orders as rows: priority, target, window, constraints, reference, id."""
 
-    HEADERS = ("P", "Target", "Window (UTC)", "Constraints", "Ref", "Order", "Status")
-    HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest"}
+    HEADERS = ("P", "Target", "Window (UTC)", "Constraints", "Ref", "Order", "Status", "Tries")
+    HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest",
+                   7: "Failed execution attempts, with the last failure's reason"}
 
     def cells(self, o: Order) -> tuple[tuple, tuple]:
         constraints = constraints_text(o)
         start = o.requested_window_start.timestamp() if o.requested_window_start else float("-inf")
         status = _status_text(o)
         return ((f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints, o.external_ref or "", o.id,
-                 status), (o.priority, o.target_id.lower(), start, constraints, o.external_ref or "", o.id, status))
+                 status, attempts_text(o)),
+                (o.priority, o.target_id.lower(), start, constraints, o.external_ref or "", o.id, status,
+                 o.attempt_count))
 
     def item_id(self, o: Order) -> str:
         return o.id
@@ -59,7 +62,9 @@ class OrderTableModel(KeyedTableModel[Order]):
                     f"Source {o.source.value}; created {utc_text(o.created_at)}"
                     + ("\nProposed by the candidate plan: commit or reject it from the Plan menu"
                        if o.status == OrderStatus.PLANNED else "")
-                    + (f"\nNotes: {o.notes}" if o.notes else ""))
+                    + (f"\nNotes: {o.notes}" if o.notes else "")
+                    + (f"\nFailed attempts: {o.attempt_count}, last: {o.last_failure_reason}"
+                       if o.attempt_count else ""))
         return None
 
 

@@ -17,7 +17,7 @@ from app.services.database import open_database
 from app.services.workspaces import resolve_workspace
 from app.workers.jobs import JobRunner
 
-from . import file_actions, undo_commands
+from . import file_actions, operations_actions, undo_commands
 from .conflicts_view import ConflictsView
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.commit_dialog import CommitDialog
@@ -122,6 +122,7 @@ class MainWindow(QtWidgets.QMainWindow):
         export = file_menu.addMenu("Export Schedule")
         for fmt, label in EXPORT_FILTERS.items():
             self._action(export, label.split(" (")[0] + "…", lambda f=fmt: self.export_schedule(f), name=f"export_{fmt}")
+        operations_actions.install(self, file_menu)  # clock, Advance Horizon; time passing on open
         file_menu.addSeparator()
         self._action(file_menu, "Quit", self.close, QtGui.QKeySequence.StandardKey.Quit)
 
@@ -187,6 +188,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.candidate = None
         self.undo_stack.clear()
         self.setWindowTitle(f"Mission Planning Workbench — {self.ws.name}")
+        operations_actions.on_open(self)
         self.reload()
 
     def find(self) -> None:
@@ -234,6 +236,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.set_zones(now, freeze, now + timedelta(hours=s.planning_zone_hours),
                                 s.horizon_start or now, s.horizon_end or now + timedelta(days=7))
         self.inspector.set_edit_context(freeze)
+        operations_actions.show_clock(self, now)
         self.inbox.set_orders(self.orders.values())
         self.scheduled.set_reference_time(now)
         self.scheduled.set_acquisitions(acqs)

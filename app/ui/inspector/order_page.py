@@ -5,7 +5,7 @@ from PySide6 import QtCore, QtWidgets
 
 from app.domain import Order, Target
 
-from ..formatting import constraints_text, utc_text, window_text
+from ..formatting import attempts_text, constraints_text, utc_text, window_text
 from .parts import FieldForm, MessageBanner, header_label
 
 
@@ -18,7 +18,8 @@ class OrderPage(QtWidgets.QWidget):
         self.header = header_label()
         self.form = FieldForm()
         for key, label in (("id", "Order"), ("target", "Target"), ("location", "Location"),
-                           ("priority", "Priority"), ("status", "Status"), ("window", "Window (UTC)"),
+                           ("priority", "Priority"), ("status", "Status"), ("attempts", "Failed attempts"),
+                           ("window", "Window (UTC)"),
                            ("constraints", "Constraints"), ("source", "Source"), ("ref", "External ref"),
                            ("notes", "Notes"), ("created", "Created / updated"), ("version", "Version")):
             self.form.add(key, label)
@@ -45,6 +46,7 @@ class OrderPage(QtWidgets.QWidget):
         f.set("location", f"{target.lat:.4f}°, {target.lon:.4f}°" if target else "—")
         f.set("priority", f"{order.priority} (1 = highest, 5 = lowest)")
         f.set("status", order.status.value)
+        f.set("attempts", attempts_text(order) or "none")
         f.set("window", window_text(order))
         f.set("constraints", constraints_text(order))
         f.set("source", order.source.value)

@@ -1,0 +1,91 @@
+"""The clock in the main window (status bar, "now" line), File ▸ Clock, File ▸ Import ▸ Execution report
+and File ▸ Advance Horizon, and the Inbox's attempt column, on a real database."""
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from app.domain.enums import AcquisitionState
+from app.persistence import ScheduleDB
+from app.services.demo import ensure_demo
+from app.ui import file_actions, operations_actions
+from app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def demo_path(tmp_path) -> str:
+    path = str(tmp_path / "demo.db")
+    db = ScheduleDB(path)
+    ensure_demo(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path) -> QtCore.QSettings:
+    return QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
+
+
+def _answer_modal(handle) -> None:
+    """Run ``handle(dialog)`` on the next modal dialog as soon as it is shown."""
+    def poll():
+        dialog = QtWidgets.QApplication.activeModalWidget()
+        if dialog is None:
+            QtCore.QTimer.singleShot(20, poll)
+            return
+        handle(dialog)
+    QtCore.QTimer.singleShot(20, poll)
+
+
+def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
+    w = MainWindow(demo_path, "demo", settings)
+    qtbot.addWidget(w)
+    start = w.now()
+    assert w.clock_label.text() == "Clock 2026-08-10 00:00Z (scenario)"
+
+    result = operations_actions.step_clock(w, "12h")
+    assert result is not None and result.executing
+    assert w.now() == start + timedelta(hours=12)
+    assert w.clock_label.text() == "Clock 2026-08-10 12:00Z (scenario)"
+    assert w.timeline.now_line.value() == pytest.approx(w.now().timestamp())  # the "now" line moved
+    assert "started executing" in w.statusBar().currentMessage()
+    executing = [a for a in w.acquisitions.values() if a.state == AcquisitionState.EXECUTING]
+    assert {a.id for a in executing} >= set(result.executing)
+
+    # A refused step (back past executed acquisitions) says why and changes nothing.
+    def dismiss(box):
+        assert "has already executed" in box.text()
+        box.accept()
+    _answer_modal(dismiss)
+    assert operations_actions.step_clock(w, "-12h") is None
+    assert w.now() == start + timedelta(hours=12)
+
+    # File ▸ Import ▸ Execution report: one failed (clouds), the rest completed.
+    path = tmp_path / "night.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        rows = csv.writer(f)
+        rows.writerow(["acquisition_id", "outcome", "reason", "cloud_pct"])
+        rows.writerow([executing[0].id, "failed", "clouds", "95"])
+        for a in executing[1:]:
+            rows.writerow([a.id, "completed", "", ""])
+    assert w.action_import_execution.text() == "Execution report…"
+    assert w.action_import_forecast.text() == "Cloud forecast…"
+    message = file_actions.import_file(w, "execution", str(path))
+    assert message == f"Execution report: {len(executing) - 1} completed, 1 failed, 1 orders back in the Inbox"
+    order_id = executing[0].order_id
+    inbox = w.inbox.model
+    row = next(r for r in range(inbox.rowCount()) if inbox.item(r).id == order_id)
+    col = inbox.HEADERS.index("Tries")
+    assert inbox.index(row, col).data() == "1 failed: clouds"
+    w.inspector.show_order(w.orders[order_id])
+    assert w.inspector.order_page.form.value("attempts") == "1 failed: clouds"
+
+    # File ▸ Advance Horizon (no dialogs): the next horizon starts at the clock.
+    report = operations_actions.advance_horizon(w, confirm=False)
+    assert report is not None and report.failed_by_reason == {"clouds": 1}
+    assert w.ws.settings.horizon_start == start + timedelta(hours=12)
+    assert "Orders served" in operations_actions.report_text(report)
+    w.close()
