@@ -157,6 +157,15 @@ class Lane:
             prev, t = j, p.L_end[j]
         return ok_all
 
+    def reload(self, items: list[int]) -> list[int]:
+        """Replace the content with ``items`` (transitions already checked by the caller) and recompute
+        the resource states; returns the items at which a battery/memory limit is broken."""
+        p = self.p
+        self.items = sorted(items, key=lambda i: (p.L_start[i], p.L_end[i]))
+        self.starts = [p.L_start[i] for i in self.items]
+        self._pending = None
+        return self.recompute()
+
     def remove(self, i: int) -> None:
         """Take item i out (used by repair); resource states are recomputed."""
         pos = self.items.index(i)

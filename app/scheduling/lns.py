@@ -2,17 +2,20 @@
 size CP-SAT proves quickly (spec section 7; issue #11).
 
 Start: the roll-pitch best fit with its local search (greedy.py, local_search.py), a feasible schedule.
-Then, repeatedly, a **neighbourhood** is a time window [t0, t0 + W) (W between :data:`MIN_WINDOW_S` and
-:data:`MAX_WINDOW_S`) on every satellite or on a random subset of them: the items starting in it are
-taken out and the best re-selection is solved exactly by CP-SAT over
+Then, repeatedly, a **neighbourhood** is a set of windows (satellite, [t0, t1)): mostly every satellite
+over a window (between :data:`MIN_WINDOW_S` and :data:`MAX_WINDOW_S`) holding a candidate c of an
+unserved order, plus short windows around another candidate of each order blocking c on its satellite
+(an ejection chain); otherwise every satellite over a uniform window. The items starting in the
+windows are taken out and the best re-selection is solved exactly by CP-SAT over
 
-* every candidate of those satellites starting in the window whose order is unserved or served by a
-  removed item (so an order may move between satellites and along its passes),
+* every candidate starting in a window whose order is unserved or served by a removed item (so an
+  order may move between satellites and along its passes),
 * at most one candidate per order,
-* one exclusion per pair of those candidates on the same satellite whose transition (the one slew
-  model of slew.py, both orders of the pair) is infeasible: exact, because the slew is subadditive,
-* only candidates reachable from the item kept just before the window (or the initial attitude) and
-  reaching the item kept just after it.
+* at most one candidate of each set of mutually overlapping ones on a satellite, and one exclusion per
+  other pair on the same satellite whose transition (the one slew model of slew.py) is infeasible:
+  exact, because the slew is subadditive,
+* only candidates reachable from the kept item before them (or the initial attitude) and reaching
+  the kept item after them.
 
 The re-selection is kept when its value is at least the removed items' value and the battery/memory
 simulation (lane.py, the same one as every scheduler) still holds on the changed satellites;
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import random
 import time
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,7 +47,7 @@ from .greedy import build_lanes, greedy
 from .lane import Lane
 from .problem import Problem
 from .progress import Cancelled, Progress
-from .slew import feasible
+from .slew import FEASIBILITY_EPS_S, feasible, slew_times
 
 #: Shortest and longest neighbourhood window (s).
 MIN_WINDOW_S = 240.0
@@ -58,6 +62,11 @@ MAX_SUB_CANDIDATES = 1500
 WEIGHT_SCALE = 1_000_000
 #: Share of the neighbourhoods centred on a candidate of an unserved order (the others: uniform).
 TARGETED_SHARE = 0.7
+#: Reach (s) around a targeted candidate within which items of its satellite count as its blockers,
+#: and the largest margin of a blocker's alternative window.
+BLOCKER_REACH_S = 150.0
+#: Most blockers whose alternatives join a targeted neighbourhood.
+MAX_CHAIN = 4
 #: Wall-clock guard, as a multiple of the time limit.
 WALL_GUARD = 1.5
 
@@ -104,6 +113,37 @@ class _Search:
             mine = mine[np.argsort(P.start[mine], kind="stable")]
             self.by_sat[s] = (mine, P.start[mine])
         self.longest_slew = {s: P.max_slew(s) for s in range(len(P.satellites))}
+        self.of_order: dict[int, list[int]] = {}
+        for i in self.alive_idx:
+            self.of_order.setdefault(P.L_order[i], []).append(i)
+
+    def pick(self, rng: random.Random, sats: list[int]) -> list[tuple[int, float, float]]:
+        """The next neighbourhood's windows. Mostly (:data:`TARGETED_SHARE`) around a candidate c of an
+        unserved order: every satellite over a window holding c, plus, on their own satellites, short
+        windows around one other candidate of each order that blocks c on its satellite (so the
+        sub-problem can move a blocker elsewhere and take c: an ejection chain solved exactly);
+        otherwise every satellite over a uniform window."""
+        P = self.P
+        width = rng.uniform(MIN_WINDOW_S, MAX_WINDOW_S)
+        unserved = self.unserved_candidates()
+        if not unserved or rng.random() >= TARGETED_SHARE:
+            t0 = rng.uniform(P.horizon_start - width / 2.0, P.horizon_end - width / 2.0)
+            return [(s, t0, t0 + width) for s in sats]
+        c = unserved[rng.randrange(len(unserved))]
+        t0 = P.L_start[c] - rng.uniform(0.2, 0.8) * width
+        windows = [(s, t0, t0 + width) for s in sats]
+        lane = self.lanes[P.L_sat[c]]
+        near = lane.items[_bisect_left(lane.starts, P.L_start[c] - BLOCKER_REACH_S):
+                          _bisect_left(lane.starts, P.L_end[c] + BLOCKER_REACH_S)]
+        for b in near[:MAX_CHAIN]:
+            if b >= self.n:
+                continue
+            others = [a for a in self.of_order.get(P.L_order[b], ()) if not t0 <= P.L_start[a] < t0 + width]
+            if others:
+                a = others[rng.randrange(len(others))]
+                reach = rng.uniform(30.0, BLOCKER_REACH_S)
+                windows.append((P.L_sat[a], P.L_start[a] - reach, P.L_end[a] + reach))
+        return windows
 
     def unserved_candidates(self) -> list[int]:
         """Candidates of orders not served now, in index order (recomputed after each change)."""
@@ -116,43 +156,52 @@ class _Search:
         return float(sum(self.P.L_value[i] for i in self.chosen.values()))
 
     # ------------------------------------------------------------------ one neighbourhood
-    def neighbourhood(self, sats: list[int], t0: float, t1: float, cp_model) -> bool:
+    def neighbourhood(self, windows: list[tuple[int, float, float]], cp_model) -> bool:
+        """Re-select exactly over ``windows`` ((satellite, t0, t1) epoch s): every item starting in one
+        is taken out (a window holding a fixed or required item is skipped); True if the value rose."""
         P = self.P
-        removed: list[int] = []
-        bounds: dict[int, tuple[int | None, int | None]] = {}
-        for s in sats:
+        removed: set[int] = set()
+        per_sat: dict[int, list[tuple[float, float]]] = {}
+        for s, t0, t1 in windows:
             lane = self.lanes[s]
-            lo = _bisect_left(lane.starts, t0)
-            hi = _bisect_left(lane.starts, t1)
-            out = [i for i in lane.items[lo:hi] if i < self.n and P.L_order[i] not in self.locked_orders]
-            # A fixed or required item inside the window stays: shrink the window to avoid it.
-            keep_inside = [i for i in lane.items[lo:hi] if i not in out]
-            if keep_inside:
+            inside = lane.items[_bisect_left(lane.starts, t0):_bisect_left(lane.starts, t1)]
+            if any(i >= self.n or P.L_order[i] in self.locked_orders for i in inside):
                 continue
-            prev = lane.items[lo - 1] if lo > 0 else None
-            nxt = lane.items[hi] if hi < len(lane.items) else None
-            bounds[s] = (prev, nxt)
-            removed.extend(out)
-        if not bounds:
+            removed.update(inside)
+            per_sat.setdefault(s, []).append((t0, t1))
+        if not per_sat:
             return False
         free_orders = {P.L_order[i] for i in removed}
         cands: list[int] = []
-        for s, (prev, nxt) in bounds.items():
-            ids, starts = self.by_sat[s]
-            a, b = np.searchsorted(starts, t0, "left"), np.searchsorted(starts, t1, "left")
+        for s, wins in per_sat.items():
             lane = self.lanes[s]
-            for i in ids[a:b].tolist():
-                o = P.L_order[i]
-                if o in self.locked_orders or (o in self.chosen and o not in free_orders):
-                    continue
-                if prev is not None:
-                    if not feasible(P.L_end[prev], lane._slew_in(prev, i), P.L_start[i]):
+            kept = [i for i in lane.items if i not in removed]
+            kept_starts = [P.L_start[i] for i in kept]
+            ids, starts = self.by_sat[s]
+            seen: set[int] = set()
+            for t0, t1 in wins:
+                a, b = np.searchsorted(starts, t0, "left"), np.searchsorted(starts, t1, "left")
+                for i in ids[a:b].tolist():
+                    if i in seen:
                         continue
-                elif lane.init is not None and not feasible(lane.init.time, lane._slew_in(None, i), P.L_start[i]):
-                    continue
-                if nxt is not None and not feasible(P.L_end[i], lane._slew_in(i, nxt), P.L_start[nxt]):
-                    continue
-                cands.append(i)
+                    seen.add(i)
+                    o = P.L_order[i]
+                    if o in self.locked_orders or (o in self.chosen and o not in free_orders):
+                        continue
+                    # Its neighbours among the kept items (both, with the one slew model).
+                    pos = bisect_right(kept_starts, P.L_start[i])
+                    prev = kept[pos - 1] if pos > 0 else None
+                    nxt = kept[pos] if pos < len(kept) else None
+                    if prev is not None:
+                        if not feasible(P.L_end[prev], lane._slew_in(prev, i), P.L_start[i]):
+                            continue
+                    elif lane.init is not None and not feasible(lane.init.time, lane._slew_in(None, i),
+                                                                P.L_start[i]):
+                        continue
+                    if nxt is not None and not feasible(P.L_end[i], lane._slew_in(i, nxt), P.L_start[nxt]):
+                        continue
+                    cands.append(i)
+        removed = sorted(removed)
         if not cands:
             return False
         if len(cands) > MAX_SUB_CANDIDATES:
@@ -173,20 +222,10 @@ class _Search:
         for i in cands:
             by_sat.setdefault(P.L_sat[i], []).append(i)
         for s, items in by_sat.items():
-            lane = self.lanes[s]
-            longest = self.longest_slew[s]
-            items.sort(key=lambda i: (P.L_start[i], P.L_end[i]))
-            for k, a in enumerate(items):
-                ea = P.L_end[a]
-                for b in items[k + 1:]:
-                    if P.L_start[b] - ea > longest:
-                        break  # every later candidate is reachable from a
-                    if P.L_order[a] == P.L_order[b]:
-                        continue  # already excluded by the order's at-most-one
-                    if not feasible(ea, lane._slew_in(a, b), P.L_start[b]) or (
-                            P.L_start[b] == P.L_start[a]
-                            and not feasible(P.L_end[b], lane._slew_in(b, a), P.L_start[a])):
-                        model.add_bool_or([x[a].Not(), x[b].Not()])
+            for clique in _overlap_cliques(P, items):
+                model.add_at_most_one([x[i] for i in clique])
+            for a, b in self._infeasible_pairs(s, items):
+                model.add_bool_or([x[a].Not(), x[b].Not()])
         weights = {i: int(round(P.L_value[i] * scale)) for i in cands}
         model.maximize(sum(weights[i] * x[i] for i in cands))
         removed_set = set(removed)
@@ -205,19 +244,41 @@ class _Search:
             return False
         return self._apply(removed, new, new_value > old_value + 1e-12)
 
+    def _infeasible_pairs(self, s: int, items: list[int]) -> list[tuple[int, int]]:
+        """Pairs (a, b) of candidates of satellite ``s`` (a starting first) of different orders whose
+        transition a → b is infeasible (the one slew model, vectorised; equal starts overlap)."""
+        P = self.P
+        idx = np.array(sorted(items, key=lambda i: (P.L_start[i], P.L_end[i])), dtype=np.int64)
+        start, end = P.start[idx], P.end[idx]
+        m = len(idx)
+        # b after a need checking only while b starts within the longest possible slew of a's end.
+        hi = np.searchsorted(start, end + self.longest_slew[s], "right")
+        first = np.arange(1, m + 1)
+        counts = np.maximum(hi - first, 0)
+        total = int(counts.sum())
+        if total == 0:
+            return []
+        ka = np.repeat(np.arange(m), counts)
+        kb = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(first, counts)
+        a, b = idx[ka], idx[kb]
+        # Same order: excluded by its at-most-one; overlapping: by the overlap cliques.
+        other = (P.order[a] != P.order[b]) & (P.start[b] >= P.end[a])
+        a, b = a[other], b[other]
+        slew = slew_times(self.lanes[s].ag, P.r1[a], P.p1[a], P.r0[b], P.p0[b], P.los1[a], P.los0[b])
+        bad = P.start[b] < P.end[a] + slew - FEASIBILITY_EPS_S
+        return list(zip(a[bad].tolist(), b[bad].tolist()))
+
     def _apply(self, removed: list[int], new: list[int], better: bool) -> bool:
         P = self.P
         touched = {P.L_sat[i] for i in removed} | {P.L_sat[i] for i in new}
-        snaps = {s: (list(self.lanes[s].items), list(self.lanes[s].starts)) for s in touched}
-        for s in touched:
+        snaps = {s: list(self.lanes[s].items) for s in touched}
+        gone = set(removed)
+        for s in sorted(touched):
             lane = self.lanes[s]
-            items = [i for i in lane.items if i not in set(removed)] + [i for i in new if P.L_sat[i] == s]
-            lane.load(items)
-        for s in touched:
-            lane = self.lanes[s]
-            if lane.resources and lane.recompute():
-                for t, (items, _starts) in snaps.items():
-                    self.lanes[t].load(items)
+            items = [i for i in lane.items if i not in gone] + [i for i in new if P.L_sat[i] == s]
+            if lane.reload(items):  # a battery or memory limit broken: restore every touched lane
+                for t, before in snaps.items():
+                    self.lanes[t].reload(before)
                 return False
         self._unserved = None
         for i in removed:
@@ -225,6 +286,23 @@ class _Search:
         for i in new:
             self.chosen[P.L_order[i]] = i
         return better
+
+
+def _overlap_cliques(P: Problem, items: list[int]) -> list[list[int]]:
+    """The maximal sets of mutually overlapping candidates (intervals [start, end)) of one satellite:
+    at most one of each set can be scheduled. Sweep by start; a set is emitted when an item is about
+    to end before the next one starts."""
+    order = sorted(items, key=lambda i: (P.L_start[i], P.L_end[i]))
+    out: list[list[int]] = []
+    active: list[int] = []
+    for k, b in enumerate(order):
+        start = P.L_start[b]
+        active = [a for a in active if P.L_end[a] > start]
+        active.append(b)
+        nxt = P.L_start[order[k + 1]] if k + 1 < len(order) else float("inf")
+        if len(active) > 1 and min(P.L_end[a] for a in active) <= nxt:
+            out.append(list(active))
+    return out
 
 
 def _bisect_left(a: list[float], x: float) -> int:
@@ -263,27 +341,15 @@ def lns(problem: Problem, *, time_limit_s: float = 30.0, seed: int = 0, mask: np
     total = max(1, int(round(NEIGHBOURHOODS_PER_SECOND * time_limit_s)))
     wall0 = time.monotonic()  # the guard watches the neighbourhoods, not the warm start
     rng = random.Random(seed)
-    n_sats = len(P.satellites)
-    h0, h1 = P.horizon_start, P.horizon_end
+    all_sats = list(range(len(P.satellites)))
     improved = done = 0
     for k in range(total):
         if cancel is not None and cancel():
             raise Cancelled(f"optimal cancelled after {k} of {total} neighbourhoods")
         if time.monotonic() - wall0 > WALL_GUARD * time_limit_s:
             break
-        width = rng.uniform(MIN_WINDOW_S, MAX_WINDOW_S)
-        unserved = search.unserved_candidates()
-        if unserved and rng.random() < TARGETED_SHARE:
-            # Around a candidate of an unserved order: where a gain is possible.
-            t0 = P.L_start[unserved[rng.randrange(len(unserved))]] - rng.uniform(0.0, width)
-        else:
-            t0 = rng.uniform(h0 - width / 2.0, h1 - width / 2.0)
-        if n_sats > 4 and rng.random() < 0.3:
-            sats = sorted(rng.sample(range(n_sats), max(2, n_sats // 3)))
-            width *= 2.0
-        else:
-            sats = list(range(n_sats))
-        if search.neighbourhood(sats, t0, t0 + width, cp_model):
+        windows = search.pick(rng, all_sats)
+        if search.neighbourhood(windows, cp_model):
             improved += 1
         done = k + 1
         if progress is not None and (k & 15) == 0:

@@ -231,8 +231,8 @@ def _satellite(raw: Any, i: int) -> Satellite:
     if power["initial_battery_wh"] > power["battery_capacity_wh"]:
         raise res.fail("initial_battery_wh", "must not exceed battery_capacity_wh")
     line1, line2 = f.text("tle_line1"), f.text("tle_line2")
-    from .scenario_file import _tle_problem  # the one TLE check of scenario files
-    problem = _tle_problem(line1, line2)
+    from .scenario_file import tle_problem  # the one TLE check of scenario files
+    problem = tle_problem(line1, line2)
     if problem:
         raise f.fail("tle_line1", problem)
     norad = f.data.get("norad_catalog_id")
