@@ -11,6 +11,10 @@ Figures, each with the reference measured in the same run:
   it, and the same through ``selectionChanged`` into the Inspector's multi-selection page (what the
   planner waits for). Budget < 200 ms (the Lock's database part is in the db section). Reference: a
   Python loop over the bars doing the same hit test.
+* the same repaints with every resource lane shown (50 satellites with power and memory models:
+  contacts, sunlit/eclipse, battery and memory along the schedule and a candidate plan). The lanes
+  item keeps its pixels between repaints that do not move the view (Qt's DeviceCoordinateCache);
+  the "drawn again" rows drop that cache before each repaint, as a pan or a zoom does.
 * ``set_acquisitions`` of 20,000 domain objects (building the numpy arrays), for information.
 """
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 from PySide6 import QtGui, QtWidgets  # noqa: E402
 
@@ -43,6 +48,33 @@ def median_ms(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return 1000 * statistics.median(times)
+
+
+def synthetic_lanes(s):
+    """Lanes for every satellite of the sample schedule through the real service function."""
+    from datetime import timedelta
+
+    from app.domain import ContactWindow, PowerModel, Satellite
+    from app.services.resource_lanes import compute_lanes
+
+    tle1 = "1 43800U 18099AB  26222.00000000  .00000000  00000-0  00000-0 0  9990"
+    tle2 = "2 43800  97.7000 100.0000 0010000 100.0000 260.0000 15.00000000    09"
+    power = PowerModel(battery_capacity_wh=1600.0, initial_battery_wh=1200.0, reserve_wh=200.0, idle_power_w=30.0,
+                       imaging_power_w=500.0, slew_power_w=300.0, sunlit_charge_power_w=120.0)
+    sats = [Satellite(sid, tle1, tle2, power=power, memory_gbit=200.0, data_per_acquisition_gbit=4.0,
+                      downlink_rate_mbps=300.0) for sid in s.satellite_ids]
+    h0, h1 = s.horizon_start.timestamp(), s.horizon_end.timestamp()
+    sunlit, contacts = {}, []
+    for k, sid in enumerate(s.satellite_ids):
+        phase = 97.0 * k
+        sunlit[sid] = [(t, t + 3600.0) for t in np.arange(h0 + phase, h1, 5700.0)]
+        for j, t in enumerate(np.arange(h0 + 3 * phase, h1, 86400.0 / 20)):
+            rise = s.horizon_start + timedelta(seconds=float(t - h0))
+            contacts.append(ContactWindow(sid, f"Station-{j % 4}", rise, rise + timedelta(minutes=4),
+                                          rise + timedelta(minutes=8), 30.0))
+    t = time.perf_counter()
+    lanes = compute_lanes(sats, s.acquisitions, s.plan_items, s.horizon_start, s.horizon_end, sunlit, contacts)
+    return lanes, 1000 * (time.perf_counter() - t)
 
 
 def main() -> int:
@@ -77,6 +109,29 @@ def main() -> int:
     app.processEvents()
     view.plot.grab()
     day_ms = median_ms(view.plot.grab, args.repeat)
+
+    # The same views with every resource lane drawn (contacts, sunlit/eclipse, battery and memory
+    # along the schedule and the candidate plan): synthetic orbits of 95 min (60 sunlit), 4 stations
+    # seen ~5 times a day each for 8 min, every satellite with a power and a memory model.
+    lanes, lanes_build_ms = synthetic_lanes(s)
+    view.set_resource_lanes(lanes)
+    view.show_resource_lanes(True)
+    view.zoom_preset("week")
+    app.processEvents()
+    view.plot.grab()
+    lanes_week_ms = median_ms(view.plot.grab, args.repeat)
+
+    def redraw_lanes():
+        view.lanes.update()  # drops the lanes' cached pixels, as a pan or zoom does
+        view.plot.grab()
+    lanes_week_redraw_ms = median_ms(redraw_lanes, args.repeat)
+    lane_stats = dict(view.lanes.last_paint_stats)
+    view.zoom_preset("day")
+    app.processEvents()
+    view.plot.grab()
+    lanes_day_ms = median_ms(view.plot.grab, args.repeat)
+    lanes_day_redraw_ms = median_ms(redraw_lanes, args.repeat)
+    view.show_resource_lanes(False)
 
     # Reference: one QGraphicsRectItem per bar in the same view (the item-per-bar design).
     view.zoom_preset("week")
@@ -116,6 +171,21 @@ def main() -> int:
     rows.append((f"full repaint, day view (median of {args.repeat})", f"{day_ms:.1f} ms", "< 30 ms", "—", "—"))
     rows.append(("  bars exposed / rects drawn in the week view (per-pixel merge)",
                  f"{exposed_week['exposed']:,} / {exposed_week['drawn']:,}", "—", "—", "—"))
+    rows.append((f"full repaint with all resource lanes, week view (median of {args.repeat})",
+                 f"{lanes_week_ms:.1f} ms", "< 30 ms", f"without lanes: {week_ms:.1f} ms",
+                 f"+{lanes_week_ms - week_ms:.1f} ms"))
+    rows.append((f"full repaint with all resource lanes, day view (median of {args.repeat})",
+                 f"{lanes_day_ms:.1f} ms", "< 30 ms", f"without lanes: {day_ms:.1f} ms",
+                 f"+{lanes_day_ms - day_ms:.1f} ms"))
+    rows.append(("  … lanes drawn again (their cache dropped, as after a pan or zoom), week view",
+                 f"{lanes_week_redraw_ms:.1f} ms", "< 30 ms", f"without lanes: {week_ms:.1f} ms",
+                 f"+{lanes_week_redraw_ms - week_ms:.1f} ms"))
+    rows.append(("  … lanes drawn again, day view", f"{lanes_day_redraw_ms:.1f} ms", "< 30 ms",
+                 f"without lanes: {day_ms:.1f} ms", f"+{lanes_day_redraw_ms - day_ms:.1f} ms"))
+    rows.append(("  lane items drawn in the week view (rects / line segments)",
+                 f"{sum(lane_stats[k] for k in ('eclipse', 'sunlit', 'contact', 'violation')):,} / "
+                 f"{sum(lane_stats[k] for k in ('battery', 'battery_candidate', 'memory', 'memory_candidate')):,}",
+                 "—", f"lanes computed in {lanes_build_ms:.0f} ms (once, cached)", "—"))
 
     # Rubber band over ~1,000 bars: hit test + selection update + the repaint that shows it.
     x0, x1 = view.x_range()

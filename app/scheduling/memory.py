@@ -37,6 +37,33 @@ class MemoryTrack:
                     return 0.0
         return level
 
+    def profile(self, ends, t_start: float, t_end: float) -> list[tuple[float, float]]:
+        """The stored volume (Gbit) over [t_start, t_end] as (time, volume) corners: each
+        acquisition end in ``ends`` (sorted) adds its data at once (a vertical step), contacts
+        drain it linearly (the same rule as ``step``)."""
+        level = self.initial
+        points = [(t_start, level)]
+        t = t_start
+        for end in ends:
+            if end < t:
+                continue
+            level = self._drain_points(level, t, end, points)
+            level += self.per_acquisition
+            points.append((end, level))
+            t = end
+        self._drain_points(level, t, t_end, points)
+        return points
+
+    def _drain_points(self, level: float, a: float, b: float, points: list) -> float:
+        for t0, t1, in_contact in pieces(self._starts, self._ends, a, b):
+            if in_contact and level > 0.0 and self.rate_gbit_s > 0.0:
+                empty_at = t0 + level / self.rate_gbit_s
+                level = max(0.0, level - self.rate_gbit_s * (t1 - t0))
+                if level == 0.0 and empty_at < t1:
+                    points.append((empty_at, 0.0))
+            points.append((t1, level))
+        return level
+
     def step(self, level: float, t_from: float, end: float) -> float:
         """Volume just after an acquisition ending at ``end`` (its data added)."""
         return self.drain(level, t_from, end) + self.per_acquisition

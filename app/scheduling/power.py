@@ -29,14 +29,20 @@ class PowerTrack:
     def initial(self) -> float:
         return float(self.model.initial_battery_wh)
 
-    def _run(self, soc: float, low: float, a: float, b: float, draw_w: float) -> tuple[float, float]:
+    def _run(self, soc: float, low: float, a: float, b: float, draw_w: float,
+             points: list | None = None) -> tuple[float, float]:
         m = self.model
         cap = m.battery_capacity_wh
         for t0, t1, sunlit in pieces(self._starts, self._ends, a, b):
             power = (m.sunlit_charge_power_w if sunlit else 0.0) - draw_w
+            before = soc
             soc += power * (t1 - t0) / 3600.0
             if soc > cap:
+                if points is not None and power > 0 and before < cap:
+                    points.append((t0 + (cap - before) * 3600.0 / power, cap))  # full from here on
                 soc = cap
+            if points is not None:
+                points.append((t1, soc))
             # The net power is constant on a piece, so the minimum is at a piece end.
             if soc < low:
                 low = soc
@@ -53,6 +59,24 @@ class PowerTrack:
         soc, low = self._run(soc, low, slew_start, start, m.idle_power_w + m.slew_power_w)
         soc, low = self._run(soc, low, start, end, m.idle_power_w + m.imaging_power_w)
         return soc, low
+
+    def profile(self, items, t_start: float, t_end: float) -> list[tuple[float, float]]:
+        """The charge (Wh) over [t_start, t_end] as (time, charge) corners of a piecewise-linear
+        line, along ``items`` = (slew_s, start, end) sorted by start (the same steps as ``step``)."""
+        m = self.model
+        soc = self.initial
+        points = [(t_start, soc)]
+        t = t_start
+        for slew_s, start, end in items:
+            if end <= t:
+                continue
+            slew_start = max(t, start - slew_s)
+            soc, _ = self._run(soc, soc, t, slew_start, m.idle_power_w, points)
+            soc, _ = self._run(soc, soc, slew_start, max(start, t), m.idle_power_w + m.slew_power_w, points)
+            soc, _ = self._run(soc, soc, max(start, t), end, m.idle_power_w + m.imaging_power_w, points)
+            t = end
+        self._run(soc, soc, t, t_end, m.idle_power_w, points)
+        return points
 
     def ok(self, low: float) -> bool:
         return low >= self.model.reserve_wh - ENERGY_EPS_WH

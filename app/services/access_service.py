@@ -137,13 +137,19 @@ def sunlight(satellites: Sequence[Satellite], start: datetime, end: datetime) ->
     return _cached(("sun", powered, start, end), lambda: sunlit_intervals(powered, start, end))
 
 
+def contact_windows(satellites: Sequence[Satellite], stations: Sequence[GroundStation], start: datetime,
+                    end: datetime) -> list:
+    """Ground-station contact windows (satellite, station, rise, culmination, set), cached."""
+    if not stations or not satellites:
+        return []
+    key = ("contacts", tuple(sorted(satellites, key=lambda s: s.id)), tuple(stations), start, end)
+    return _cached(key, lambda: compute_contacts(satellites, stations, start, end))
+
+
 def contacts(satellites: Sequence[Satellite], stations: Sequence[GroundStation], start: datetime, end: datetime,
              ) -> dict[str, list[tuple[float, float]]]:
     """Ground-station contact intervals (epoch seconds, rise to set) per satellite."""
-    if not stations or not satellites:
-        return {}
-    key = ("contacts", tuple(sorted(satellites, key=lambda s: s.id)), tuple(stations), start, end)
-    windows = _cached(key, lambda: compute_contacts(satellites, stations, start, end))
+    windows = contact_windows(satellites, stations, start, end)
     out: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for w in windows:
         out[w.satellite_id].append((to_epoch(w.rise), to_epoch(w.set)))

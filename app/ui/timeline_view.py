@@ -20,6 +20,7 @@ from .formatting import (SIGN_CONVENTION, acquisition_name, duration_text, numbe
                          utc_text)
 from .palette import (BAR_COLOURS, CATEGORY_LABELS, GHOST_FILL, NOW_LINE, ZONE_FILLS, BarCategory,
                       bar_category, colour, is_locked)
+from .resource_lanes_item import ResourceLanes
 from .time_axis import TwoLevelTimeAxis
 from .timeline_bars import MIN_BAR_PX, TimelineBars
 from .timeline_viewbox import Mods, TimelineViewBox
@@ -103,6 +104,11 @@ class TimelineView(QtWidgets.QWidget):
         self.bars = TimelineBars()
         self.bars.setZValue(10)
         self.viewbox.addItem(self.bars)
+        # Resource lanes behind the bars, off until asked for (View ▸ Resource lanes).
+        self.lanes = ResourceLanes()
+        self.lanes.setZValue(5)
+        self.lanes.hide()
+        self.viewbox.addItem(self.lanes, ignoreBounds=True)
 
         self.viewbox.rubberBandFinished.connect(self._on_rubber_band)
         self.viewbox.clicked.connect(self._on_click)
@@ -149,7 +155,31 @@ class TimelineView(QtWidgets.QWidget):
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(self.hint)
+        foot = QtWidgets.QHBoxLayout()
+        foot.setContentsMargins(0, 0, 0, 0)
+        foot.addWidget(self.hint, 1)
+        self.lanes_legend = self._lanes_legend()
+        self.lanes_legend.hide()
+        foot.addWidget(self.lanes_legend)
+        layout.addLayout(foot)
+
+    def _lanes_legend(self) -> QtWidgets.QWidget:
+        from .resource_lanes_item import (BATTERY_LINE, CONTACT_FILL, ECLIPSE_FILL, MEMORY_LINE, RESERVE_LINE,
+                                          SUNLIT_FILL)
+        w = QtWidgets.QWidget()
+        lay = QtWidgets.QHBoxLayout(w)
+        lay.setContentsMargins(0, 0, 4, 0)
+        lay.setSpacing(6)
+        for fill, text, line in ((SUNLIT_FILL, "sunlit", False), (ECLIPSE_FILL, "eclipse", False),
+                                 (CONTACT_FILL, "contact", False), (BATTERY_LINE, "battery", True),
+                                 (MEMORY_LINE, "memory (dashed: candidate)", True), (RESERVE_LINE, "reserve", True)):
+            swatch = QtWidgets.QLabel()
+            swatch.setPixmap(_line_swatch(fill) if line else _swatch(fill, fill, False))
+            lay.addWidget(swatch)
+            t = QtWidgets.QLabel(text)
+            t.setProperty("role", "hint")
+            lay.addWidget(t)
+        return w
 
     def _legend(self) -> QtWidgets.QWidget:
         w = QtWidgets.QWidget()
@@ -185,6 +215,20 @@ class TimelineView(QtWidgets.QWidget):
 
     def rows(self) -> list[str]:
         return list(self._rows)
+
+    def set_resource_lanes(self, lanes) -> None:
+        """Contacts, sunlit/eclipse, battery and memory per satellite (``SatelliteLanes`` by
+        satellite id, from ``app.services.resource_lanes``); drawn in the rows when shown."""
+        self.lanes.set_lanes(lanes or {}, self._row_of, len(self._rows))
+
+    def show_resource_lanes(self, visible: bool) -> None:
+        self.lanes.setVisible(bool(visible))
+        self.lanes_legend.setVisible(bool(visible))
+        # The mouse hint gives way to the lanes' legend (it stays in the hint's tooltip).
+        self.hint.setVisible(not visible)
+
+    def resource_lanes_visible(self) -> bool:
+        return self.lanes.isVisible()
 
     def set_acquisitions(self, acqs: Iterable[Acquisition], conflict_ids: Iterable[str] = frozenset()) -> None:
         """Show these acquisitions; those in ``conflict_ids`` are drawn red. Keeps the selection
@@ -408,6 +452,7 @@ class TimelineView(QtWidgets.QWidget):
 
     def _apply_rows(self) -> None:
         n = len(self._rows)
+        self.lanes.set_rows(self._row_of, n)
         self.row_axis.setTicks([[(i + 0.5, s) for i, s in enumerate(self._rows)], []])
         self.bars.set_rows(n)
         height = float(max(n, 1))
@@ -505,10 +550,16 @@ class TimelineView(QtWidgets.QWidget):
         else:
             p = self.viewbox.mapSceneToView(scene_pos)
             item = self.item_at(p.x(), p.y())
-            text = self.tooltip_for(item) if item else ""
+            text = self.tooltip_for(item) if item else self._lane_text(p.x(), p.y())
         if text != self._hover_text:
             self._hover_text = text
             self.bars.setToolTip(text)
+
+    def _lane_text(self, x: float, y: float) -> str:
+        if not self.lanes.isVisible() or not 0 <= y < len(self._rows):
+            return ""
+        row = int(y)
+        return self.lanes.describe(self._rows[row], x, y - row)
 
     def _on_x_range(self, _vb, rng) -> None:
         x0, x1 = float(rng[0]), float(rng[1])
@@ -589,6 +640,16 @@ def _swatch(fill: str, edge: str, dashed: bool, hatch: QtGui.QBrush | None = Non
         p.setBrush(hatch)
         p.setPen(QtCore.Qt.PenStyle.NoPen)
         p.drawRect(2, 2, 15, 9)
+    p.end()
+    return pm
+
+
+def _line_swatch(hex_rgb: str) -> QtGui.QPixmap:
+    pm = QtGui.QPixmap(18, 12)
+    pm.fill(QtCore.Qt.GlobalColor.transparent)
+    p = QtGui.QPainter(pm)
+    p.setPen(QtGui.QPen(colour(hex_rgb), 2))
+    p.drawLine(1, 6, 17, 6)
     p.end()
     return pm
 
