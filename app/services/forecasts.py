@@ -22,17 +22,57 @@ COLUMNS = ("lat", "lon", "time", "cloud_pct")
 
 
 def parse_forecast_file(path: str | Path) -> list[tuple[float, float, datetime, float]]:
-    """Validated forecast points; the first bad row raises ValidationError ``row N.field: reason``."""
+    """Validated forecast points; the first bad row raises ValidationError ``row N.field: reason``.
+
+    Two layouts: rows ``lat, lon, time, cloud_pct``, or a grid ``lat, lon, <time>, <time>, …`` with one
+    row per location and the cloud cover (%) under each forecast time (ISO 8601 with its zone)."""
+    rows = read_rows(path, None, None)
+    header = list(rows[0][1]) if rows else []
+    if header[:2] != ["lat", "lon"] or (len(header) > 2 and header[2:] == list(COLUMNS[2:])):
+        return _long_rows(path, rows, header)
+    times = [(h, _grid_time(h)) for h in header[2:]]
+    if not times:
+        raise ValidationError("header", "a gridded forecast needs at least one time column after lat, lon")
     points = []
-    for n, raw in read_rows(path, COLUMNS, None):
-        where = f"row {n}"
+    for n, raw in rows:
+        lat, lon = _position(raw, n)
+        for column, when in times:
+            if raw.get(column) in (None, ""):
+                raise ValidationError(f"row {n}.{column}", "required")
+            points.append((lat, lon, when, number(raw[column], f"row {n}.{column}", 0.0, 100.0)))
+    return points
+
+
+def _grid_time(column: str) -> datetime:
+    try:
+        return parse_utc(column, f"header.{column}")
+    except ValidationError as exc:
+        if "naive" in exc.reason or "year" in exc.reason:
+            raise
+        raise ValidationError(f"header.{column}", "unknown column: neither one of lat, lon, time, cloud_pct nor "
+                                                  "a forecast time (ISO 8601 with a zone)") from None
+
+
+def _position(raw: dict[str, Any], n: int) -> tuple[float, float]:
+    for key in ("lat", "lon"):
+        if raw.get(key) in (None, ""):
+            raise ValidationError(f"row {n}.{key}", "required")
+    return number(raw["lat"], f"row {n}.lat", -90.0, 90.0), number(raw["lon"], f"row {n}.lon", -180.0, 180.0)
+
+
+def _long_rows(path, rows, header) -> list[tuple[float, float, datetime, float]]:
+    unknown = sorted(set(header) - set(COLUMNS))
+    if unknown:
+        raise ValidationError(f"header.{unknown[0]}", f"unknown column; known: {', '.join(COLUMNS)} "
+                                                      "(or lat, lon and one column per forecast time)")
+    points = []
+    for n, raw in rows:
         for key in COLUMNS:
             if raw.get(key) in (None, ""):
-                raise ValidationError(f"{where}.{key}", "required")
-        points.append((number(raw["lat"], f"{where}.lat", -90.0, 90.0),
-                       number(raw["lon"], f"{where}.lon", -180.0, 180.0),
-                       parse_utc(raw["time"], f"{where}.time"),
-                       number(raw["cloud_pct"], f"{where}.cloud_pct", 0.0, 100.0)))
+                raise ValidationError(f"row {n}.{key}", "required")
+        lat, lon = _position(raw, n)
+        points.append((lat, lon, parse_utc(raw["time"], f"row {n}.time"),
+                       number(raw["cloud_pct"], f"row {n}.cloud_pct", 0.0, 100.0)))
     if not points:
         raise ValidationError(str(path), "the forecast has no rows")
     return points

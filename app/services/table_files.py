@@ -14,8 +14,10 @@ from app.domain import ValidationError, checks
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
 
-def read_rows(path: str | Path, columns: tuple[str, ...], json_key: str | None) -> list[tuple[int, dict[str, Any]]]:
-    """(row number, {column: value}) of every data row; unknown columns are refused by name.
+def read_rows(path: str | Path, columns: tuple[str, ...] | None,
+              json_key: str | None) -> list[tuple[int, dict[str, Any]]]:
+    """(row number, {column: value}) of every data row, keys in the header's order; columns not in
+    ``columns`` are refused by name (``columns`` None: any header).
 
     ``.json`` files are ``{json_key: [objects]}`` (when ``json_key`` is given); anything else is CSV.
     Empty CSV cells read as None.
@@ -41,7 +43,7 @@ def read_rows(path: str | Path, columns: tuple[str, ...], json_key: str | None) 
     return _csv_rows(p, text, columns)
 
 
-def _json_rows(p: Path, text: str, columns: tuple[str, ...], key: str) -> list[tuple[int, dict[str, Any]]]:
+def _json_rows(p: Path, text: str, columns: tuple[str, ...] | None, key: str) -> list[tuple[int, dict[str, Any]]]:
     doc = checks.load_json(text, str(p))
     if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
         raise ValidationError(str(p), f'expected {{"{key}": [rows]}}')
@@ -57,7 +59,7 @@ def _json_rows(p: Path, text: str, columns: tuple[str, ...], key: str) -> list[t
     return out
 
 
-def _csv_rows(p: Path, text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
+def _csv_rows(p: Path, text: str, columns: tuple[str, ...] | None) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -84,7 +86,9 @@ def _csv_rows(p: Path, text: str, columns: tuple[str, ...]) -> list[tuple[int, d
     return out
 
 
-def _check_columns(row: dict[str, Any], columns: tuple[str, ...], n: int) -> None:
+def _check_columns(row: dict[str, Any], columns: tuple[str, ...] | None, n: int) -> None:
+    if columns is None:  # the caller reads the header itself (e.g. a gridded forecast)
+        return
     unknown = sorted(k for k in row if k not in columns)
     if unknown:
         where = "header" if n == 0 else f"row {n}"

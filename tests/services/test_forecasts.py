@@ -101,3 +101,26 @@ def test_report_reason_with_a_direction_character_refused(tmp_path, small_db, ca
     assert main(["execution", "import", "--workspace", "small", str(path), "--db",
                  str(db.url).removeprefix("sqlite:///")]) == 2
     assert "row 1: reason: invisible direction character U+202E" in capsys.readouterr().err
+
+
+def test_gridded_forecast_and_its_refusals(tmp_path, small_db, db_dump):
+    from app.domain import ValidationError
+    from app.services.forecasts import import_forecast, parse_forecast_file
+
+    db, ws_id = small_db
+    grid = tmp_path / "grid.csv"
+    grid.write_text("lat,lon,2026-08-10T00:00:00Z,2026-08-10T12:00:00Z\n38,23.7,80,20\n48.85,2.35,0,5\n",
+                    encoding="utf-8")
+    points = parse_forecast_file(grid)
+    assert len(points) == 4 and points[1][2].hour == 12 and points[1][3] == 20.0
+    assert import_forecast(db, ws_id, grid)["locations"] == 2
+    before = db_dump(db)
+    for content, message in (
+            ("lat,lon,2026-08-10T00:00:00\n38,23.7,80\n", "header.2026-08-10T00:00:00: naive time"),
+            ("lat,lon,2026-08-10T00:00:00Z\n38,23.7,180\n", "row 1.2026-08-10T00:00:00Z: must be between 0 and 100"),
+            ("lat,lon,2026-08-10T00:00:00Z\n123,23.7,18\n", "row 1.lat: must be between -90 and 90"),
+            ("lat,lon,when,cloud_pct\n1,2,3,4\n", "header.when: unknown column")):
+        grid.write_text(content, encoding="utf-8")
+        with pytest.raises(ValidationError, match=message.replace(".", r"\.")):
+            import_forecast(db, ws_id, grid)
+    assert db_dump(db) == before
