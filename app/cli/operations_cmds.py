@@ -70,7 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     fc = sub.add_parser("forecast", help="cloud forecasts").add_subparsers(
         dest="forecast_command", required=True, parser_class=type(p))
-    p = fc.add_parser("import", help="import a cloud forecast CSV (lat, lon, time, cloud_pct; or lat, lon, <time>, <time>, …)")
+    p = fc.add_parser("import", help="import a cloud forecast CSV: lat, lon, time, cloud_pct (or a grid: "
+                                     "lat, lon, one column per forecast time)")
     p.add_argument("file")
     p.add_argument("--workspace", required=True)
     _db_arg(p)
