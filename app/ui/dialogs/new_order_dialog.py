@@ -7,12 +7,14 @@ has the keyword arguments of ``app.services.orders.add_order`` (except db and wo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
 from app.domain import Order, OrderConstraints, Target, ValidationError, checks, parse_optional_utc, to_iso
-from app.domain.enums import LookSide, PassDirection
+from app.domain.times import UTC as UTC_
+from app.domain.enums import LookSide, Mode, PassDirection
 
 from .validation import error_label, field_with_error, mark, ok_cancel, optional_float
 
@@ -22,16 +24,26 @@ _FIELD_KEYS = {
     "priority": "priority", "requested_window_start": "window_start", "window_start": "window_start",
     "requested_window_end": "window_end", "window_end": "window_end",
     "constraints.max_incidence_deg": "max_incidence", "constraints.look_side": "look_side",
-    "constraints.pass_direction": "pass_direction",
+    "constraints.pass_direction": "pass_direction", "constraints.duration_s": "duration",
+    "duration_s": "duration", "constraints.sensor_type": "sensor_type", "constraints.mode": "mode",
 }
 ANY_SATELLITE = "any satellite"
+ANY_SENSOR = "any sensor"
+ANY_MODE = "optical or SAR"
+#: Sensor types offered when the workspace's satellites do not say (spec: visible, infrared, sar).
+DEFAULT_SENSOR_TYPES = ("visible", "infrared", "sar")
+#: The window a new order gets: the next 24 hours from the scenario clock.
+DEFAULT_WINDOW = timedelta(hours=24)
 
 
 class NewOrderDialog(QtWidgets.QDialog):
     """Create (or, given ``order``, edit) an imaging order."""
 
     def __init__(self, targets: Sequence[Target], satellite_ids: Sequence[str] = (),
-                 order: Order | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+                 order: Order | None = None, parent: QtWidgets.QWidget | None = None, *,
+                 now: datetime | None = None, sensor_types: Sequence[str] = DEFAULT_SENSOR_TYPES) -> None:
+        """``now`` (the scenario clock): a new order's window defaults to [now, now + 24 h] and the
+        examples in empty fields are dates of this scenario."""
         super().__init__(parent)
         self.setWindowTitle("Edit Order" if order else "New Order")
         self.setModal(True)
@@ -56,10 +68,20 @@ class NewOrderDialog(QtWidgets.QDialog):
         self.priority.setRange(1, 5)
         self.priority.setValue(3)
         self.priority.setToolTip("1 = highest, 5 = lowest")
+        example = (now or datetime(2026, 8, 10, tzinfo=UTC_)).replace(minute=0, second=0, microsecond=0)
         self.window_start = QtWidgets.QLineEdit()
-        self.window_start.setPlaceholderText("e.g. 2026-08-08T00:00:00Z (empty = ASAP)")
+        self.window_start.setPlaceholderText(f"e.g. {to_iso(example)} (empty = as soon as possible)")
         self.window_end = QtWidgets.QLineEdit()
-        self.window_end.setPlaceholderText("e.g. 2026-08-10T00:00:00Z (empty = no deadline)")
+        self.window_end.setPlaceholderText(f"e.g. {to_iso(example + DEFAULT_WINDOW)} (empty = no deadline)")
+        self.sensor_type = QtWidgets.QComboBox()
+        self.sensor_type.addItem(ANY_SENSOR)
+        self.sensor_type.addItems(list(dict.fromkeys(t.lower() for t in sensor_types)))
+        self.sensor_type.setToolTip("Only satellites carrying this kind of sensor may serve the order")
+        self.mode = QtWidgets.QComboBox()
+        self.mode.addItems([ANY_MODE] + [m.value for m in Mode])
+        self.mode.setToolTip("OPTICAL needs daylight at the target; SAR images day and night")
+        self.duration = QtWidgets.QLineEdit()
+        self.duration.setPlaceholderText("seconds (empty = the satellite's usual image)")
         self.max_incidence = QtWidgets.QLineEdit()
         self.max_incidence.setPlaceholderText("degrees, 0 … 90 (empty = any)")
         self.look_side = QtWidgets.QComboBox()
@@ -79,7 +101,16 @@ class NewOrderDialog(QtWidgets.QDialog):
 
         self.error_labels = {k: error_label() for k in
                              ("target", "lat", "lon", "priority", "window_start", "window_end",
-                              "max_incidence", "look_side", "pass_direction")}
+                              "max_incidence", "look_side", "pass_direction", "duration", "sensor_type",
+                              "mode")}
+        # The typed fields keep room for their error line, so the form never jumps as messages
+        # come and go (the choice fields cannot be wrong on their own).
+        for key in ("target", "lat", "lon", "window_start", "window_end", "max_incidence", "duration"):
+            label = self.error_labels[key]
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            label.setSizePolicy(policy)
+            label.setMinimumHeight(label.fontMetrics().height())
         e = self.error_labels
         form = QtWidgets.QFormLayout()
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -104,6 +135,9 @@ class NewOrderDialog(QtWidgets.QDialog):
         form.addRow("Priority", field_with_error(self.priority, e["priority"], "1 = highest, 5 = lowest"))
         form.addRow("Window start (UTC)", field_with_error(self.window_start, e["window_start"]))
         form.addRow("Window end (UTC)", field_with_error(self.window_end, e["window_end"]))
+        form.addRow("Sensor type", field_with_error(self.sensor_type, e["sensor_type"]))
+        form.addRow("Mode", field_with_error(self.mode, e["mode"]))
+        form.addRow("Image duration", field_with_error(self.duration, e["duration"]))
         form.addRow("Max incidence", field_with_error(self.max_incidence, e["max_incidence"]))
         form.addRow("Look side", field_with_error(self.look_side, e["look_side"]))
         form.addRow("Pass direction", field_with_error(self.pass_direction, e["pass_direction"]))
@@ -114,22 +148,29 @@ class NewOrderDialog(QtWidgets.QDialog):
         self.summary = QtWidgets.QLabel()
         self.summary.setProperty("role", "fieldError")
         self.summary.setWordWrap(True)
+        policy = self.summary.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.summary.setSizePolicy(policy)
+        self.summary.setMinimumHeight(self.summary.fontMetrics().height())
         self.buttons, self.ok_button = ok_cancel(self, "Save Order" if order else "Create Order")
         self.ok_button.setDefault(True)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(520)
 
         if order is not None:
             self._prefill(order)
+        elif now is not None:
+            self.window_start.setText(to_iso(now.replace(microsecond=0)))
+            self.window_end.setText(to_iso(now.replace(microsecond=0) + DEFAULT_WINDOW))
         for w in (self.lat, self.lon, self.window_start, self.window_end, self.max_incidence,
-                  self.external_ref):
+                  self.external_ref, self.duration):
             w.textChanged.connect(self.validate)
         self.target.editTextChanged.connect(self.validate)
         self.priority.valueChanged.connect(self.validate)
-        for combo in (self.look_side, self.pass_direction, self.preferred):
+        for combo in (self.look_side, self.pass_direction, self.preferred, self.sensor_type, self.mode):
             combo.currentIndexChanged.connect(self.validate)
         self.validate()
 
@@ -191,15 +232,26 @@ class NewOrderDialog(QtWidgets.QDialog):
             end = parse_optional_utc(self.window_end.text().strip(), "window_end")
         except ValidationError as exc:
             errors["window_end"] = exc.reason
+        # Checked on its own so that its message shows alongside the other constraints' ones.
+        duration = optional_float(self.duration.text())
+        if duration is not None:
+            try:
+                checks.positive(duration, "constraints.duration_s")
+            except ValidationError as exc:
+                errors["duration"] = exc.reason
+                duration = None
         constraints = None
         try:
             constraints = OrderConstraints(
                 max_incidence_deg=optional_float(self.max_incidence.text()),
                 look_side=self.look_side.currentText(), pass_direction=self.pass_direction.currentText(),
-                preferred_satellite=self._preferred())
+                preferred_satellite=self._preferred(),
+                sensor_type=None if self.sensor_type.currentText() == ANY_SENSOR else self.sensor_type.currentText(),
+                mode=None if self.mode.currentText() == ANY_MODE else self.mode.currentText(),
+                duration_s=duration)
         except ValidationError as exc:
             errors[_key(exc.field)] = exc.reason
-        if constraints is not None and "window_start" not in errors and "window_end" not in errors:
+        if constraints is not None and not {"window_start", "window_end"} & set(errors):
             try:
                 Order(id="ord_preview", workspace_id="ws_preview", target_id=name or "?",
                       priority=self.priority.value(), constraints=constraints,
@@ -231,7 +283,8 @@ class NewOrderDialog(QtWidgets.QDialog):
         return {"target": self.target, "lat": self.lat, "lon": self.lon, "priority": self.priority,
                 "window_start": self.window_start, "window_end": self.window_end,
                 "max_incidence": self.max_incidence, "look_side": self.look_side,
-                "pass_direction": self.pass_direction}[key]
+                "pass_direction": self.pass_direction, "duration": self.duration,
+                "sensor_type": self.sensor_type, "mode": self.mode}[key]
 
     def _prefill(self, order: Order) -> None:
         self.target.setEditText(order.target_id)
@@ -243,6 +296,14 @@ class NewOrderDialog(QtWidgets.QDialog):
         c = order.constraints
         if c.max_incidence_deg is not None:
             self.max_incidence.setText(f"{c.max_incidence_deg:g}")
+        if c.duration_s is not None:
+            self.duration.setText(f"{c.duration_s:g}")
+        if c.sensor_type:
+            if self.sensor_type.findText(c.sensor_type) < 0:
+                self.sensor_type.addItem(c.sensor_type)
+            self.sensor_type.setCurrentText(c.sensor_type)
+        if c.mode is not None:
+            self.mode.setCurrentText(str(c.mode))
         self.look_side.setCurrentText(str(c.look_side))
         self.pass_direction.setCurrentText(str(c.pass_direction))
         if c.preferred_satellite:
