@@ -31,10 +31,35 @@ ALGORITHM_LABELS = {
     Algorithm.OPTIMAL: "Optimal (CP-SAT, time-limited)",
 }
 POLICY_LABELS = {
-    ReshufflePolicy.HARD_LOCK_COMMITTED: "Hard-lock committed: only tentative items and new orders move",
+    ReshufflePolicy.HARD_LOCK_COMMITTED: "Hard-lock committed: only tentative items and new orders",
     ReshufflePolicy.SOFT_LOCK_WINDOWED: "Soft-lock windowed: committed items may shift, never dropped",
     ReshufflePolicy.REPLACE_IF_BETTER: "Replace if better: swap only for a clearly better option",
     ReshufflePolicy.TIME_BASED_FREEZE: "Time-based freeze: hard/soft lock by distance from now",
+}
+VALUE_SOURCE_LABELS = {
+    ValueSource.UNIFORM: "Every order counts the same",
+    ValueSource.TARGET_PRIORITY: "By priority (1 = highest counts most)",
+    ValueSource.CUSTOM: "By each order's own value",
+}
+QUALITY_LABELS = {
+    QualityModel.OFF: "Ignore the viewing angle",
+    QualityModel.MONOTONIC: "The steeper the better (low incidence)",
+    QualityModel.BAND: "Best near an ideal incidence angle",
+}
+SCORE_LABELS = {
+    ScoreFunction.GEOMETRY: "Viewing geometry",
+    ScoreFunction.PRIORITY: "Priority",
+    ScoreFunction.COMPOSITE: "Overall value (priority, geometry, timing)",
+}
+#: One line of help under each field, in a planner's words.
+HELP = {
+    "mode": "Incremental keeps everything; reshuffle moves what its policy allows.",
+    "algorithm": "Best fit for everyday use; optimal searches longer for more value.",
+    "value_source": "What makes one order worth more than another.",
+    "weights": "Weight of priority, viewing geometry and timing in an order's value.",
+    "quality_model": "How the incidence angle scores the viewing geometry.",
+    "time_limit": "Optimal only: it stops here with the best plan found so far.",
+    "timing": "Timing favours early in each window; without a deadline, no hurry.",
 }
 #: Which policy parameters each policy uses (the others are disabled).
 POLICY_PARAMS = {
@@ -60,7 +85,7 @@ class PlanDialog(QtWidgets.QDialog):
         self.algorithm.setCurrentIndex(self.algorithm.findData(Algorithm.BEST_FIT.value))
         self.horizon_start = QtWidgets.QLineEdit(to_iso(horizon_start))
         self.horizon_end = QtWidgets.QLineEdit(to_iso(horizon_end))
-        self.value_source = _enum_combo(ValueSource)
+        self.value_source = _enum_combo(ValueSource, VALUE_SOURCE_LABELS)
         self.value_source.setCurrentIndex(self.value_source.findData(str(settings.value_source)))
         self.weights_preset = QtWidgets.QComboBox()
         for name, (p, g, t) in WEIGHT_PRESETS.items():
@@ -74,10 +99,10 @@ class PlanDialog(QtWidgets.QDialog):
             spin.setDecimals(0)
             spin.setToolTip(f"Weight of the {label} term (all 0 = equal thirds)")
             self.weight_spins[label] = spin
-            weights_row.addWidget(QtWidgets.QLabel(label[0].upper()))
+            weights_row.addWidget(QtWidgets.QLabel(label.capitalize()))
             weights_row.addWidget(spin)
         self._select_weights(tuple(settings.weights))
-        self.quality_model = _enum_combo(QualityModel)
+        self.quality_model = _enum_combo(QualityModel, QUALITY_LABELS)
         self.quality_model.setCurrentIndex(self.quality_model.findData(str(settings.quality_model)))
         self.time_limit = QtWidgets.QDoubleSpinBox()
         self.time_limit.setRange(1.0, 3600.0)
@@ -91,7 +116,7 @@ class PlanDialog(QtWidgets.QDialog):
         self.soft_hours = _spin(0.0, 720.0, settings.soft_lock_window_hours, " h", 1)
         self.max_shift = _spin(0.0, 1440.0, 30.0, " min", 0)
         self.threshold = _spin(0.0, 1000.0, 10.0, " %", 0)
-        self.score_function = _enum_combo(ScoreFunction)
+        self.score_function = _enum_combo(ScoreFunction, SCORE_LABELS)
         self.score_function.setCurrentIndex(self.score_function.findData(ScoreFunction.COMPOSITE.value))
         self._policy_widgets = {"freeze_window_hours": self.freeze_hours,
                                 "soft_lock_window_hours": self.soft_hours,
@@ -101,15 +126,18 @@ class PlanDialog(QtWidgets.QDialog):
 
         self.error_labels = {"horizon_start": error_label(), "horizon_end": error_label()}
         form = QtWidgets.QFormLayout()
-        form.addRow("Mode", self.mode)
-        form.addRow("Algorithm", self.algorithm)
+        weights_box = QtWidgets.QWidget()
+        weights_box.setLayout(weights_row)
+        weights_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow("What may change", _helped(self.mode, HELP["mode"]))
+        form.addRow("Algorithm", _helped(self.algorithm, HELP["algorithm"]))
         form.addRow("Horizon start (UTC)", field_with_error(self.horizon_start, self.error_labels["horizon_start"]))
         form.addRow("Horizon end (UTC)", field_with_error(self.horizon_end, self.error_labels["horizon_end"]))
-        form.addRow("Value source", self.value_source)
-        form.addRow("Weights", self.weights_preset)
-        form.addRow("P / G / T", weights_row)
-        form.addRow("Quality model", self.quality_model)
-        form.addRow("Time limit", self.time_limit)
+        form.addRow("Order value", _helped(self.value_source, HELP["value_source"]))
+        form.addRow("Value weights", _helped(self.weights_preset, HELP["weights"]))
+        form.addRow("", _helped(weights_box, HELP["timing"]))
+        form.addRow("Viewing geometry", _helped(self.quality_model, HELP["quality_model"]))
+        form.addRow("Time limit", _helped(self.time_limit, HELP["time_limit"]))
         self.reshuffle_box = QtWidgets.QGroupBox("Reshuffle policy")
         rform = QtWidgets.QFormLayout(self.reshuffle_box)
         rform.addRow("Policy", self.policy)
@@ -226,6 +254,21 @@ class PlanDialog(QtWidgets.QDialog):
         if not custom:
             for spin, value in zip(self.weight_spins.values(), WEIGHT_PRESETS[name]):
                 spin.setValue(value)
+
+
+def _helped(widget: QtWidgets.QWidget, text: str) -> QtWidgets.QWidget:
+    """The field with its one line of help under it (also its tooltip); the line never wraps,
+    so the dialog is as wide as its longest help."""
+    widget.setToolTip(text)
+    box = QtWidgets.QWidget()
+    lay = QtWidgets.QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(1)
+    lay.addWidget(widget)
+    hint = QtWidgets.QLabel(text)
+    hint.setProperty("role", "hint")
+    lay.addWidget(hint)
+    return box
 
 
 def _enum_combo(enum_cls, labels: dict | None = None) -> QtWidgets.QComboBox:
