@@ -58,9 +58,10 @@ class MapLayers:
 
 
 def map_layers(db: ScheduleDB, workspace: str, acquisitions: Sequence[Acquisition],
-               moment: datetime | None = None) -> MapLayers:
-    """Tracks of the satellites of ``acquisitions`` (all satellites when none) over one orbit
-    around ``moment`` (default: the middle of the acquisitions), and their footprints."""
+               moment: datetime | None = None, all_tracks: bool = False) -> MapLayers:
+    """Tracks of the satellites of ``acquisitions`` (all satellites when none, or with
+    ``all_tracks``) over one orbit around ``moment`` (default: the middle of the acquisitions),
+    and their footprints."""
     ws = resolve_workspace(db, workspace)
     satellites = db.list_satellites(ws.id)
     if moment is None:
@@ -69,7 +70,7 @@ def map_layers(db: ScheduleDB, workspace: str, acquisitions: Sequence[Acquisitio
         first = min(a.start_time for a in acquisitions)
         moment = first + (max(a.end_time for a in acquisitions) - first) / 2
     wanted = {a.satellite_id for a in acquisitions}
-    shown = [s for s in satellites if not wanted or s.id in wanted]
+    shown = [s for s in satellites if all_tracks or not wanted or s.id in wanted]
     start, end = moment - TRACK_HALF_SPAN, moment + TRACK_HALF_SPAN
     tracks = ground_tracks(shown, start, end, TRACK_STEP_S)
     targets = {t.id: t for t in db.list_targets(ws.id)}

@@ -26,6 +26,13 @@ STATUS_LABELS = {"committed": "committed", "tentative": "tentative", "inbox": "i
 #: Track colours, one per satellite in turn.
 TRACK_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
                  "#ff7f0e", "#7f7f7f")
+#: Zoom bounds (degrees of longitude across the view): the whole world at most, ~50 km at least.
+MAX_SPAN_DEG = 400.0
+MIN_SPAN_DEG = 0.5
+#: Target names appear once the view is narrower than this (degrees of longitude) …
+LABEL_SPAN_DEG = 60.0
+#: … for at most this many targets in view.
+MAX_LABELS = 150
 _FOOTPRINT_FILL = (255, 122, 0, 110)
 _FOOTPRINT_EDGE = "#c2410c"
 
@@ -52,6 +59,8 @@ class MapView(QtWidgets.QWidget):
     """The map tab. ``targetClicked`` carries a target id."""
 
     targetClicked = QtCore.Signal(str)
+    #: The "All tracks" box changed: True = every satellite's ground track, not only the selection's.
+    allTracksChanged = QtCore.Signal(bool)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +71,8 @@ class MapView(QtWidgets.QWidget):
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", "longitude (°)")
         item.setLabel("left", "latitude (°)")
-        item.getViewBox().setLimits(xMin=-200, xMax=200, yMin=-180, yMax=180)
+        item.getViewBox().setLimits(xMin=-200, xMax=200, yMin=-100, yMax=100, maxXRange=MAX_SPAN_DEG,
+                                    maxYRange=MAX_SPAN_DEG / 2, minXRange=MIN_SPAN_DEG, minYRange=MIN_SPAN_DEG / 2)
         item.hideButtons()
         lon, lat, connect = coastlines()
         self.land = pg.PlotCurveItem(lon, lat, connect=connect, pen=pg.mkPen("#7b8794", width=1))
@@ -73,6 +83,16 @@ class MapView(QtWidgets.QWidget):
         self.targets.setZValue(5)
         item.addItem(self.targets)
         self._layer_items: list[QtWidgets.QGraphicsItem] = []
+        self._targets: list[Target] = []
+        self._labels: list[pg.TextItem] = []
+        item.getViewBox().sigRangeChanged.connect(self._place_labels)
+        self.fit_button = QtWidgets.QToolButton()
+        self.fit_button.setText("Fit world")
+        self.fit_button.setToolTip("Show the whole world")
+        self.fit_button.clicked.connect(self.show_world)
+        self.all_tracks_box = QtWidgets.QCheckBox("All tracks")
+        self.all_tracks_box.setToolTip("Every satellite's ground track, not only those of the selection")
+        self.all_tracks_box.toggled.connect(self.allTracksChanged)
         self.caption = QtWidgets.QLabel()
         self.caption.setObjectName("mapCaption")
         self.caption.setWordWrap(True)
@@ -81,6 +101,12 @@ class MapView(QtWidgets.QWidget):
             + f' &nbsp; <span style="color:{_FOOTPRINT_EDGE}">▭</span> footprint of the selection')
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        top = QtWidgets.QHBoxLayout()
+        top.setContentsMargins(4, 2, 4, 2)
+        top.addWidget(self.fit_button)
+        top.addWidget(self.all_tracks_box)
+        top.addStretch(1)
+        layout.addLayout(top)
         layout.addWidget(self.plot, 1)
         bottom = QtWidgets.QHBoxLayout()
         bottom.setContentsMargins(6, 2, 6, 4)
@@ -93,9 +119,39 @@ class MapView(QtWidgets.QWidget):
     def set_targets(self, targets: Sequence[Target], statuses: Mapping[str, str]) -> None:
         """One marker per target, coloured by its planning status."""
         self._target_status = {t.id: statuses.get(t.id, "none") for t in targets}
+        self._targets = list(targets)
         self.targets.setData(
             x=[t.lon for t in targets], y=[t.lat for t in targets], data=[t.id for t in targets],
             brush=[pg.mkBrush(STATUS_COLOURS[self._target_status[t.id]]) for t in targets])
+        self._place_labels()
+
+    def all_tracks(self) -> bool:
+        return self.all_tracks_box.isChecked()
+
+    def labelled_targets(self) -> list[str]:
+        """The targets whose names are drawn now (zoomed in far enough)."""
+        return [lbl.target_id for lbl in self._labels if lbl.isVisible()]
+
+    def _place_labels(self, *_args) -> None:
+        """Name the targets in view once zoomed in past ``LABEL_SPAN_DEG`` (at most ``MAX_LABELS``)."""
+        (x0, x1), (y0, y1) = self.plot.getPlotItem().getViewBox().viewRange()
+        shown: list[Target] = []
+        if x1 - x0 <= LABEL_SPAN_DEG:
+            shown = [t for t in self._targets if x0 <= t.lon <= x1 and y0 <= t.lat <= y1][:MAX_LABELS]
+        while len(self._labels) < len(shown):
+            label = pg.TextItem("", color="#1f2933", anchor=(-0.1, 0.5))
+            label.setZValue(9)
+            self.plot.getPlotItem().addItem(label)
+            self._labels.append(label)
+        for k, label in enumerate(self._labels):
+            if k < len(shown):
+                t = shown[k]
+                label.target_id = t.id
+                label.setText(t.id)
+                label.setPos(t.lon, t.lat)
+                label.show()
+            else:
+                label.hide()
 
     def target_status(self, target_id: str) -> str | None:
         return self._target_status.get(target_id)
@@ -130,7 +186,7 @@ class MapView(QtWidgets.QWidget):
             pen = pg.mkPen(_FOOTPRINT_EDGE, width=2)
             pen.setCosmetic(True)
             shape.setPen(pen)
-            shape.setToolTip(f"{fp.acquisition_id}: {fp.target_id} by {fp.satellite_id} ({fp.state})")
+            shape.setToolTip(f"{fp.target_id} by {fp.satellite_id} ({fp.state})\nid {fp.acquisition_id}")
             self._add(shape, z=8)
         text = (f"Ground tracks {utc_text(layers.start)} – {utc_text(layers.end)}; "
                 f"satellites at {utc_text(layers.moment)}")

@@ -133,3 +133,4 @@ def test_the_drawn_battery_line_is_the_schedulers_own_state_of_charge(raw_items,
         soc, _ = track.step(soc, prev, slew, start, end)
         prev = end
         assert float(np.interp(end, times, values)) == pytest.approx(soc, abs=1e-6)
+

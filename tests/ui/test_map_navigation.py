@@ -1,0 +1,52 @@
+"""Map navigation (issue 15): zoom limits, Fit world, target names past a zoom level, all tracks."""
+from __future__ import annotations
+
+from PySide6.QtTest import QTest
+
+from app.domain import Target
+from app.ui.map_view import LABEL_SPAN_DEG, MAX_SPAN_DEG, MIN_SPAN_DEG, MapView
+
+TARGETS = [Target("Athens", 37.98, 23.73), Target("Rome", 41.9, 12.5), Target("Lima", -12.05, -77.04)]
+
+
+def make(qtbot):
+    m = MapView()
+    qtbot.addWidget(m)
+    m.resize(900, 500)
+    m.show()
+    QTest.qWaitForWindowExposed(m)
+    m.set_targets(TARGETS, {"Athens": "committed"})
+    return m
+
+
+def span(m):
+    (x0, x1), (y0, y1) = m.plot.getPlotItem().getViewBox().viewRange()
+    return x1 - x0, (x0, x1, y0, y1)
+
+
+def test_zoom_stops_at_the_world_and_at_half_a_degree(qtbot):
+    m = make(qtbot)
+    vb = m.plot.getPlotItem().getViewBox()
+    vb.scaleBy((50.0, 50.0))
+    assert span(m)[0] <= MAX_SPAN_DEG + 1e-6
+    vb.setRange(xRange=(23.0, 23.01), yRange=(37.9, 37.91), padding=0)
+    assert span(m)[0] >= MIN_SPAN_DEG - 1e-6
+
+
+def test_names_appear_past_a_zoom_level_and_fit_world_returns(qtbot):
+    m = make(qtbot)
+    assert m.labelled_targets() == []  # the whole world: markers only
+    m.plot.getPlotItem().getViewBox().setRange(xRange=(5, 35), yRange=(30, 50), padding=0)
+    assert span(m)[0] <= LABEL_SPAN_DEG
+    assert sorted(m.labelled_targets()) == ["Athens", "Rome"]  # in view only
+    m.fit_button.click()
+    width, (x0, x1, y0, y1) = span(m)
+    assert x0 <= -180 and x1 >= 180 and m.labelled_targets() == []
+
+
+def test_all_tracks_box_says_so(qtbot):
+    m = make(qtbot)
+    seen = []
+    m.allTracksChanged.connect(seen.append)
+    m.all_tracks_box.click()
+    assert seen == [True] and m.all_tracks()
