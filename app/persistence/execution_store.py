@@ -74,6 +74,13 @@ class ExecutionStore(StoreBase):
             result = self._apply_outcomes(s, workspace_id, resolved)
         return ExecutionImport(workspace_id, *result, skipped=dict(sorted(refused.items())))
 
+    def execution_outcome(self, acquisition_id: str) -> tuple[datetime, str | None, float | None] | None:
+        """(reported at, reason, observed cloud cover %) of a reported acquisition, else None."""
+        t = ACQUISITIONS.c
+        with self._read() as s:
+            row = s.execute(select(t.reported_at, t.outcome_reason, t.cloud_pct).where(t.id == acquisition_id)).first()
+        return None if row is None or row[0] is None else (row[0], row[1], row[2])
+
     def _resolve_rows(self, s: Connection, workspace_id: str, reports: Sequence[ReportRow], now: datetime,
                       refused: dict[int, str]) -> list[tuple[ReportRow, Any]]:
         """The acquisition row (id, workspace, satellite, target, start, state, version, order) of each

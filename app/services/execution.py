@@ -82,3 +82,19 @@ def report_row_text(row: ReportRow) -> str:
     """A row as a planner reads it (for previews)."""
     when = to_iso(row.start_time) if row.start_time else ""
     return f"row {row.row}: {row.outcome.value} — {row.target_id or ''} {row.satellite_id or ''} {when}".strip()
+
+
+def outcome_text(db: ScheduleDB, acquisition_id: str) -> str | None:
+    """What the execution report said, in words (``failed: clouds · 95 % cloud · reported …``), or None."""
+    found = db.execution_outcome(acquisition_id)
+    if found is None:
+        return None
+    at, reason, cloud = found
+    acq = db.get_acquisition(acquisition_id)
+    parts = [acq.state.value if acq else "reported"]
+    if reason:
+        parts[0] += f": {reason}"
+    if cloud is not None:
+        parts.append(f"{cloud:g} % cloud")
+    parts.append(f"reported {to_iso(at)}")
+    return " · ".join(parts)

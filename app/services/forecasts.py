@@ -101,3 +101,25 @@ def clear_sky(db: ScheduleDB, workspace_id: str, opportunities: Sequence[Opportu
               targets: Sequence[Target]) -> dict[str, float]:
     """Opportunity id → P(clear) for the optical opportunities the workspace's forecast covers."""
     return clear_sky_factors(workspace_forecast(db, workspace_id), opportunities, targets)
+
+
+def swap_choices(db: ScheduleDB, workspace: str, acquisition_id: str) -> tuple[list[Opportunity], dict[str, float]]:
+    """The Inspector's swap choices (``edits.alternatives``) and P(clear) of each of them and of the
+    acquisition itself (keyed by opportunity id, and by the acquisition id) where the workspace's
+    forecast covers them; empty without a forecast or for SAR."""
+    from .edits import alternatives
+
+    ws = resolve_workspace(db, workspace)
+    opps = alternatives(db, ws.id, acquisition_id)
+    forecast = workspace_forecast(db, ws.id)
+    if not len(forecast):
+        return opps, {}
+    targets = {t.id: t for t in db.list_targets(ws.id)}
+    sky = clear_sky_factors(forecast, opps, targets)
+    acq = db.get_acquisition(acquisition_id)
+    target = targets.get(acq.target_id) if acq else None
+    if acq is not None and target is not None and acq.mode == "OPTICAL":
+        p = forecast.p_clear(target.lat, target.lon, acq.start_time)
+        if p is not None:
+            sky[acq.id] = p
+    return opps, sky

@@ -12,7 +12,8 @@ from typing import Any
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.domain import DomainError, utc_now
-from app.services import commands, conflict_service, edits, export_service, map_service, planning
+from app.services import (commands, conflict_service, execution, export_service, forecasts, map_service,
+                          planning)
 from app.services.database import open_database
 from app.services.workspaces import resolve_workspace
 from app.workers.jobs import JobRunner
@@ -318,11 +319,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _load_alternatives(self, acquisition_id: str) -> None:
         """The swap choices of one acquisition, computed on a worker (access may take a moment)."""
-        def done(opps):
+        def done(found):
             if self.timeline.selected_ids() == [acquisition_id]:
+                opps, sky, outcome = found
                 self.inspector.set_alternatives(opps)
+                self.inspector.acquisition_page.set_operations(sky, outcome)
         ws_id = self.ws.id
-        self._on_worker("alternatives", lambda db, state: edits.alternatives(db, ws_id, acquisition_id), on_done=done)
+        self._on_worker("alternatives", lambda db, state: (*forecasts.swap_choices(db, ws_id, acquisition_id),
+                                                          execution.outcome_text(db, acquisition_id)), on_done=done)
 
     def _on_worker(self, kind: str, fn, **slots) -> None:
         """Run ``fn(db, state)`` on a worker with its own ScheduleDB (a Session is not thread-safe);

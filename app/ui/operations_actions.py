@@ -121,14 +121,16 @@ def report_message(path: str, window) -> str:
     r = execution.import_execution_report(window.db, window.ws.id, path)
     parts = [f"{len(r.completed)} completed", f"{len(r.failed)} failed"]
     if r.orders_returned:
-        parts.append(f"{len(r.orders_returned)} orders back in the Inbox")
+        n = len(r.orders_returned)
+        parts.append(f"{n} order{'s' if n != 1 else ''} back in the Inbox")
     return "Execution report: " + ", ".join(parts)
 
 
 def forecast_message(path: str, window) -> str:
     """File ▸ Import ▸ Cloud forecast…"""
     r = forecasts.import_forecast(window.db, window.ws.id, path)
-    return (f"Cloud forecast: {r['points']} points at {r['locations']} places, {utc_text(r['from'], False)} – "
+    places = f"{r['locations']} place{'s' if r['locations'] != 1 else ''}"
+    return (f"Cloud forecast: {r['points']} points at {places}, {utc_text(r['from'], False)} – "
             f"{utc_text(r['to'], False)}; optical values are weighted by P(clear) from the next plan on")
 
 

@@ -74,7 +74,7 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     assert w.action_import_execution.text() == "Execution report…"
     assert w.action_import_forecast.text() == "Cloud forecast…"
     message = file_actions.import_file(w, "execution", str(path))
-    assert message == f"Execution report: {len(executing) - 1} completed, 1 failed, 1 orders back in the Inbox"
+    assert message == f"Execution report: {len(executing) - 1} completed, 1 failed, 1 order back in the Inbox"
     order_id = executing[0].order_id
     inbox = w.inbox.model
     row = next(r for r in range(inbox.rowCount()) if inbox.item(r).id == order_id)
@@ -82,6 +82,23 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     assert inbox.index(row, col).data() == "1 failed: clouds"
     w.inspector.show_order(w.orders[order_id])
     assert w.inspector.order_page.form.value("attempts") == "1 failed: clouds"
+
+    # The Inspector says what the report said about the failed acquisition.
+    w._select([executing[0].id])
+    form = w.inspector.acquisition_page.form
+    qtbot.waitUntil(lambda: form.value("outcome") != "—", timeout=60000)
+    assert form.value("outcome").startswith("failed: clouds · 95 % cloud · reported ")
+
+    # File ▸ Import ▸ Cloud forecast: the Inspector shows P(clear) for an optical acquisition ahead.
+    optical = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time)
+                   if a.mode == "OPTICAL" and a.start_time > w.now())
+    target = next(t for t in w.db.list_targets(w.ws.id) if t.id == optical.target_id)
+    forecast = tmp_path / "clouds.csv"
+    forecast.write_text(f"lat,lon,2026-08-09T00:00:00Z,2026-08-12T00:00:00Z\n{target.lat},{target.lon},30,30\n",
+                        encoding="utf-8")
+    assert file_actions.import_file(w, "forecast", str(forecast)).startswith("Cloud forecast: 2 points at 1 place,")
+    w._select([optical.id])
+    qtbot.waitUntil(lambda: form.value("sky") == "70%", timeout=60000)
 
     # File ▸ Advance Horizon (no dialogs): the next horizon starts at the clock.
     report = operations_actions.advance_horizon(w, confirm=False)

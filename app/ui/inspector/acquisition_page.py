@@ -33,6 +33,8 @@ class AcquisitionPage(QtWidgets.QWidget):
         self.order: Order | None = None
         self.perms: EditPermissions | None = None
         self._alternatives: list[Opportunity] = []
+        #: P(clear sky) from the workspace's cloud forecast, by opportunity id and acquisition id.
+        self._sky: dict[str, float] = {}
 
         self.header = header_label()
         self.state_icon = QtWidgets.QLabel()
@@ -55,8 +57,10 @@ class AcquisitionPage(QtWidgets.QWidget):
         f.add("pass_direction", "Pass direction")
         f.add("mode", "Mode")
         f.add("quality", "Quality")
+        f.add("sky", "Clear sky", "Probability of a clear sky from the imported cloud forecast (optical only)")
         f.add("maneuver", "Maneuver / slack")
         f.add("state", "State")
+        f.add("outcome", "Execution", "What the execution report said")
         f.add("lock", "Lock")
         f.add("source", "Source")
         f.add("plan", "Plan")
@@ -179,7 +183,10 @@ class AcquisitionPage(QtWidgets.QWidget):
         if not same:
             self.banner.clear()
             self._alternatives = []
+            self._sky = {}
+            f.set("outcome", "—")
             self._fill_alternatives()
+        f.set("sky", f"{self._sky[a.id]:.0%}" if a.id in self._sky else "—")
 
     def set_alternatives(self, opportunities: Iterable[Opportunity]) -> None:
         """Other valid opportunities for the same order (the swap combo)."""
@@ -188,6 +195,15 @@ class AcquisitionPage(QtWidgets.QWidget):
 
     def alternatives(self) -> list[Opportunity]:
         return list(self._alternatives)
+
+    def set_operations(self, sky: dict[str, float], outcome: str | None) -> None:
+        """P(clear) of the acquisition and its swap choices (cloud forecast), and its execution outcome."""
+        self._sky = dict(sky)
+        a = self.acquisition
+        if a is not None:
+            self.form.set("sky", f"{self._sky[a.id]:.0%}" if a.id in self._sky else "—")
+        self.form.set("outcome", outcome or "—")
+        self._fill_alternatives()
 
     # ---------------------------------------------------------------- helpers
     def _apply_permissions(self) -> None:
@@ -219,8 +235,9 @@ class AcquisitionPage(QtWidgets.QWidget):
         allowed = [o for o in self._alternatives if o.id != a.opportunity_id
                    and (not p.same_satellite_only or o.satellite_id == a.satellite_id)]
         for o in allowed:
+            sky = f" · clear {self._sky[o.id]:.0%}" if o.id in self._sky else ""
             self.swap_combo.addItem(f"{o.satellite_id} {utc_text(o.start, seconds=False)} · roll "
-                                    f"{o.roll_deg:+.1f}° · q {o.quality:.2f}", o.id)
+                                    f"{o.roll_deg:+.1f}° · q {o.quality:.2f}{sky}", o.id)
         if not allowed:
             self.swap_combo.addItem("no other opportunity" if not self._alternatives
                                     else "none allowed by the lock", None)
