@@ -96,5 +96,5 @@ def outcome_text(db: ScheduleDB, acquisition_id: str) -> str | None:
         parts[0] += f": {reason}"
     if cloud is not None:
         parts.append(f"{cloud:g} % cloud")
-    parts.append(f"reported {to_iso(at)}")
+    parts.append(f"reported {at:%Y-%m-%d %H:%M}Z")
     return " · ".join(parts)
