@@ -1,5 +1,6 @@
 import json
 import os
+import secrets
 from pathlib import Path
 
 import pytest
@@ -43,12 +44,50 @@ def force_overlap():
 @pytest.fixture
 def db_dump():
     """``db_dump(db)``: every row of every table, to show a refused call wrote nothing."""
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     def dump(db) -> dict:
         with db.engine.connect() as conn:
-            names = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+            names = inspect(conn).get_table_names()  # SQLite or PostgreSQL (the test schema)
             out = {n: conn.execute(text(f"SELECT * FROM {n} ORDER BY 1")).all() for n in sorted(names)}
             conn.rollback()
         return out
     return dump
+
+
+#: A PostgreSQL database the tests may use (``.ci/run`` starts a throwaway server and sets it);
+#: unset, the PostgreSQL half of ``db_url`` is skipped.
+PG_URL = os.environ.get("MPW_TEST_PG_URL")
+
+
+def _pg_schema_url(schema: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Where a test's schedule database lives, once per backend: a fresh SQLite file, or a fresh
+    schema of the PostgreSQL test database (``MPW_TEST_PG_URL``), dropped afterwards."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "schedule.db")
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured: set MPW_TEST_PG_URL (.ci/run does)")
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+    schema = "t_" + secrets.token_hex(6)
+    admin = create_engine(PG_URL, poolclass=NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield _pg_schema_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+def is_pg(url) -> bool:
+    return str(url).startswith("postgresql")

@@ -39,10 +39,17 @@ class RuleViolation(DomainError):
 class StaleEditError(DomainError):
     """Optimistic concurrency: the row changed since it was read (another instance wrote it)."""
 
-    def __init__(self, entity: str, key: str, expected: int, found: int) -> None:
+    def __init__(self, entity: str, key: str, expected: int, found: int, who: str | None = None,
+                 at: str | None = None) -> None:
         self.entity = entity
         self.key = key
+        self.expected = expected
+        self.found = found
+        self.who = who
+        self.at = at
+        by = f"by {who}" if who else "by someone else"
+        when = f" at {at}" if at else ""
         super().__init__(
-            f"version: {entity} {key} was changed by someone else "
+            f"version: {entity} {key} was changed {by}{when} "
             f"(you edited version {expected}, the database has version {found}); reload and retry"
         )

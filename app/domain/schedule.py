@@ -75,6 +75,8 @@ class Plan:
     score: float | None = None
     status: PlanStatus = PlanStatus.CANDIDATE
     created_at: datetime | None = None
+    #: The workspace's schedule version the plan was computed against (None: unknown).
+    schedule_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from sqlalchemy import Connection, bindparam, delete, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from app.domain import (Acquisition, NotFoundError, Order, RuleViolation, StaleEditError, ValidationError,
                         WorkspaceSettings, parse_utc, utc_now)
@@ -90,7 +90,8 @@ class AcquisitionEdits(StoreBase):
     # --- lock levels -----------------------------------------------------------------------------
 
     def set_lock_level(self, acquisition_ids: Sequence[str], lock_level: str, override: bool = False,
-                       now: Any = None, partial: bool = False) -> dict[str, Any]:
+                       now: Any = None, partial: bool = False,
+                       expected_versions: Mapping[str, int] | None = None) -> dict[str, Any]:
         """Lock or unlock acquisitions (spec §10). Unlocking in the frozen zone or while executing
         needs ``override=True`` (recorded in the audit trail). ``partial=False``: all or nothing
         (BulkEditRefused lists every refused id and why); ``partial=True``: the allowed ones are
@@ -108,6 +109,8 @@ class AcquisitionEdits(StoreBase):
                 a = acqs.get(aid)
                 if a is None:
                     refused[aid] = "no such acquisition"
+                    continue
+                if aid in refused:
                     continue
                 reason, overridden = rules.decide(rules.check_lock(a, ctxs.for_acq(a), level), override)
                 if reason:
@@ -133,6 +136,20 @@ class AcquisitionEdits(StoreBase):
             self._audit_many(s, audits)
         return {"updated": [p["b_id"] for p in params], "refused": refused, "before": before, "after": after_acqs}
 
+    def _stale_refusals(self, s: Connection, acqs: Mapping[str, Acquisition],
+                        expected_versions: Mapping[str, int] | None) -> dict[str, str]:
+        """id → "changed by … at …" for the rows whose version is not the one the planner saw."""
+        if expected_versions is None:
+            return {}
+        if not isinstance(expected_versions, Mapping):
+            raise ValidationError("expected_versions", "expected a mapping of acquisition id to version")
+        out: dict[str, str] = {}
+        for aid, version in expected_versions.items():
+            a = acqs.get(aid)
+            if a is not None and a.version != version:
+                out[aid] = self._stale(s, "acquisition", aid, version, a.version).args[0]
+        return out
+
     @staticmethod
     def _bulk_update(s: Connection, params: list[dict[str, Any]], fields: list[str]) -> None:
         if not params:
@@ -147,16 +164,20 @@ class AcquisitionEdits(StoreBase):
     # --- deletes ---------------------------------------------------------------------------------
 
     def delete_acquisitions(self, acquisition_ids: Sequence[str], override: bool = False, now: Any = None,
-                            partial: bool = False) -> dict[str, Any]:
+                            partial: bool = False, expected_versions: Mapping[str, int] | None = None) -> dict[str, Any]:
         """Delete acquisitions (spec §10): hard- or soft-locked, frozen-zone ones need
         ``override=True`` (audited); executing/completed/failed ones never go. Orders left without
         acquisitions return to ``new``. Returns ``{"updated": [ids], "deleted": [ids],
-        "refused": {id: reason}, "orders_updated": [ids]}``; see ``set_lock_level`` for ``partial``."""
+        "refused": {id: reason}, "orders_updated": [ids]}``; see ``set_lock_level`` for ``partial``
+        and ``expected_versions``."""
         ids = ids_list(acquisition_ids, "acquisition_ids")
         with self._write() as s:
-            acqs = self._acquisitions_by_id(s, ids)
+            acqs = self._locked_acquisitions(s, ids)
             ctxs = _Contexts(self, s, now)
+            stale = self._stale_refusals(s, acqs, expected_versions)
             refused, allowed, overrides = self._check_deletes(ids, acqs, ctxs, override)
+            refused.update(stale)
+            allowed = [a for a in allowed if a not in stale]
             if refused and not partial:
                 raise BulkEditRefused("delete", refused)
             orders_updated = self._delete(s, [acqs[a] for a in allowed], overrides, "delete")
@@ -204,7 +225,7 @@ class AcquisitionEdits(StoreBase):
         lock/frozen-zone refusal and records it in the audit trail.
         """
         with self._write() as s:
-            a = self._acquisitions_by_id(s, [acquisition_id]).get(acquisition_id)
+            a = self._locked_acquisitions(s, [acquisition_id]).get(acquisition_id)
             if a is None:
                 raise NotFoundError("acquisition", acquisition_id)
             ctxs = _Contexts(self, s, now)
@@ -214,7 +235,7 @@ class AcquisitionEdits(StoreBase):
     def _apply_update(self, s: Connection, a: Acquisition, changes: Any, expected_version: int | None,
                       override: bool, ctxs: _Contexts, field: str) -> Acquisition:
         if expected_version is not None and expected_version != a.version:
-            raise StaleEditError("acquisition", a.id, expected_version, a.version)
+            raise self._stale(s, "acquisition", a.id, expected_version, a.version)
         values = self._validated_changes(a, changes, field)
         ctx = ctxs.for_acq(a, window=a.lock_level == LockLevel.SOFT)
         refusals: list[rules.Refusal] = []
@@ -301,6 +322,7 @@ class AcquisitionEdits(StoreBase):
             if not isinstance(a, Acquisition):
                 raise ValidationError(f"acquisitions[{i}]", f"expected an Acquisition, got {type(a).__name__}")
         with self._write() as s:
+            self._lock_schedule(s, {a.workspace_id for a in acqs})
             existing = self._acquisitions_by_id(s, [a.id for a in acqs])
             for i, a in enumerate(acqs):
                 if a.id in existing:
@@ -310,6 +332,7 @@ class AcquisitionEdits(StoreBase):
             for i, a in enumerate(acqs):
                 if a.order_id and a.order_id not in orders:
                     raise ValidationError(f"acquisitions[{i}].order_id", f"unknown order {a.order_id!r}")
+            self._refuse_served_again(s, acqs)
             if acqs:
                 s.execute(ACQUISITIONS.insert(), [{f: getattr(a, f) for f in rows.ACQUISITION_FIELDS} for a in acqs])
             at = utc_now()
@@ -320,15 +343,29 @@ class AcquisitionEdits(StoreBase):
                                  for a in acqs])
         return [a.id for a in acqs]
 
+    def _refuse_served_again(self, s: Connection, acqs: Sequence[Acquisition]) -> None:
+        """Putting back an acquisition whose order another acquisition serves now (someone
+        re-planned it meanwhile) would serve it twice: refused, saying by whom and when."""
+        live = {a.order_id: a for a in acqs if a.order_id and a.state != AcquisitionState.FAILED}
+        for part in chunks(sorted(live)):
+            for aid, oid in s.execute(select(AcquisitionRow.id, AcquisitionRow.order_id).where(
+                    AcquisitionRow.order_id.in_(part), AcquisitionRow.state != AcquisitionState.FAILED.value)):
+                who, at = self._last_change(s, aid)
+                raise RuleViolation("order", f"{live[oid].id} cannot come back: its order {oid} is served meanwhile "
+                                             f"by {aid} ({'by ' + who if who else 'by someone else'}"
+                                             f"{' at ' + at if at else ''})")
+
     # --- accepting a reshuffle -------------------------------------------------------------------
 
     def apply_changes(self, workspace_id: str, plan_id: str | None = None, updates: Sequence[dict[str, Any]] = (),
                       deletes: Sequence[str] = (), create_item_ids: Sequence[str] = (), lock_level: str = "none",
-                      source: str = "reshuffle", now: Any = None) -> dict[str, Any]:
+                      source: str = "reshuffle", now: Any = None, recheck: Any = None) -> dict[str, Any]:
         """Accept a reshuffle in ONE transaction: ``updates`` = [{"acquisition_id",
         "expected_version", "changes"}], ``deletes`` = acquisition ids, ``create_item_ids`` = items
         of the candidate plan ``plan_id`` to add as acquisitions. Planning never overrides: a
         refused edit (locks, frozen zone, states) or a stale version refuses the whole change set.
+        When the schedule changed since the plan was computed, the moved and created acquisitions
+        are re-checked against it (see ``commit_plan``; ``recheck`` is the feasibility check).
         Returns ``{"updated", "deleted", "created", "orders_updated", "plan_id"}``."""
         lock = parse_enum(LockLevel, lock_level, "lock_level")
         src = parse_enum(AcquisitionSource, source, "source")
@@ -337,6 +374,7 @@ class AcquisitionEdits(StoreBase):
         updates = list(updates or ())
         with self._write() as s:
             self._require_workspace(s, workspace_id)
+            versions = self._lock_schedule(s, [workspace_id])
             plan = None
             if plan_id is not None:
                 plan = self._plan(s, plan_id)  # type: ignore[attr-defined]
@@ -378,13 +416,21 @@ class AcquisitionEdits(StoreBase):
             orders_updated = self._delete(s, [acqs[a] for a in allowed], {}, "delete")
             created: list[tuple[str, str]] = []
             if plan is not None:
+                items = self._items_to_commit(s, plan, create_ids) if create_ids else []  # type: ignore[attr-defined]
+                if plan.schedule_version is None or versions.get(workspace_id) != plan.schedule_version:
+                    moved = list(self._acquisitions_by_id(s, updated).values())
+                    self._recheck(s, workspace_id, [self._proposed(plan, it) for it in items] + moved,  # type: ignore[attr-defined]
+                                  recheck, ignore=set(allowed))
                 if create_ids:
-                    items = self._items_to_commit(s, plan, create_ids)  # type: ignore[attr-defined]
                     orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
                     created = self._insert_acquisitions(s, plan, items, lock, None, src, utc_now())  # type: ignore[attr-defined]
                     orders_updated += self._set_order_statuses(
                         s, orders, {oid: OrderStatus.COMMITTED for oid in orders}, utc_now(), strict=False)
-                s.execute(update(PlanRow).where(PlanRow.id == plan.id).values(status=PlanStatus.COMMITTED))
+                done = s.execute(update(PlanRow).where(PlanRow.id == plan.id,
+                                                       PlanRow.status == PlanStatus.CANDIDATE.value)
+                                 .values(status=PlanStatus.COMMITTED))
+                if done.rowcount != 1:
+                    raise RuleViolation("plan", f"plan {plan.id} was committed by someone else meanwhile")
             summary = {"updated": updated, "deleted": allowed, "created": [a for a, _ in created],
                        "orders_updated": sorted(set(orders_updated)), "plan_id": plan_id}
             self._audit(s, "apply_changes", "plan" if plan_id else "workspace", plan_id or workspace_id, None,

@@ -10,6 +10,7 @@ from app.domain.enums import ResolutionAction
 
 from . import rows
 from .models import AuditRow, ConflictRow
+from .engine import advisory_lock, workspace_lock_key
 from .store import StoreBase
 
 #: Besides the resolution options of spec §11, a planner may dismiss (accept) a conflict.
@@ -28,6 +29,8 @@ class ConflictStore(StoreBase):
         at = utc_now()
         with self._write() as s:
             self._require_workspace(s, workspace_id)
+            # Two detections at once (PostgreSQL): the second waits, then replaces the first's set.
+            advisory_lock(s, workspace_lock_key(workspace_id))
             s.execute(delete(ConflictRow).where(ConflictRow.workspace_id == workspace_id,
                                                 ConflictRow.resolved_at.is_(None)))
             taken = {r[0] for r in s.execute(select(ConflictRow.id).where(ConflictRow.workspace_id == workspace_id))}
@@ -67,14 +70,26 @@ class ConflictStore(StoreBase):
                 raise NotFoundError("conflict", conflict_id)
             c = rows.conflict(row)
             if c.resolved_at is not None:
-                raise RuleViolation("conflict", f"{conflict_id} was already resolved ({c.resolution_action})")
+                raise self._already_resolved(conflict_id)
             at = utc_now()
-            s.execute(update(ConflictRow).where(ConflictRow.id == conflict_id)
-                      .values(resolved_at=at, resolution_action=action_value, resolution_notes=notes))
+            # Conditional: of two planners resolving it at once, exactly one succeeds.
+            done = s.execute(update(ConflictRow).where(ConflictRow.id == conflict_id, ConflictRow.resolved_at.is_(None))
+                             .values(resolved_at=at, resolution_action=action_value, resolution_notes=notes))
+            if done.rowcount != 1:
+                raise self._already_resolved(conflict_id)
             self._audit(s, "resolve", "conflict", conflict_id, {"description": c.description},
                         {"resolution_action": action_value, "resolution_notes": notes}, c.workspace_id, at)
             row = s.execute(select(*rows.CONFLICT_COLUMNS).where(ConflictRow.id == conflict_id)).one()
         return rows.conflict(row)
+
+    def _already_resolved(self, conflict_id: str) -> RuleViolation:
+        """"Already resolved", saying how, by whom and when (read afresh)."""
+        with self._read() as s:
+            row = s.execute(select(ConflictRow.resolution_action).where(ConflictRow.id == conflict_id)).first()
+            who, at = self._last_change(s, conflict_id)
+        by = f" by {who}" if who else ""
+        when = f" at {at}" if at else ""
+        return RuleViolation("conflict", f"{conflict_id} was already resolved ({row[0] if row else 'gone'}){by}{when}")
 
     def list_audit(self, workspace_id: str | None = None, entity_id: str | None = None,
                    limit: int | None = 100) -> list[AuditEntry]:

@@ -8,6 +8,8 @@ takes the write lock up front so two app instances serialise instead of failing 
 """
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -33,9 +35,13 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
             kwargs.update(connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    else:
+        kwargs.update(server_engine_options())
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         _install_sqlite_hooks(engine)
+    elif is_postgresql(engine.dialect.name):
+        _install_server_hooks(engine)
     return engine
 
 
@@ -80,3 +86,52 @@ def enable_wal(engine: Engine) -> None:
 def writer(engine: Engine) -> Engine:
     """The same engine, whose transactions begin with ``BEGIN IMMEDIATE`` on SQLite."""
     return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+
+
+# --- server databases (PostgreSQL) -----------------------------------------------------------------
+
+#: Seconds to wait for a server that does not answer, and for a row lock another planner holds.
+CONNECT_TIMEOUT_S = 10
+LOCK_TIMEOUT_MS = 15_000
+#: Advisory-lock key of schema migrations (any constant; "MPW schema" in ASCII).
+SCHEMA_LOCK_KEY = 0x4D5057_534348
+
+
+def server_engine_options() -> dict:
+    """Engine options for a server database: a pooled connection is pinged before use (a server
+    restart costs one reconnect, not a failed call), the connect and lock waits are bounded."""
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}}
+
+
+def _install_server_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _session_settings(dbapi_connection, _record) -> None:
+        # A row lock held longer than this by another planner ends in one clear message (lock
+        # timeout), not an endless wait; set per session so a URL's own options stay untouched.
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+        cursor.close()
+        dbapi_connection.commit()
+
+
+def is_postgresql(dialect_name: str) -> bool:
+    return dialect_name == "postgresql"
+
+
+def schema_lock(conn) -> None:
+    """Serialise schema migrations between processes, inside the migrating transaction
+    (PostgreSQL: a transaction-level advisory lock; SQLite: BEGIN IMMEDIATE already did)."""
+    if is_postgresql(conn.dialect.name):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
+
+
+def workspace_lock_key(workspace_id: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a workspace (e.g. conflict replacement)."""
+    return int.from_bytes(hashlib.sha256(workspace_id.encode()).digest()[:8], "big", signed=True)
+
+
+def advisory_lock(conn, key: int) -> None:
+    """A transaction-level advisory lock on PostgreSQL (released at commit/rollback); no-op on
+    SQLite, whose writers are serialised by BEGIN IMMEDIATE."""
+    if is_postgresql(conn.dialect.name):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")

@@ -15,8 +15,8 @@ from sqlalchemy.schema import CreateColumn
 
 from app.domain import DomainError
 
-from .engine import writer
-from .models import Base
+from .engine import schema_lock, writer
+from .models import LIVE_ORDER_INDEX, Base
 from .types import format_utc
 
 
@@ -64,7 +64,8 @@ def _ensure_tables(conn: Connection, names: tuple[str, ...]) -> None:
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl_text}"))
         existing_ix = {ix["name"] for ix in inspect(conn).get_indexes(table.name)}
         for index in table.indexes:
-            if index.name not in existing_ix:
+            # The unique "one live acquisition per order" index needs data that allows it: _v2_4.
+            if index.name not in existing_ix and index.name != LIVE_ORDER_INDEX:
                 index.create(conn)
 
 
@@ -103,6 +104,20 @@ def _v2_3(conn: Connection) -> None:
     _ensure_tables(conn, ("workspaces", "orders", "acquisitions", "cloud_forecasts"))
 
 
+def _v2_4(conn: Connection) -> None:
+    """Team mode: workspaces.schedule_version, plans.schedule_version, and the partial unique index
+    "one live acquisition per order". A database that already holds an order served twice (written
+    before this guard) keeps working without the index: the commit re-check still refuses a second
+    acquisition of an order, and the ground_conflict detector shows the existing pair."""
+    _ensure_tables(conn, ("workspaces", "plans"))
+    if LIVE_ORDER_INDEX in {ix["name"] for ix in inspect(conn).get_indexes("acquisitions")}:
+        return
+    twice = conn.execute(text("SELECT order_id FROM acquisitions WHERE order_id IS NOT NULL AND state <> 'failed' "
+                              "GROUP BY order_id HAVING COUNT(*) > 1")).first()
+    if twice is None:
+        next(ix for ix in Base.metadata.tables["acquisitions"].indexes if ix.name == LIVE_ORDER_INDEX).create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("2.0", "Persistent scheduling (seed 000): orders, acquisitions, plans, plan_items, "
                      "conflicts; legacy v1 workspaces upgraded in place", _v2_0),
@@ -110,6 +125,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                      "satellite_groups) and audit_log", _v2_1),
     Migration("2.3", "Operations: the clock's last applied instant, execution outcomes of "
                      "acquisitions, attempts of orders, archiving, cloud forecasts", _v2_3),
+    Migration("2.4", "Team mode: schedule versions of workspaces and plans; one live acquisition per order",
+              _v2_4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -144,6 +161,10 @@ def migrate(engine: Engine, location: str) -> list[str]:
         return []
     applied: list[str] = []
     with writer(engine).begin() as conn:
+        # PostgreSQL: two processes opening an empty database would both create the tables (and
+        # one fail on pg_type's unique index); an advisory lock makes the second wait, then find
+        # the work done. SQLite: BEGIN IMMEDIATE already is that lock.
+        schema_lock(conn)
         # Re-read under the write lock: another instance may have migrated meanwhile.
         versions = recorded_versions(conn)
         check_not_newer(versions, location)

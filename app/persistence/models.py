@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.domain.enums import (AcquisitionSource, AcquisitionState, ConflictType, LockLevel, Mode,
@@ -24,6 +24,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: The partial unique index "one live (not failed) acquisition per order".
+LIVE_ORDER_INDEX = "uq_acq_live_order"
 
 
 class Base(DeclarativeBase):
@@ -57,6 +61,10 @@ class WorkspaceRow(Base):
     last_run_timestamp: Mapped[str | None] = mapped_column(Text)
     #: The clock instant up to which time passing (spec §10) was last applied (schema 2.3).
     clock_applied_at: Mapped[datetime | None]
+    #: Bumped by every transaction that changes the workspace's acquisitions; the UPDATE that bumps
+    #: it is also the row lock that serialises schedule writers (PostgreSQL), so a commit re-checks
+    #: against a schedule nobody else changes meanwhile (migration 2.4).
+    schedule_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("idx_workspaces_name", "name"),)
 
@@ -165,6 +173,8 @@ class PlanRow(Base):
     metrics_json: Mapped[dict[str, Any]]
     status: Mapped[PlanStatus] = mapped_column(EnumText(PlanStatus), default=PlanStatus.CANDIDATE)
     workspace_id: Mapped[str | None] = mapped_column(ForeignKey("workspaces.id"))
+    #: The workspace's schedule_version the plan was computed against (None: unknown, re-check always).
+    schedule_version: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("idx_plans_workspace", "workspace_id"),
@@ -250,6 +260,11 @@ class AcquisitionRow(Base):
         Index("idx_acq_workspace", "workspace_id"),
         Index("idx_acq_workspace_start", "workspace_id", "start_time"),
         Index("idx_acq_plan", "plan_id"),
+        # One live acquisition per order (spec §7: at most one opportunity per order): the database
+        # itself refuses a second one, whatever two concurrent commits checked (migration 2.4).
+        Index(LIVE_ORDER_INDEX, "order_id", unique=True,
+              sqlite_where=text("order_id IS NOT NULL AND state <> 'failed'"),
+              postgresql_where=text("order_id IS NOT NULL AND state <> 'failed'")),
     )
 
 
@@ -316,3 +331,4 @@ PLANS = PlanRow.__table__
 PLAN_ITEMS = PlanItemRow.__table__
 AUDIT = AuditRow.__table__
 CLOUD_FORECASTS = CloudForecastRow.__table__
+WORKSPACES = WorkspaceRow.__table__

@@ -164,11 +164,14 @@ class OrderStore(StoreBase):
         if unknown:
             raise ValidationError(unknown[0], f"not an editable order field; editable: {', '.join(_EDITABLE)}")
         with self._write() as s:
+            # Row lock first (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the database): a
+            # blind edit then reads the row as it is and is never refused as stale.
+            s.execute(select(OrderRow.id).where(OrderRow.id == order_id).with_for_update())
             current = self._orders_by_id(s, [order_id]).get(order_id)
             if current is None:
                 raise NotFoundError("order", order_id)
             if expected_version is not None and expected_version != current.version:
-                raise StaleEditError("order", order_id, expected_version, current.version)
+                raise self._stale(s, "order", order_id, expected_version, current.version)
             values: dict[str, Any] = {}
             for key, value in changes.items():
                 if key in ("requested_window_start", "requested_window_end"):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, String, delete, select, type_coerce, update
 
-from app.domain import (NotFoundError, Plan, PlanItem, RuleViolation, ValidationError, new_id,
-                        new_run_id, utc_now)
+from app.domain import (Acquisition, NotFoundError, Plan, PlanItem, RuleViolation, ValidationError, new_id,
+                        new_run_id, parse_utc, utc_now)
 from app.domain.enums import (AcquisitionSource, AcquisitionState, LockLevel, Mode, OrderStatus,
                               PlanStatus, parse_enum)
 
@@ -18,13 +18,18 @@ from .edit_rules import BulkEditRefused, EditContext, check_delete, decide
 from .models import (ACQUISITIONS, PLAN_ITEMS, PLANS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow,
                      SatelliteRow)
 from .plan_items import item_values
-from .store import StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, storage_insert, text_field
+from .recheck import RECHECK_MARGIN_S, Clash, CommitRefused, Recheck
+from .store import (MAX_ACQUISITION_S, StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, storage_insert,
+                    text_field)
 from .types import dumps, format_utc
 
 _TIME_KEYS = ("start_time", "end_time")
 _ITEM_TO_ACQ = ("satellite_id", "target_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
                 "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
                 "order_id", "opportunity_id", "quality_score", "maneuver_time_s", "slack_time_s")
+
+_NULLABLE = frozenset({"roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+                       "order_id", "opportunity_id", "quality_score", "maneuver_time_s", "slack_time_s"})
 
 #: Plan status changes allowed through ``set_plan_status`` (committing goes through ``commit_plan``).
 _PLAN_TRANSITIONS = {
@@ -45,10 +50,14 @@ class PlanStore(StoreBase):
     # --- plans -----------------------------------------------------------------------------------
 
     def create_plan(self, algorithm: str, config: dict[str, Any], input_hash: str, run_id: str | None,
-                    metrics: dict[str, Any], workspace_id: str, score: float | None = None) -> Plan:
-        """A candidate plan. ``input_hash`` is ``sha256:…`` of the planning inputs (spec §2)."""
+                    metrics: dict[str, Any], workspace_id: str, score: float | None = None,
+                    schedule_version: int | None = None) -> Plan:
+        """A candidate plan. ``input_hash`` is ``sha256:…`` of the planning inputs (spec §2);
+        ``schedule_version``: the workspace's ``schedule_version()`` read before the planning inputs
+        (a commit re-checks the plan when the schedule changed since; None: always re-check)."""
         with self._write() as s:
-            plan = self._insert_plan(s, algorithm, config, input_hash, run_id, metrics, workspace_id, score)
+            plan = self._insert_plan(s, algorithm, config, input_hash, run_id, metrics, workspace_id, score,
+                                     schedule_version=schedule_version)
             self._audit(s, "create", "plan", plan.id, None,
                         {"algorithm": plan.algorithm, "input_hash": plan.input_hash, "run_id": plan.run_id},
                         plan.workspace_id, plan.created_at)
@@ -56,7 +65,7 @@ class PlanStore(StoreBase):
 
     def _insert_plan(self, s: Connection, algorithm: Any, config: Any, input_hash: Any, run_id: Any, metrics: Any,
                      workspace_id: Any, score: Any = None, status: PlanStatus = PlanStatus.CANDIDATE,
-                     created_at: datetime | None = None) -> Plan:
+                     created_at: datetime | None = None, schedule_version: int | None = None) -> Plan:
         ws = self._require_workspace(s, workspace_id)
         algorithm = text_field(algorithm, "algorithm")
         input_hash = text_field(input_hash, "input_hash")
@@ -67,22 +76,26 @@ class PlanStore(StoreBase):
             dumps(value, key)
         if score is not None:
             score = finite(score, "score")
+        if schedule_version is not None and (isinstance(schedule_version, bool)
+                                             or not isinstance(schedule_version, int)):
+            raise ValidationError("schedule_version", f"must be an integer, got {schedule_version!r}")
         plan = Plan(id=new_id("plan"), workspace_id=ws, algorithm=algorithm, config=config,
                     input_hash=input_hash, run_id=run_id, metrics=metrics, score=score, status=status,
-                    created_at=created_at or utc_now())
+                    created_at=created_at or utc_now(), schedule_version=schedule_version)
         s.execute(PLANS.insert(), [{
             "id": plan.id, "created_at": plan.created_at, "algorithm": algorithm, "config_json": config,
             "input_hash": input_hash, "run_id": run_id, "score": score, "metrics_json": metrics,
-            "status": status, "workspace_id": ws}])
+            "status": status, "workspace_id": ws, "schedule_version": schedule_version}])
         return plan
 
     def store_candidate_plan(self, algorithm: str, config: dict[str, Any], input_hash: str, run_id: str | None,
                              metrics: dict[str, Any], workspace_id: str, items: Sequence[Any],
-                             score: float | None = None) -> tuple[Plan, list[PlanItem]]:
+                             score: float | None = None,
+                             schedule_version: int | None = None) -> tuple[Plan, list[PlanItem]]:
         """Replace the workspace's candidate plans with a new one and its items, in ONE transaction:
         a failure or a kill at any point leaves the earlier candidate (and its orders) as they were,
         never a new plan without its items. Earlier candidates are rejected (their orders return to
-        the Inbox unless the new plan takes them)."""
+        the Inbox unless the new plan takes them). ``schedule_version``: see ``create_plan``."""
         items = list(items)
         with self._write() as s:
             ws = self._require_workspace(s, workspace_id)
@@ -93,7 +106,8 @@ class PlanStore(StoreBase):
                 released = self._release_planned_orders(s, old_id)
                 self._audit(s, "set_status", "plan", old_id, {"status": PlanStatus.CANDIDATE},
                             {"status": PlanStatus.REJECTED, "orders_returned_to_new": released}, ws)
-            plan = self._insert_plan(s, algorithm, config, input_hash, run_id, metrics, ws, score)
+            plan = self._insert_plan(s, algorithm, config, input_hash, run_id, metrics, ws, score,
+                                     schedule_version=schedule_version)
             self._audit(s, "create", "plan", plan.id, None,
                         {"algorithm": plan.algorithm, "input_hash": plan.input_hash, "run_id": plan.run_id},
                         plan.workspace_id, plan.created_at)
@@ -239,8 +253,15 @@ class PlanStore(StoreBase):
 
     def commit_plan(self, plan_id: str, item_ids: Sequence[str] = (), lock_level: str = "none",
                     mode: str | None = None, workspace_id: str | None = None,
-                    supersede_acquisition_ids: Sequence[str] = (), now: Any = None) -> dict[str, Any]:
+                    supersede_acquisition_ids: Sequence[str] = (), now: Any = None,
+                    recheck: Recheck | None = None) -> dict[str, Any]:
         """Commit a candidate plan (all items, or ``item_ids``) in ONE transaction.
+
+        The transaction first takes the workspace's schedule lock. When the schedule changed since
+        the plan was computed (its ``schedule_version``), the items are re-checked against the
+        schedule as it is now, inside this transaction: orders already served, and ``recheck``
+        (the caller's feasibility check: overlaps, slews …). Any clash refuses the whole commit
+        (CommitRefused: which items, with what, committed when and by whom — re-plan).
 
         Creates acquisitions (state committed, source auto, the given lock level), marks the
         served orders committed and the plan committed, and deletes (audited) the superseded
@@ -261,14 +282,15 @@ class PlanStore(StoreBase):
                 raise ValidationError("workspace_id", f"plan {plan_id} belongs to workspace {plan.workspace_id}, "
                                                       f"not {workspace_id}")
             items = self._items_to_commit(s, plan, item_ids)
-            return self._commit(s, plan, items, lock, mode_, supersede, now, AcquisitionSource.AUTO)
+            return self._commit(s, plan, items, lock, mode_, supersede, now, AcquisitionSource.AUTO, recheck)
 
     def commit_direct(self, items: Sequence[Any], algorithm: str = "direct", mode: str | None = None,
                       lock_level: str = "none", workspace_id: str | None = None, now: Any = None,
-                      config: dict[str, Any] | None = None, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
+                      config: dict[str, Any] | None = None, metrics: dict[str, Any] | None = None,
+                      recheck: Recheck | None = None) -> dict[str, Any]:
         """Seed 000 "Direct Commit": commit items without a stored plan. A plan (with its items) is
-        recorded for provenance, its input hash taken over the items; all in one transaction.
-        Returns what ``commit_plan`` returns."""
+        recorded for provenance, its input hash taken over the items; all in one transaction,
+        always re-checked against the schedule (see ``commit_plan``). Returns what ``commit_plan`` returns."""
         items = list(items)
         if not items:
             raise ValidationError("items", "nothing to commit")
@@ -283,7 +305,7 @@ class PlanStore(StoreBase):
             for v in values:
                 v["plan_id"] = plan.id
             self._insert_item_values(s, plan, values, "items")
-            return self._commit(s, plan, values, lock, mode_, [], now, AcquisitionSource.AUTO)
+            return self._commit(s, plan, values, lock, mode_, [], now, AcquisitionSource.AUTO, recheck)
 
     def _items_to_commit(self, s: Connection, plan: Plan, item_ids: list[str]) -> list[dict[str, Any]]:
         # Times are read as their stored text: they go straight into the acquisitions rows.
@@ -303,7 +325,10 @@ class PlanStore(StoreBase):
         return result
 
     def _commit(self, s: Connection, plan: Plan, items: list[dict[str, Any]], lock: LockLevel, mode: Mode | None,
-                supersede: list[str], now: Any, source: AcquisitionSource) -> dict[str, Any]:
+                supersede: list[str], now: Any, source: AcquisitionSource,
+                recheck: Recheck | None = None) -> dict[str, Any]:
+        versions = self._lock_schedule(s, [plan.workspace_id])
+        plan = self._plan(s, plan.id) or plan  # re-read under the lock (PostgreSQL: another commit)
         if plan.status != PlanStatus.CANDIDATE:
             raise RuleViolation("plan", f"plan {plan.id} is {plan.status.value}: only a candidate plan can be "
                                         "committed")
@@ -317,6 +342,8 @@ class PlanStore(StoreBase):
         clock = self._now(settings, now)
         at = utc_now()
         superseded, released = self._supersede(s, plan, supersede, settings, clock, at)
+        if plan.schedule_version is None or versions.get(plan.workspace_id) != plan.schedule_version:
+            self._recheck(s, plan.workspace_id, [self._proposed(plan, it) for it in items], recheck)
 
         orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
         for i, it in enumerate(items):
@@ -339,6 +366,63 @@ class PlanStore(StoreBase):
                     {"status": PlanStatus.COMMITTED.value, "lock_level": lock.value, **summary}, plan.workspace_id,
                     at, plain=True)
         return summary
+
+    @staticmethod
+    def _proposed(plan: Plan, it: dict[str, Any]) -> Acquisition:
+        """A plan-item row as the acquisition it would become (id: the item's), for the re-check."""
+        values = {k: it[k] for k in _ITEM_TO_ACQ}
+        for k in _TIME_KEYS:
+            values[k] = parse_utc(values[k], k)
+        return Acquisition(id=it["id"], workspace_id=plan.workspace_id, state=AcquisitionState.COMMITTED,
+                           plan_id=plan.id, **{k: v for k, v in values.items() if v is not None or k in _NULLABLE})
+
+    def _recheck(self, s: Connection, workspace_id: str, proposed: list[Acquisition],
+                 recheck: Recheck | None, ignore: set[str] = frozenset()) -> None:
+        """Refuse (CommitRefused) proposed acquisitions that clash with the workspace's schedule as
+        it is now, in this transaction (after the schedule lock): an order already served by a live
+        acquisition, or what ``recheck(current, proposed)`` reports (current: the live acquisitions
+        around the proposed ones, except ``ignore`` (those the same change moves or removes))."""
+        if not proposed:
+            return
+        clashes: list[Clash] = []
+        mine = {a.id for a in proposed} | set(ignore)
+        by_order = {a.order_id: a for a in proposed if a.order_id}
+        for part in chunks(sorted(by_order)):
+            for aid, oid in s.execute(select(AcquisitionRow.id, AcquisitionRow.order_id).where(
+                    AcquisitionRow.order_id.in_(part), AcquisitionRow.state != AcquisitionState.FAILED.value)):
+                if aid not in mine:
+                    clashes.append(Clash(by_order[oid].id, aid, "its order is already served"))
+        if recheck is not None:
+            lo = min(a.start_time for a in proposed) - timedelta(seconds=MAX_ACQUISITION_S + RECHECK_MARGIN_S)
+            hi = max(a.end_time for a in proposed) + timedelta(seconds=RECHECK_MARGIN_S)
+            sats = sorted({a.satellite_id for a in proposed})
+            stmt = (select(*rows.ACQUISITION_COLUMNS)
+                    .where(AcquisitionRow.workspace_id == workspace_id, AcquisitionRow.start_time >= lo,
+                           AcquisitionRow.start_time < hi, AcquisitionRow.state != AcquisitionState.FAILED.value))
+            current = [a for a in (rows.acquisition(r) for r in s.execute(stmt))
+                       if a.id not in mine and a.satellite_id in sats]
+            if current:
+                clashes.extend(recheck(current, proposed))
+        if clashes:
+            raise CommitRefused(clashes, self._changed_by(s, {c.acquisition_id for c in clashes if c.acquisition_id}),
+                                {a.id: a for a in proposed})
+
+    def _changed_by(self, s: Connection, acquisition_ids: set[str]) -> dict[str, tuple[str | None, str | None]]:
+        """id → (who, when) of the last change of each acquisition: its own audit entry, else (a
+        commit audits the plan, not each row) its plan's."""
+        plans = {}
+        for part in chunks(sorted(acquisition_ids)):
+            plans.update(s.execute(select(AcquisitionRow.id, AcquisitionRow.plan_id)
+                                   .where(AcquisitionRow.id.in_(part))).all())
+        out, by_plan = {}, {}
+        for aid in sorted(acquisition_ids)[:50]:  # enough to name who and when
+            who, at = self._last_change(s, aid)
+            if who is None and plans.get(aid):
+                if plans[aid] not in by_plan:
+                    by_plan[plans[aid]] = self._last_change(s, plans[aid])
+                who, at = by_plan[plans[aid]]
+            out[aid] = (who, at)
+        return out
 
     def _supersede(self, s: Connection, plan: Plan, ids: list[str], settings, clock: datetime,
                    at: datetime) -> tuple[list[str], list[str]]:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
-from sqlalchemy import Connection, Engine, String, Table, bindparam, select, update
+from sqlalchemy import Connection, Engine, String, Table, bindparam, func, select, update
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.sql.dml import Insert
 
@@ -18,12 +18,15 @@ from app.domain.enums import OrderStatus
 from app.domain.orders import check_transition
 
 from . import rows
-from .models import AUDIT, ORDERS, AcquisitionRow, OrderRow, WorkspaceRow
+from .engine import is_postgresql
+from .models import AUDIT, ORDERS, WORKSPACES, AcquisitionRow, AuditRow, OrderRow, WorkspaceRow
 from .types import UtcDateTime, dumps, format_utc
 
 #: Longest acquisition accepted (s). Bounds the horizon query's index range: an acquisition that
 #: overlaps [start, end) starts in [start − MAX, end), so one index range scan finds them all.
 MAX_ACQUISITION_S = 6 * 3600.0
+#: PostgreSQL NOTIFY channel of committed changes (payload: the workspace id).
+CHANGE_CHANNEL = "mpw_changes"
 #: SQLite's bound-parameter limit is large in modern builds; stay well under the old 999.
 CHUNK = 900
 
@@ -135,12 +138,67 @@ class StoreBase:
     @staticmethod
     def _audit_many(s: Connection, entries: list[dict[str, Any]]) -> None:
         """Insert audit rows, serialised here and written with one executemany (a bulk lock of
-        1,000 acquisitions writes 1,000 rows: SQLAlchemy's per-value processing would double it)."""
+        1,000 acquisitions writes 1,000 rows: SQLAlchemy's per-value processing would double it).
+
+        Every write is audited, so this is also where other planners are told (PostgreSQL
+        NOTIFY, delivered when the transaction commits; see ``change_feed``)."""
+        if entries and is_postgresql(s.dialect.name):
+            for ws in sorted({e["workspace_id"] or "" for e in entries}):
+                s.execute(select(func.pg_notify(CHANGE_CHANNEL, ws)))
         bulk_insert(s, _AUDIT_INSERT, [{
             **e, "at": format_utc(e["at"], "at"),
             "before_json": None if e["before_json"] is None else dumps(e["before_json"], "before_json"),
             "after_json": None if e["after_json"] is None else dumps(e["after_json"], "after_json")}
             for e in entries])
+
+    # --- the schedule lock ----------------------------------------------------------------------
+
+    @staticmethod
+    def _lock_schedule(s: Connection, workspace_ids: Iterable[str | None]) -> dict[str, int]:
+        """Bump the schedule version of these workspaces, in sorted order, as the first write of a
+        transaction that changes their acquisitions. On PostgreSQL the UPDATE holds the workspace
+        row lock until commit: schedule writers of one workspace run one after the other, and each
+        reads (READ COMMITTED) what the previous one committed. Returns the versions as they were
+        before this transaction (what a plan computed against an unchanged schedule recorded)."""
+        out: dict[str, int] = {}
+        for ws in sorted({w for w in workspace_ids if w}):
+            s.execute(update(WORKSPACES).where(WORKSPACES.c.id == ws)
+                      .values(schedule_version=func.coalesce(WORKSPACES.c.schedule_version, 0) + 1))
+            found = s.execute(select(WORKSPACES.c.schedule_version).where(WORKSPACES.c.id == ws)).scalar()
+            if found is not None:
+                out[ws] = int(found) - 1
+        return out
+
+    def _locked_acquisitions(self, s: Connection, ids: Sequence[str]) -> dict[str, Acquisition]:
+        """The acquisitions ``ids`` read under their workspaces' schedule locks (taken here): on
+        PostgreSQL re-read after the lock, so a check sees what a concurrent writer committed."""
+        acqs = self._acquisitions_by_id(s, ids)
+        self._lock_schedule(s, {a.workspace_id for a in acqs.values()})
+        if acqs and is_postgresql(s.dialect.name):
+            acqs = self._acquisitions_by_id(s, ids)
+        return acqs
+
+    def schedule_version(self, workspace_id: str) -> int:
+        """The workspace's schedule version: +1 with every committed change of its acquisitions."""
+        with self._read() as s:
+            found = s.execute(select(WORKSPACES.c.schedule_version).where(WORKSPACES.c.id == workspace_id)).first()
+        if found is None:
+            raise NotFoundError("workspace", workspace_id)
+        return int(found[0] or 0)
+
+    @staticmethod
+    def _last_change(s: Connection, entity_id: str) -> tuple[str | None, str | None]:
+        """(who, when as "YYYY-MM-DD HH:MM UTC") of the latest audited change of an entity."""
+        row = s.execute(select(AuditRow.who, AuditRow.at).where(AuditRow.entity_id == entity_id)
+                        .order_by(AuditRow.id.desc()).limit(1)).first()
+        if row is None:
+            return None, None
+        return row[0], f"{row[1]:%Y-%m-%d %H:%M} UTC" if row[1] else None
+
+    def _stale(self, s: Connection, entity: str, key: str, expected: int, found: int) -> StaleEditError:
+        """A StaleEditError saying who changed the row and when (from the audit trail)."""
+        who, at = self._last_change(s, key)
+        return StaleEditError(entity, key, expected, found, who, at)
 
     # --- lookups ---------------------------------------------------------------------------------
 
@@ -196,8 +254,14 @@ class StoreBase:
         out: dict[str, OrderState] = {}
         wanted = [i for i in set(ids) if i]
         t = ORDERS.c
-        for part in chunks(wanted):
-            for row in s.execute(select(t.id, t.status, t.version, t.workspace_id).where(t.id.in_(part))):
+        # Write paths read these to change the status: on PostgreSQL the rows are locked here, in
+        # id order (two commits touching the same orders wait for each other, never deadlock).
+        lock = is_postgresql(s.dialect.name)
+        for part in chunks(sorted(wanted)):
+            stmt = select(t.id, t.status, t.version, t.workspace_id).where(t.id.in_(part))
+            if lock:
+                stmt = stmt.order_by(t.id).with_for_update()
+            for row in s.execute(stmt):
                 out[row[0]] = OrderState(*row)
         return out
 
@@ -294,7 +358,10 @@ def raise_stale(s: Connection, model: type, entity: str, expected: list[tuple[st
         if found.get(key) != version:
             if key not in found:
                 raise NotFoundError(entity, key)
-            raise StaleEditError(entity, key, version, found[key])
+            who = s.execute(select(AuditRow.who, AuditRow.at).where(AuditRow.entity_id == key)
+                            .order_by(AuditRow.id.desc()).limit(1)).first()
+            raise StaleEditError(entity, key, version, found[key], who[0] if who else None,
+                                 f"{who[1]:%Y-%m-%d %H:%M} UTC" if who and who[1] else None)
     raise StaleEditError(entity, expected[0][0], expected[0][1], -1)
 
 

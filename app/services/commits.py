@@ -10,12 +10,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain import Acquisition, LockLevel, PlanningMode, ValidationError
+from collections.abc import Sequence
+
+from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Severity, ValidationError
 from app.domain.enums import parse_enum
-from app.persistence import ScheduleDB
+from app.persistence import Clash, Recheck, ScheduleDB
 
 from .edits import PLACEMENT_FIELDS, put_back
+from .plan_metrics import schedule_conflicts
 from .workspaces import resolve_workspace
+
+#: Conflicts that make a commit's item infeasible against what others committed meanwhile.
+_BLOCKING = (ConflictType.TEMPORAL_OVERLAP, ConflictType.SLEW_INFEASIBLE)
+
+
+def feasibility_recheck(db: ScheduleDB, workspace_id: str) -> Recheck:
+    """The commit-time re-check (run by ScheduleDB inside the commit transaction): proposed
+    acquisitions against the current ones under the one conflict detector and slew model —
+    an error-severity overlap or slew deficit between a proposed and a current acquisition is a
+    clash. Conflicts among the proposed ones were the plan's own and were shown when it was made."""
+    satellites = db.list_satellites(workspace_id)
+
+    def check(current: Sequence[Acquisition], proposed: Sequence[Acquisition]) -> list[Clash]:
+        mine = {a.id for a in proposed}
+        clashes: list[Clash] = []
+        for c in schedule_conflicts([*current, *proposed], satellites, (), workspace_id):
+            if c.type not in _BLOCKING or c.severity != Severity.ERROR:
+                continue
+            items = [i for i in c.acquisition_ids if i in mine]
+            others = [i for i in c.acquisition_ids if i not in mine]
+            if items and others:
+                reason = "overlaps an acquisition" if c.type == ConflictType.TEMPORAL_OVERLAP else c.description
+                clashes.extend(Clash(i, others[0], reason) for i in items)
+        return clashes
+    return check
 
 
 @dataclass(frozen=True)
@@ -36,7 +64,9 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
                 item_ids: tuple[str, ...] = ()) -> CommitRecord:
     """Commit the candidate plan ``plan_id`` (all items, or ``item_ids``) in one transaction.
     Hard-locked, frozen-zone and executing/completed acquisitions are never touched: a plan
-    that would need to is refused whole, with the reasons."""
+    that would need to is refused whole, with the reasons. When the schedule changed since the
+    plan was computed, its items are re-checked inside the transaction (``feasibility_recheck``,
+    orders already served, locks): a clash refuses the commit (CommitRefused: re-plan)."""
     ws = resolve_workspace(db, workspace)
     stored = db.get_plan(plan_id)
     if stored.workspace_id != ws.id:
@@ -64,13 +94,15 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
         before = tuple(a for a in before if a.id in {u["acquisition_id"] for u in updates})
         new_items = [it.id for it in items if it.opportunity_id not in replaces]
         summary = db.apply_changes(ws.id, plan_id, updates=updates, deletes=supersede, create_item_ids=new_items,
-                                   lock_level=str(lock), source="reshuffle")
+                                   lock_level=str(lock), source="reshuffle",
+                                   recheck=feasibility_recheck(db, ws.id))
         created_ids = list(summary["created"])
         after = tuple(db.get_acquisitions([a.id for a in before]))
         summary = {**summary, "committed": len(created_ids) + len(updates), "superseded": summary["deleted"]}
     else:
         summary = db.commit_plan(plan_id, [it.id for it in items] if item_ids else (), lock_level=str(lock),
-                                 workspace_id=ws.id, supersede_acquisition_ids=supersede)
+                                 workspace_id=ws.id, supersede_acquisition_ids=supersede,
+                                 recheck=feasibility_recheck(db, ws.id))
         created_ids = [c["id"] for c in summary["acquisitions_created"]]
         before = after = ()
     created = tuple(db.get_acquisitions(created_ids)) if created_ids else ()

@@ -169,6 +169,8 @@ def planning_inputs(db: ScheduleDB, workspace: str, options: PlanOptions) -> dic
     """Everything a run reads from the database, in one place (the GUI shows the same figures)."""
     ws = resolve_workspace(db, workspace)
     start, end = _horizon(ws.settings, options)
+    # Read before the acquisitions: a change landing in between makes the commit re-check.
+    schedule_version = db.schedule_version(ws.id)
     existing = db.list_acquisitions(ws.id, start_time=start, end_time=end, states=_LIVE_STATES)
     open_orders = [o for o in db.list_orders(workspace_id=ws.id, limit=None) if o.status in OPEN_ORDER_STATES]
     by_id = {o.id: o for o in open_orders}
@@ -185,6 +187,7 @@ def planning_inputs(db: ScheduleDB, workspace: str, options: PlanOptions) -> dic
     # (and the input hash) such an order is as new as it was before that candidate.
     orders = [replace(o, status=OrderStatus.NEW) if o.status == OrderStatus.PLANNED else o for o in orders]
     return {"workspace": ws, "start": start, "end": end, "existing": existing, "orders": orders,
+            "schedule_version": schedule_version,
             "satellites": db.list_satellites(ws.id), "targets": db.list_targets(ws.id),
             "stations": db.list_ground_stations(ws.id)}
 
@@ -266,7 +269,8 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
     run_id = new_run_id()
     stored, plan_items = db.store_candidate_plan(str(options.algorithm), config, outcome.input_hash, run_id,
                                                  metrics, ws.id, [_item_row(it) for it in items],
-                                                 score=metrics.get("total_value"))
+                                                 score=metrics.get("total_value"),
+                                                 schedule_version=inputs["schedule_version"])
     return PlanResult(stored.id, ws.id, str(options.mode), str(options.algorithm), outcome.status, metrics, changes,
                       plan_items, outcome.unserved, outcome.conflicts, outcome.input_hash, run_id, outcome.best_bound,
                       outcome.gap)

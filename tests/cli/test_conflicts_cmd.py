@@ -15,8 +15,8 @@ def _sat():
                      roll_rate_dps=1.0, roll_accel_dps2=0.5, settle_time_s=5.0)
 
 
-def test_conflicts_report(tmp_path, capsys):
-    path = str(tmp_path / "w.db")
+def test_conflicts_report(db_url, capsys):
+    path = db_url
     db = ScheduleDB(path)
     ws = db.create_workspace("ops")
     db.upsert_satellites(ws.id, [_sat()])
@@ -45,8 +45,8 @@ def test_conflicts_report(tmp_path, capsys):
     assert len(db.list_conflicts(ws.id)) == len(report["conflicts"])
 
 
-def test_conflicts_unknown_workspace_exit_2(tmp_path, capsys):
-    path = str(tmp_path / "w.db")
+def test_conflicts_unknown_workspace_exit_2(db_url, capsys):
+    path = db_url
     ScheduleDB(path)
     assert main(["conflicts", "--workspace", "nope", "--db", path]) == 2
     assert "nope" in capsys.readouterr().err

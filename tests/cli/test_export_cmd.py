@@ -6,8 +6,7 @@ from app.cli.main import main
 from app.persistence import ScheduleDB
 
 
-def _db_with_schedule(tmp_path):
-    path = tmp_path / "w.db"
+def _db_with_schedule(path):
     db = ScheduleDB(str(path))
     ws = db.create_workspace("ops")
     items = [{"opportunity_id": f"SAT-1_T{i}_2026081{i}T100000_max", "satellite_id": "SAT-1", "target_id": f"T{i}",
@@ -17,8 +16,8 @@ def _db_with_schedule(tmp_path):
     return path
 
 
-def test_export_csv_with_window(tmp_path, capsys):
-    db = _db_with_schedule(tmp_path)
+def test_export_csv_with_window(db_url, tmp_path, capsys):
+    db = _db_with_schedule(db_url)
     out = tmp_path / "s.csv"
     rc = main(["export", "--workspace", "ops", "--format", "csv", "--out", str(out), "--db", str(db),
                "--from", "2026-08-12T00:00:00Z"])
@@ -28,8 +27,8 @@ def test_export_csv_with_window(tmp_path, capsys):
     assert [r["target_id"] for r in rows] == ["T2", "T3"] and rows[0]["lock_level"] == "soft"
 
 
-def test_export_bad_format_exit_2_nothing_written(tmp_path, capsys):
-    db = _db_with_schedule(tmp_path)
+def test_export_bad_format_exit_2_nothing_written(db_url, tmp_path, capsys):
+    db = _db_with_schedule(db_url)
     out = tmp_path / "s.xlsx"
     rc = main(["export", "--workspace", "ops", "--format", "xlsx", "--out", str(out), "--db", str(db)])
     err = capsys.readouterr().err.strip()
@@ -37,8 +36,8 @@ def test_export_bad_format_exit_2_nothing_written(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_export_unknown_workspace_exit_2(tmp_path, capsys):
-    db = _db_with_schedule(tmp_path)
+def test_export_unknown_workspace_exit_2(db_url, tmp_path, capsys):
+    db = _db_with_schedule(db_url)
     rc = main(["export", "--workspace", "nope", "--format", "json", "--out", str(tmp_path / "x.json"),
                "--db", str(db)])
     assert rc == 2 and "nope" in capsys.readouterr().err

@@ -8,8 +8,8 @@ from app.persistence import ScheduleDB
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "w.db"
+def db_path(db_url):
+    path = db_url
     ScheduleDB(str(path)).create_workspace("ops")
     return str(path)
 

@@ -7,16 +7,15 @@ from app.services.scenario_file import parse_scenario
 from app.services.workspaces import import_scenario
 
 
-def _small(tmp_path, small_scenario) -> str:
-    path = str(tmp_path / "w.db")
+def _small(path, small_scenario) -> str:
     db = ScheduleDB(path)
     import_scenario(db, parse_scenario(small_scenario()), "small")
     db.close()
     return path
 
 
-def test_plan_prints_metrics_and_commits(tmp_path, capsys, small_scenario):
-    path = _small(tmp_path, small_scenario)
+def test_plan_prints_metrics_and_commits(db_url, capsys, small_scenario):
+    path = _small(db_url, small_scenario)
     assert main(["plan", "--workspace", "small", "--mode", "from_scratch", "--algorithm", "best_fit",
                  "--commit", "--lock-level", "soft", "--db", path]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -33,8 +32,8 @@ def test_plan_prints_metrics_and_commits(tmp_path, capsys, small_scenario):
     assert out["status"] in ("OPTIMAL", "FEASIBLE")
 
 
-def test_plan_bad_input_exits_2(tmp_path, capsys, small_scenario):
-    path = _small(tmp_path, small_scenario)
+def test_plan_bad_input_exits_2(db_url, capsys, small_scenario):
+    path = _small(db_url, small_scenario)
     assert main(["plan", "--workspace", "nowhere", "--db", path]) == 2
     assert "nowhere" in capsys.readouterr().err
     assert main(["plan", "--workspace", "small", "--horizon-start", "2026-08-10T05:00:00Z",
@@ -47,8 +46,8 @@ def test_plan_bad_input_exits_2(tmp_path, capsys, small_scenario):
     assert db.list_plans(db.find_workspace("small").id) == []
 
 
-def test_demo_creates_the_workspace_once(tmp_path, capsys):
-    path = str(tmp_path / "d.db")
+def test_demo_creates_the_workspace_once(db_url, capsys):
+    path = db_url
     assert main(["demo", "--db", path]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["satellites"], out["ground_stations"], out["orders"], out["inbox"]) == (15, 4, 60, 60)

@@ -1,4 +1,5 @@
-"""Fixtures of the persistence tests: a file database (WAL, like the app) and a workspace."""
+"""Fixtures of the persistence tests: a database (a WAL SQLite file like the app, and the same on
+PostgreSQL when configured; see ``db_url``) and a workspace."""
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,9 @@ from .helpers import NOW
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "schedule.db"
+def db_path(db_url):
+    """The database's location (a file path or a URL): ``ScheduleDB(db_path)`` opens it again."""
+    return db_url
 
 
 @pytest.fixture

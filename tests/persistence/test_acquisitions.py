@@ -209,7 +209,7 @@ def test_update_acquisition_stale_across_instances(db_path, db, ws):
     other = ScheduleDB(db_path, user="bob")
     mine, theirs = db.get_acquisition(a.id), other.get_acquisition(a.id)
     db.update_acquisition(a.id, {"roll_angle_deg": 5.0}, expected_version=mine.version)
-    with pytest.raises(StaleEditError, match=rf"acquisition {a.id} was changed by someone else"):
+    with pytest.raises(StaleEditError, match=rf"acquisition {a.id} was changed by tester at \d{{4}}-\d\d-\d\d \d\d:\d\d UTC"):
         other.update_acquisition(a.id, {"roll_angle_deg": -5.0}, expected_version=theirs.version)
     assert db.get_acquisition(a.id).roll_angle_deg == 5.0
     other.close()

@@ -24,6 +24,12 @@ CREATE TABLE workspace_blobs (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id
 """
 
 
+@pytest.fixture
+def db_path(tmp_path):
+    """This module inspects the SQLite file itself: SQLite only."""
+    return tmp_path / "schedule.db"
+
+
 def _accepted(order_id, sat="ICEYE-X44", start_hour=14):
     return {
         "order_id": order_id, "name": f"roll_pitch_best_fit-{order_id}", "created_at": "2026-01-22T10:00:00",

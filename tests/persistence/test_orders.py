@@ -141,7 +141,7 @@ def test_two_instances_stale_update_refused(db_path, ws, db):
     a, b = ScheduleDB(db_path, user="alice"), ScheduleDB(db_path, user="bob")
     seen_by_a, seen_by_b = a.get_order(order.id), b.get_order(order.id)
     a.update_order(order.id, expected_version=seen_by_a.version, priority=1)
-    with pytest.raises(StaleEditError, match=r"version: order .* was changed by someone else \(you edited "
+    with pytest.raises(StaleEditError, match=r"version: order .* was changed by alice at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(you edited "
                                              r"version 1, the database has version 2\)"):
         b.update_order(order.id, expected_version=seen_by_b.version, priority=5)
     assert db.get_order(order.id).priority == 1

@@ -28,6 +28,12 @@ SEED_INDEXES = {
 }
 
 
+@pytest.fixture
+def db_path(tmp_path):
+    """This module inspects the SQLite file itself: SQLite only."""
+    return tmp_path / "schedule.db"
+
+
 def test_all_tables_and_seed_indexes_exist(db):
     insp = inspect(db.engine)
     assert set(Base.metadata.tables) <= set(insp.get_table_names())

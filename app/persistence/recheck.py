@@ -1,0 +1,54 @@
+"""What a commit's re-check finds, and the refusal a planner reads (issue #13: many planners, one
+schedule). The feasibility rules themselves (overlap, slew) live in scheduling; services hand them
+to the commit as a ``Recheck`` so they run inside the commit transaction."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from app.domain import Acquisition, RuleViolation, to_iso
+
+#: Seconds around the proposed acquisitions within which current ones are re-checked (a slew
+#: between two acquisitions never takes longer than this).
+RECHECK_MARGIN_S = 900.0
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A proposed acquisition (``item_id``) that no longer fits: with which current acquisition
+    (None: not one in particular) and why, in words ("overlaps", "insufficient slew time …")."""
+
+    item_id: str
+    acquisition_id: str | None
+    reason: str
+
+
+#: ``recheck(current, proposed) -> clashes``: the feasibility check of proposed acquisitions
+#: against the current ones (both lists of Acquisition; times UTC).
+Recheck = Callable[[Sequence[Acquisition], Sequence[Acquisition]], list[Clash]]
+
+
+class CommitRefused(RuleViolation):
+    """The schedule changed since the plan was computed and some of its items no longer fit:
+    nothing was written. ``clashes`` lists them; the message says who changed what and when."""
+
+    def __init__(self, clashes: Sequence[Clash], changed_by: Mapping[str, tuple[str | None, str | None]],
+                 proposed: Mapping[str, Acquisition]) -> None:
+        self.clashes = tuple(clashes)
+        items = sorted({c.item_id for c in self.clashes})
+        whos = sorted({w for w, _ in changed_by.values() if w})
+        whens = sorted({t for _, t in changed_by.values() if t})
+        by = f" by {', '.join(whos)}" if whos else ""
+        when = f" (last at {whens[-1]})" if whens else ""
+        examples = []
+        for c in self.clashes[:3]:
+            a = proposed.get(c.item_id)
+            what = f"{a.target_id} on {a.satellite_id} at {to_iso(a.start_time)}" if a else c.item_id
+            examples.append(f"{what}: {c.reason}")
+        more = f"; and {len(self.clashes) - 3} more clashes" if len(self.clashes) > 3 else ""
+        n = len(items)
+        super().__init__(
+            "schedule_changed",
+            f"{n} item{'s' if n != 1 else ''} now conflict{'s' if n == 1 else ''} with acquisitions changed"
+            f"{by}{when} since the plan was computed — re-plan. Nothing was committed. "
+            + "; ".join(examples) + more)
