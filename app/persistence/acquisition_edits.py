@@ -96,13 +96,16 @@ class AcquisitionEdits(StoreBase):
         needs ``override=True`` (recorded in the audit trail). ``partial=False``: all or nothing
         (BulkEditRefused lists every refused id and why); ``partial=True``: the allowed ones are
         changed. Returns ``{"updated": [ids], "refused": {id: reason}, "before": [acquisitions],
-        "after": [acquisitions]}`` (before and after: the updated ones, as they were and are now)."""
+        "after": [acquisitions]}`` (before and after: the updated ones, as they were and are now).
+
+        ``expected_versions`` (id → the version the planner saw): a row changed since by someone
+        is refused, saying who and when; rows not named are edited as they are now (blind)."""
         level = parse_enum(LockLevel, lock_level, "lock_level")
         ids = ids_list(acquisition_ids, "acquisition_ids")
         with self._write() as s:
-            acqs = self._acquisitions_by_id(s, ids)
+            acqs = self._locked_acquisitions(s, ids)
             ctxs = _Contexts(self, s, now)
-            refused: dict[str, str] = {}
+            refused = self._stale_refusals(s, acqs, expected_versions)
             params, audits, before, after_acqs = [], [], [], []
             at = utc_now()
             for aid in ids:

@@ -186,6 +186,16 @@ class StoreBase:
             raise NotFoundError("workspace", workspace_id)
         return int(found[0] or 0)
 
+    def last_changes(self, acquisition_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, int]]:
+        """id → (who, when, version) of each existing acquisition's latest audited change (who/when
+        None when it has no entry of its own: created by a commit, which audits the plan)."""
+        out: dict[str, tuple[str | None, str | None, int]] = {}
+        with self._read() as s:
+            for aid, a in self._acquisitions_by_id(s, list(acquisition_ids)).items():
+                who, at = self._last_change(s, aid)
+                out[aid] = (who, at, a.version)
+        return out
+
     @staticmethod
     def _last_change(s: Connection, entity_id: str) -> tuple[str | None, str | None]:
         """(who, when as "YYYY-MM-DD HH:MM UTC") of the latest audited change of an entity."""

@@ -111,18 +111,24 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
 
 def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:
     """Undo a commit: remove what it created, put back what it deleted and what it moved.
-    Every step is audited; the plan keeps its committed status in the history."""
+    Every step is audited; the plan keeps its committed status in the history. Each row must
+    still be as the commit left it (its version): a row another planner changed since (a hard
+    lock, a move) is refused with who and when, and nothing of this step is written."""
     if record.created:
-        db.delete_acquisitions([a.id for a in record.created], override=True)
-    put_back(db, record.updated_before, PLACEMENT_FIELDS)
+        db.delete_acquisitions([a.id for a in record.created], override=True,
+                               expected_versions={a.id: a.version for a in record.created})
+    put_back(db, record.updated_before, PLACEMENT_FIELDS,
+             expected_versions={a.id: a.version for a in record.updated_after})
     if record.deleted:
         db.restore_acquisitions(record.deleted)
 
 
 def reapply_commit(db: ScheduleDB, record: CommitRecord) -> None:
-    """Redo a reverted commit with the very same rows (ids included)."""
+    """Redo a reverted commit with the very same rows (ids included); rows put back by the undo
+    must be unchanged since (their versions), as in ``revert_commit``."""
     if record.deleted:
-        db.delete_acquisitions([a.id for a in record.deleted], override=True)
+        db.delete_acquisitions([a.id for a in record.deleted], override=True,
+                               expected_versions={a.id: a.version for a in record.deleted})
     put_back(db, record.updated_after, PLACEMENT_FIELDS)
     if record.created:
         db.restore_acquisitions(record.created)

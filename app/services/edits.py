@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from app.domain import Acquisition, LockLevel, NotFoundError, Opportunity, RuleViolation
+from app.domain import Acquisition, LockLevel, NotFoundError, Opportunity, RuleViolation, StaleEditError
 from app.domain.enums import parse_enum
 from app.persistence import ScheduleDB
 
@@ -32,13 +32,29 @@ def set_lock(db: ScheduleDB, ids: Sequence[str], level: str) -> EditResult:
     return EditResult(tuple(result["before"]), result["refused"], tuple(result["after"]))
 
 
-def restore_locks(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
-    """Undo of ``set_lock``: each acquisition back to its own earlier level (audited override)."""
+def restore_locks(db: ScheduleDB, acquisitions: Sequence[Acquisition],
+                  expected_versions: Mapping[str, int] | None = None) -> None:
+    """Undo of ``set_lock``: each acquisition back to its own earlier level (audited override).
+    ``expected_versions``: the versions the planner saw (e.g. ``EditResult.after``); without them,
+    a row whose last change was another planner's is refused (never undo someone else's lock)."""
+    expected = dict(expected_versions) if expected_versions is not None else mine(db, [a.id for a in acquisitions])
     by_level: dict[str, list[str]] = {}
     for a in acquisitions:
         by_level.setdefault(str(a.lock_level), []).append(a.id)
     for level, ids in by_level.items():
-        db.set_lock_level(ids, level, override=True)
+        db.set_lock_level(ids, level, override=True, expected_versions={i: expected[i] for i in ids if i in expected})
+
+
+def mine(db: ScheduleDB, ids: Sequence[str]) -> dict[str, int]:
+    """id → current version of acquisitions whose last change was this planner's own; a row
+    another planner changed since is refused (StaleEditError naming who and when). Undo and
+    redo use it when the caller kept no versions: they never override someone else's edit."""
+    out: dict[str, int] = {}
+    for aid, (who, at, version) in db.last_changes(ids).items():
+        if who is not None and who != db.user:
+            raise StaleEditError("acquisition", aid, version, version, who, at)
+        out[aid] = version
+    return out
 
 
 def delete(db: ScheduleDB, ids: Sequence[str]) -> EditResult:
@@ -49,13 +65,16 @@ def delete(db: ScheduleDB, ids: Sequence[str]) -> EditResult:
 
 
 def restore(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
-    """Undo of ``delete``: the very same rows back (audited)."""
+    """Undo of ``delete``: the very same rows back (audited); refused if the order is served
+    again meanwhile (by whom, when)."""
     db.restore_acquisitions(list(acquisitions))
 
 
 def redelete(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
-    """Redo of ``delete`` after an undo."""
-    db.delete_acquisitions([a.id for a in acquisitions], override=True)
+    """Redo of ``delete`` after an undo: the rows must be as the undo put them back (their
+    versions); one another planner changed since (e.g. hard-locked) is refused with who/when."""
+    db.delete_acquisitions([a.id for a in acquisitions], override=True,
+                           expected_versions={a.id: a.version for a in acquisitions})
 
 
 #: The acquisition fields an opportunity defines (what a swap, a move or a resolution changes).
@@ -116,12 +135,17 @@ def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
     return before, after
 
 
-def put_back(db: ScheduleDB, rows: Sequence[Acquisition], fields: Sequence[str] = OPPORTUNITY_FIELDS) -> None:
+def put_back(db: ScheduleDB, rows: Sequence[Acquisition], fields: Sequence[str] = OPPORTUNITY_FIELDS,
+             expected_versions: Mapping[str, int] | None = None) -> None:
     """Undo (or redo) of a swap, a move, a resolution or a reshuffle's moves: each acquisition's
-    ``fields`` back to the given row's (audited override: undo is the planner's own edit)."""
-    current = {a.id: a for a in db.get_acquisitions([a.id for a in rows])}
+    ``fields`` back to the given row's (audited override: undo is the planner's own edit).
+    ``expected_versions``: the versions the planner saw; without them, a row another planner
+    changed last is refused (StaleEditError with who/when) — an undo never overrides their edit."""
+    ids = [a.id for a in rows]
+    expected = dict(expected_versions) if expected_versions is not None else mine(db, ids)
+    current = {a.id: a for a in db.get_acquisitions(ids)}
     for a in rows:
         now = current[a.id]
         changes = {f: getattr(a, f) for f in fields if getattr(a, f) != getattr(now, f)}
         if changes:
-            db.update_acquisition(a.id, changes, expected_version=now.version, override=True)
+            db.update_acquisition(a.id, changes, expected_version=expected.get(a.id, now.version), override=True)
