@@ -47,6 +47,7 @@ class ClockStore(StoreBase):
         has already executed (executing, completed, failed) is refused; nothing is written then.
         """
         with self._write() as s:
+            self._lock_schedule(s, [workspace_id])  # time passing changes acquisition states
             return self._move_clock(s, workspace_id, clock, real_now or utc_now())
 
     def _move_clock(self, s: Connection, workspace_id: str, clock: Any, real_now: datetime) -> TimePassing:

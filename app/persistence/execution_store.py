@@ -59,6 +59,7 @@ class ExecutionStore(StoreBase):
         """
         refused = dict(refused_rows or {})
         with self._write() as s:
+            self._lock_schedule(s, [workspace_id])  # outcomes change acquisitions: one writer at a time
             settings = self._workspace_settings(s, workspace_id)
             now = settings.scenario_clock or real_now or utc_now()
             # Time passing first (in this transaction: a refused report rolls it back too), so that
@@ -237,6 +238,7 @@ class ExecutionStore(StoreBase):
         of the completed acquisitions (the plan items they were committed from).
         """
         with self._write() as s:
+            self._lock_schedule(s, [workspace_id])  # outcomes change acquisitions: one writer at a time
             settings = self._workspace_settings(s, workspace_id)
             now = settings.scenario_clock or real_now or utc_now()
             start, end = settings.horizon_start, settings.horizon_end

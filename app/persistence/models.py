@@ -331,4 +331,3 @@ PLANS = PlanRow.__table__
 PLAN_ITEMS = PlanItemRow.__table__
 AUDIT = AuditRow.__table__
 CLOUD_FORECASTS = CloudForecastRow.__table__
-WORKSPACES = WorkspaceRow.__table__

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from app.domain import RuleViolation, WorkspaceSettings
 from app.domain.clock import CLOCK_ACTOR, parse_duration
@@ -27,7 +27,7 @@ RANK = {LockLevel.NONE: 0, LockLevel.SOFT: 1, LockLevel.HARD: 2}
 def dump(db: ScheduleDB) -> dict[str, list]:
     """Every row of every table: equal before and after a refused call means nothing was written."""
     with db.engine.connect() as conn:
-        names = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        names = inspect(conn).get_table_names()  # SQLite or the PostgreSQL test schema
         out = {n: conn.execute(text(f"SELECT * FROM {n} ORDER BY 1")).all() for n in sorted(names)}
         conn.rollback()
     return out
