@@ -422,8 +422,7 @@ class AcquisitionEdits(StoreBase):
                 items = self._items_to_commit(s, plan, create_ids) if create_ids else []  # type: ignore[attr-defined]
                 if plan.schedule_version is None or versions.get(workspace_id) != plan.schedule_version:
                     moved = list(self._acquisitions_by_id(s, updated).values())
-                    self._recheck(s, workspace_id, [self._proposed(plan, it) for it in items] + moved,  # type: ignore[attr-defined]
-                                  recheck, ignore=set(allowed))
+                    self._recheck(s, plan, items, recheck, ignore=set(allowed), moved=moved)  # type: ignore[attr-defined]
                 if create_ids:
                     orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
                     created = self._insert_acquisitions(s, plan, items, lock, None, src, utc_now())  # type: ignore[attr-defined]

@@ -97,6 +97,14 @@ LOCK_TIMEOUT_MS = 15_000
 SCHEMA_LOCK_KEY = 0x4D5057_534348
 
 
+def lock_timeout_ms() -> int:
+    """How long a write waits for a row another planner holds: ``MPW_LOCK_TIMEOUT_MS`` if set
+    (an integer), else LOCK_TIMEOUT_MS."""
+    import os
+    raw = os.environ.get("MPW_LOCK_TIMEOUT_MS", "").strip()
+    return int(raw) if raw.isdigit() else LOCK_TIMEOUT_MS
+
+
 def server_engine_options() -> dict:
     """Engine options for a server database: a pooled connection is pinged before use (a server
     restart costs one reconnect, not a failed call), the connect and lock waits are bounded."""
@@ -109,7 +117,7 @@ def _install_server_hooks(engine: Engine) -> None:
         # A row lock held longer than this by another planner ends in one clear message (lock
         # timeout), not an endless wait; set per session so a URL's own options stay untouched.
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+        cursor.execute(f"SET lock_timeout = {lock_timeout_ms()}")
         cursor.close()
         dbapi_connection.commit()
 

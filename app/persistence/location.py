@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -28,14 +29,23 @@ def to_url(url_or_path: str | os.PathLike[str]) -> str:
     if "://" in text:
         try:
             make_url(text)
-        except ArgumentError as exc:
-            raise ValidationError("db", f"not a database URL: {text!r} ({exc})") from None
+        except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
+            raise ValidationError("db", f"not a database URL: {mask_password(text)!r}") from None
         return text
     path = Path(text).expanduser().resolve()
     if path.is_dir():
         raise ValidationError("db", f"{path} is a folder, not a database file")
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def mask_password(text: str) -> str:
+    """``scheme://user:***@host/db`` for any URL-like text (also one SQLAlchemy cannot parse), so no
+    message, log or title ever shows a password."""
+    return _PASSWORD.sub(r"\1***@", text)
+
+
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 
 def default_db_url() -> str:

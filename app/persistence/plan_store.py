@@ -343,7 +343,7 @@ class PlanStore(StoreBase):
         at = utc_now()
         superseded, released = self._supersede(s, plan, supersede, settings, clock, at)
         if plan.schedule_version is None or versions.get(plan.workspace_id) != plan.schedule_version:
-            self._recheck(s, plan.workspace_id, [self._proposed(plan, it) for it in items], recheck)
+            self._recheck(s, plan, items, recheck)
 
         orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
         for i, it in enumerate(items):
@@ -376,22 +376,26 @@ class PlanStore(StoreBase):
         return Acquisition(id=it["id"], workspace_id=plan.workspace_id, state=AcquisitionState.COMMITTED,
                            plan_id=plan.id, **{k: v for k, v in values.items() if v is not None or k in _NULLABLE})
 
-    def _recheck(self, s: Connection, workspace_id: str, proposed: list[Acquisition],
-                 recheck: Recheck | None, ignore: set[str] = frozenset()) -> None:
+    def _recheck(self, s: Connection, plan: Plan, items: list[dict[str, Any]], recheck: Recheck | None,
+                 ignore: set[str] = frozenset(), moved: Sequence[Acquisition] = ()) -> None:
         """Refuse (CommitRefused) proposed acquisitions that clash with the workspace's schedule as
         it is now, in this transaction (after the schedule lock): an order already served by a live
         acquisition, or what ``recheck(current, proposed)`` reports (current: the live acquisitions
         around the proposed ones, except ``ignore`` (those the same change moves or removes))."""
-        if not proposed:
+        if not items and not moved:
             return
+        workspace_id = plan.workspace_id
         clashes: list[Clash] = []
-        mine = {a.id for a in proposed} | set(ignore)
-        by_order = {a.order_id: a for a in proposed if a.order_id}
+        mine = {it["id"] for it in items} | {a.id for a in moved} | set(ignore)
+        by_order = {it["order_id"]: it for it in items if it["order_id"]}
+        by_order.update({a.order_id: {"id": a.id} for a in moved if a.order_id})
         for part in chunks(sorted(by_order)):
             for aid, oid in s.execute(select(AcquisitionRow.id, AcquisitionRow.order_id).where(
                     AcquisitionRow.order_id.in_(part), AcquisitionRow.state != AcquisitionState.FAILED.value)):
                 if aid not in mine:
-                    clashes.append(Clash(by_order[oid].id, aid, "its order is already served"))
+                    clashes.append(Clash(by_order[oid]["id"], aid, "its order is already served"))
+        # Acquisitions only when a feasibility check will look at them (10,000 of them cost time).
+        proposed = [self._proposed(plan, it) for it in items] + list(moved) if recheck is not None or clashes else []
         if recheck is not None:
             lo = min(a.start_time for a in proposed) - timedelta(seconds=MAX_ACQUISITION_S + RECHECK_MARGIN_S)
             hi = max(a.end_time for a in proposed) + timedelta(seconds=RECHECK_MARGIN_S)

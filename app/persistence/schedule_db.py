@@ -9,7 +9,7 @@ import getpass
 import os
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from app.domain import ValidationError
@@ -20,6 +20,7 @@ from .clock_store import ClockStore
 from .conflict_store import ConflictStore
 from .execution_store import ExecutionStore
 from .forecast_store import ForecastStore
+from .db_errors import describe_server_error
 from .engine import enable_wal, make_engine, writer
 from .legacy import LegacyMigration
 from .location import default_db_url, to_url
@@ -48,7 +49,7 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
         self.url = to_url(url_or_path) if url_or_path is not None else default_db_url()
         self.location = self._describe(self.url)
         self.user = user or _os_user()
-        self._engine = make_engine(self.url, echo=echo)
+        self._engine = self._make_engine(echo)
         try:
             self.applied_migrations = migrate(self._engine, self.location)
         except SchemaTooNewError:
@@ -56,11 +57,25 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
             raise
         except (DatabaseError, OperationalError) as exc:
             self._engine.dispose()
+            server = describe_server_error(exc)
+            if server is not None:
+                raise ValidationError("db", f"cannot open {self.location}: {server}") from None
             raise ValidationError("db", f"cannot open {self.location} as a schedule database: "
                                         f"{getattr(exc, 'orig', exc)}") from None
         enable_wal(self._engine)
         self._writer = sessionmaker(bind=writer(self._engine), expire_on_commit=False)
         self._reader = sessionmaker(bind=self._engine, expire_on_commit=False)
+
+    def _make_engine(self, echo: bool):
+        """The engine, or one line when the URL names a driver that is not installed."""
+        try:
+            return make_engine(self.url, echo=echo)
+        except (ImportError, NoSuchModuleError) as exc:
+            backend = make_url(self.url).get_backend_name()
+            hint = (" — install it with: pip install 'mission-planning-workbench[postgres]' (psycopg 3)"
+                    if backend == "postgresql" else "")
+            raise ValidationError("db", f"cannot open {self.location}: the database driver for {backend} is not "
+                                        f"installed ({exc}){hint}") from None
 
     @staticmethod
     def _describe(url: str) -> str:

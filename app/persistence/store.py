@@ -9,17 +9,20 @@ from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, String, Table, bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.sql.dml import Insert
 
-from app.domain import (Acquisition, NotFoundError, Order, StaleEditError, ValidationError,
+from app.domain import (Acquisition, NotFoundError, Order, RuleViolation, StaleEditError, ValidationError,
                         WorkspaceSettings, new_id, parse_utc, utc_now)
 from app.domain.enums import OrderStatus
 from app.domain.orders import check_transition
 
 from . import rows
+from .db_errors import DatabaseUnavailable, describe_database_error
 from .engine import is_postgresql
-from .models import AUDIT, ORDERS, WORKSPACES, AcquisitionRow, AuditRow, OrderRow, WorkspaceRow
+from .models import (AUDIT, LIVE_ORDER_INDEX, ORDERS, WORKSPACES, AcquisitionRow, AuditRow, OrderRow,
+                     WorkspaceRow)
 from .types import UtcDateTime, dumps, format_utc
 
 #: Longest acquisition accepted (s). Bounds the horizon query's index range: an acquisition that
@@ -109,14 +112,33 @@ class StoreBase:
 
         The Session is the unit of work; statements run on its Connection as plain Core (every
         statement here is Core: the ORM's per-row loading would only cost time)."""
-        with self._writer.begin() as session:
-            yield session.connection()
+        with self._database_errors():
+            with self._writer.begin() as session:
+                yield session.connection()
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         """One read transaction: a consistent snapshot, rolled back at the end."""
-        with self._reader() as session:
-            yield session.connection()
+        with self._database_errors():
+            with self._reader() as session:
+                yield session.connection()
+
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """The server's failures (unreachable, lock timeout, disk full, restarted …) as one line
+        naming the database (password masked): DatabaseUnavailable, a DomainError the CLI prints
+        with exit 2 and the window shows. A second live acquisition of an order (the unique index,
+        should two commits race past every check) is a RuleViolation: nothing was written."""
+        try:
+            yield
+        except IntegrityError as exc:
+            if LIVE_ORDER_INDEX in str(exc.orig):
+                raise RuleViolation("order", "an order would be served twice (another planner committed it "
+                                             "meanwhile); nothing was written — re-plan") from None
+            raise
+        except OperationalError as exc:
+            message = describe_database_error(exc)
+            raise DatabaseUnavailable(getattr(self, "location", "database"), message or str(exc)) from None
 
     # --- audit -----------------------------------------------------------------------------------
 
