@@ -20,6 +20,7 @@ The 1M database is built in a temp dir with executemany in chunks of 50,000 rows
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -31,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -105,17 +107,19 @@ def build_big(path: Path, total: int, workspaces: int, satellites: int = 50, chu
     stmt = storage_insert(ACQUISITIONS)
     stamp = format_utc(datetime.now(UTC))
     rng = random.Random(1)
-    with db._write() as session:  # one build transaction per chunk below
-        session.exec_driver_sql("PRAGMA cache_size=-262144")
+    if db.engine.dialect.name == "sqlite":
+        with db._write() as session:  # one build transaction per chunk below
+            session.exec_driver_sql("PRAGMA cache_size=-262144")
     for ws_id in ws_ids:
         for first in range(0, per_ws, chunk):
             count = min(chunk, per_ws - first)
             rows = []
+            blank = {c.name: None for c in ACQUISITIONS.columns}  # columns added by later migrations
             for j, aid in zip(range(first, first + count), new_ids("acq", count)):
                 start = YEAR_START + timedelta(seconds=j * span + rng.random() * 0.5 * span)
                 roll = rng.uniform(-30.0, 30.0)
                 rows.append({
-                    "id": aid, "created_at": stamp, "updated_at": stamp, "satellite_id": f"SAT-{j % satellites}",
+                    **blank, "id": aid, "created_at": stamp, "updated_at": stamp, "satellite_id": f"SAT-{j % satellites}",
                     "target_id": f"T{rng.randrange(1000)}", "start_time": format_utc(start),
                     "end_time": format_utc(start + timedelta(seconds=10)), "mode": "OPTICAL",
                     "roll_angle_deg": roll, "pitch_angle_deg": 0.0, "roll_end_deg": roll, "pitch_end_deg": 0.0,
@@ -208,6 +212,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--queries", type=int, default=20)
     parser.add_argument("--dir", help="work folder (default: a temp dir, removed afterwards)")
+    parser.add_argument("--pg-url", default=os.environ.get("MPW_TEST_PG_URL"),
+                        help="also run the team-mode figures on this PostgreSQL database (default $MPW_TEST_PG_URL)")
+    parser.add_argument("--pg-acquisitions", type=int, default=None,
+                        help="size of the PostgreSQL horizon database (default: --acquisitions)")
+    parser.add_argument("--writers-s", type=float, default=30.0, help="duration of the two-writers run (s)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -260,6 +269,13 @@ def main() -> None:
     print("EXPLAIN QUERY PLAN (reference, NOT INDEXED):")
     for step in h["scan_plan"]:
         print("   ", step)
+    # Team mode (issue #13): commit with the re-check, horizon on PostgreSQL, two writers — same run.
+    import team_bench
+    kinds = ["sqlite"] + (["postgresql"] if args.pg_url else [])
+    pg_n = args.acquisitions if args.pg_acquisitions is None else args.pg_acquisitions
+    print("\nTeam mode (bench/team_bench.py):")
+    team_bench.print_table(team_bench.run(kinds, args.pg_url, args.items, args.repeat, pg_n, args.queries,
+                                          args.writers_s))
 
 
 if __name__ == "__main__":

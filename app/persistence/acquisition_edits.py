@@ -420,9 +420,10 @@ class AcquisitionEdits(StoreBase):
             created: list[tuple[str, str]] = []
             if plan is not None:
                 items = self._items_to_commit(s, plan, create_ids) if create_ids else []  # type: ignore[attr-defined]
-                if plan.schedule_version is None or versions.get(workspace_id) != plan.schedule_version:
-                    moved = list(self._acquisitions_by_id(s, updated).values())
-                    self._recheck(s, plan, items, recheck, ignore=set(allowed), moved=moved)  # type: ignore[attr-defined]
+                unchanged = plan.schedule_version is not None and versions.get(workspace_id) == plan.schedule_version
+                moved = list(self._acquisitions_by_id(s, updated).values())
+                self._recheck(s, plan, items, None if unchanged else recheck, ignore=set(allowed),  # type: ignore[attr-defined]
+                              moved=moved)
                 if create_ids:
                     orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
                     created = self._insert_acquisitions(s, plan, items, lock, None, src, utc_now())  # type: ignore[attr-defined]

@@ -342,8 +342,10 @@ class PlanStore(StoreBase):
         clock = self._now(settings, now)
         at = utc_now()
         superseded, released = self._supersede(s, plan, supersede, settings, clock, at)
-        if plan.schedule_version is None or versions.get(plan.workspace_id) != plan.schedule_version:
-            self._recheck(s, plan, items, recheck)
+        # Orders already served are checked always (one indexed query); the feasibility check only
+        # when the schedule changed since the plan was computed.
+        unchanged = plan.schedule_version is not None and versions.get(plan.workspace_id) == plan.schedule_version
+        self._recheck(s, plan, items, None if unchanged else recheck)
 
         orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
         for i, it in enumerate(items):

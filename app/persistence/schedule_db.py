@@ -108,6 +108,11 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
         """The query plan of the horizon query (to show it searches an index, not scans)."""
         return self.explain(self.horizon_statement(start_time, end_time, workspace_id, include_tentative))
 
+    def change_feed(self, workspace_id: str | None = None):
+        """A ChangeFeed of what is committed from now on (by anyone), optionally of one workspace."""
+        from .change_feed import ChangeFeed
+        return ChangeFeed(self, workspace_id)
+
     def close(self) -> None:
         """Release the connections (the ScheduleDB is unusable afterwards)."""
         self._engine.dispose()

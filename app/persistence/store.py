@@ -132,7 +132,8 @@ class StoreBase:
         try:
             yield
         except IntegrityError as exc:
-            if LIVE_ORDER_INDEX in str(exc.orig):
+            text = str(exc.orig)  # PostgreSQL names the index, SQLite the column
+            if LIVE_ORDER_INDEX in text or "acquisitions.order_id" in text:
                 raise RuleViolation("order", "an order would be served twice (another planner committed it "
                                              "meanwhile); nothing was written — re-plan") from None
             raise

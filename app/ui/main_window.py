@@ -35,6 +35,25 @@ from .timeline_view import TimelineView
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "ics": "iCalendar (*.ics)", "kml": "KML (*.kml)"}
 
 
+#: How often the window asks whether another planner changed something (ms; budget: seen < 2 s).
+TEAM_POLL_MS = 1000
+
+
+def team_message(changes) -> str:
+    """"bob changed 3 acquisitions (lock), 1 order at 10:42 UTC" for the status bar."""
+    by_who: dict[str, dict[str, set]] = {}
+    for c in changes:
+        kinds = by_who.setdefault(c.who, {})
+        ids = set(c.acquisition_ids) if c.acquisition_ids else {c.entry.entity_id}
+        kinds.setdefault("acquisition" if c.acquisition_ids else c.entity, set()).update(ids)
+    last = max(c.entry.at for c in changes)
+    parts = []
+    for who, kinds in by_who.items():
+        what = ", ".join(f"{len(ids)} {kind}{'s' * (len(ids) != 1)}" for kind, ids in sorted(kinds.items()))
+        parts.append(f"{who} changed {what}")
+    return "; ".join(parts) + f" at {last:%H:%M} UTC"
+
+
 class MainWindow(QtWidgets.QMainWindow):
     def __init__(self, db_url: str, workspace: str, settings: QtCore.QSettings | None = None) -> None:
         super().__init__()
@@ -56,6 +75,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.reload()
         self.timeline.zoom_to_horizon()  # the whole planning week first; Ctrl+1/2/3 zoom in
         self._restore_layout()
+        self._watch_team()
 
     # ------------------------------------------------------------------ construction
     def _build_views(self) -> None:
@@ -550,7 +570,30 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.restoreGeometry(geometry)
         super().showEvent(event)
 
+    # ------------------------------------------------------------------ team mode
+    def _watch_team(self) -> None:
+        """Other planners' commits show up within a second: the feed is polled from a timer (a
+        PRAGMA or a socket check, no query unless something changed)."""
+        self.team_feed = self.db.change_feed(self.ws.id)
+        self.team_timer = QtCore.QTimer(self)
+        self.team_timer.setInterval(TEAM_POLL_MS)
+        self.team_timer.timeout.connect(self._poll_team)
+        self.team_timer.start()
+
+    def _poll_team(self) -> None:
+        try:
+            changes = [c for c in self.team_feed.poll() if c.who != self.db.user]
+        except DomainError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            return
+        if not changes:
+            return
+        self.reload()
+        self.statusBar().showMessage(team_message(changes), 10000)
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.team_timer.stop()
+        self.team_feed.close()
         self.jobs.cancel()
         self.jobs.wait(5000)
         self.settings.setValue("main_window/geometry", self.saveGeometry())

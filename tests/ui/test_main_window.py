@@ -348,3 +348,23 @@ def test_new_workspace_for_next_week(qtbot, db_path, settings):
     assert w.ws.settings.horizon_start == old_end and w.timeline.rows() == satellites
     assert not w.orders and not w.acquisitions and w.inbox.count() == 0
     w.close()
+
+
+def test_another_planners_change_shows_within_2_s(qtbot, db_path, settings):
+    """Team mode: bob (another process) hard-locks two acquisitions; the open window reloads and
+    says who changed what in the status bar within 2 s (the timer's own polling)."""
+    import os
+    import subprocess
+    import sys
+    import time
+    w = _committed_window(qtbot, db_path, settings)
+    ids = sorted(w.acquisitions)[:2]
+    bob = ("import sys; from app.persistence import ScheduleDB; "
+           "db = ScheduleDB(sys.argv[1], user='bob'); db.set_lock_level(sys.argv[2].split(','), 'hard')")
+    subprocess.run([sys.executable, "-c", bob, db_path, ",".join(ids)], check=True, timeout=60,
+                   env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    t0 = time.monotonic()
+    qtbot.waitUntil(lambda: "bob changed 2 acquisitions" in w.statusBar().currentMessage(), timeout=2000)
+    assert time.monotonic() - t0 < 2.0
+    assert {str(w.acquisitions[i].lock_level) for i in ids} == {"hard"}
+    w.close()
