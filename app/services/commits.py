@@ -16,7 +16,7 @@ from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Sever
 from app.domain.enums import parse_enum
 from app.persistence import Clash, Recheck, ScheduleDB
 
-from .edits import PLACEMENT_FIELDS, put_back
+from .edits import PLACEMENT_FIELDS, mine, put_back
 from .plan_metrics import schedule_conflicts
 from .workspaces import resolve_workspace
 
@@ -111,24 +111,24 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
 
 def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:
     """Undo a commit: remove what it created, put back what it deleted and what it moved.
-    Every step is audited; the plan keeps its committed status in the history. Each row must
-    still be as the commit left it (its version): a row another planner changed since (a hard
-    lock, a move) is refused with who and when, and nothing of this step is written."""
+    Every step is audited; the plan keeps its committed status in the history. A row whose last
+    change was another planner's (a hard lock, a move) is refused with who and when, and nothing
+    of this step is written (``edits.mine``: versions alone cannot tell, the planner's own later
+    edits and their undos bump them too)."""
     if record.created:
         db.delete_acquisitions([a.id for a in record.created], override=True,
-                               expected_versions={a.id: a.version for a in record.created})
-    put_back(db, record.updated_before, PLACEMENT_FIELDS,
-             expected_versions={a.id: a.version for a in record.updated_after})
+                               expected_versions=mine(db, [a.id for a in record.created]))
+    put_back(db, record.updated_before, PLACEMENT_FIELDS)
     if record.deleted:
         db.restore_acquisitions(record.deleted)
 
 
 def reapply_commit(db: ScheduleDB, record: CommitRecord) -> None:
-    """Redo a reverted commit with the very same rows (ids included); rows put back by the undo
-    must be unchanged since (their versions), as in ``revert_commit``."""
+    """Redo a reverted commit with the very same rows (ids included); a row another planner
+    changed last is refused, as in ``revert_commit``."""
     if record.deleted:
         db.delete_acquisitions([a.id for a in record.deleted], override=True,
-                               expected_versions={a.id: a.version for a in record.deleted})
+                               expected_versions=mine(db, [a.id for a in record.deleted]))
     put_back(db, record.updated_after, PLACEMENT_FIELDS)
     if record.created:
         db.restore_acquisitions(record.created)

@@ -71,10 +71,10 @@ def restore(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
 
 
 def redelete(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
-    """Redo of ``delete`` after an undo: the rows must be as the undo put them back (their
-    versions); one another planner changed since (e.g. hard-locked) is refused with who/when."""
+    """Redo of ``delete`` after an undo: a row another planner changed since the undo put it
+    back (e.g. hard-locked) is refused with who/when (``mine``)."""
     db.delete_acquisitions([a.id for a in acquisitions], override=True,
-                           expected_versions={a.id: a.version for a in acquisitions})
+                           expected_versions=mine(db, [a.id for a in acquisitions]))
 
 
 #: The acquisition fields an opportunity defines (what a swap, a move or a resolution changes).

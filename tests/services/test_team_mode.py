@@ -180,7 +180,7 @@ def test_undo_of_a_commit_never_deletes_another_planners_hard_lock(team):
         bob.set_lock_level([record.created[0].id], "hard")
     finally:
         bob.close()
-    with pytest.raises(BulkEditRefused, match=r"changed by bob at"):
+    with pytest.raises(StaleEditError, match=r"changed by bob at"):
         commits.revert_commit(alice, record)
     assert {a.id for a in _live(alice, ws)} == {a.id for a in record.created}
     assert str(alice.get_acquisition(record.created[0].id).lock_level) == "hard"

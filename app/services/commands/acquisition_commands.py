@@ -78,7 +78,8 @@ class SetLock(Command):
         return self._changes()
 
     def redo(self, db: ScheduleDB) -> Changes:
-        db.set_lock_level([a.id for a in self.before], self.level, override=True)
+        ids = [a.id for a in self.before]  # never over another planner's later lock (edits.mine)
+        db.set_lock_level(ids, self.level, override=True, expected_versions=edits.mine(db, ids))
         return self._changes()
 
 
