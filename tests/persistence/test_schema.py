@@ -169,3 +169,40 @@ def test_fast_iso_matches_domain_to_iso():
                datetime(2026, 8, 7, 9, 15, 26, 500, tzinfo=timezone.utc),
                datetime(2026, 8, 7, 11, 15, 26, tzinfo=timezone.utc).astimezone()):
         assert iso_z(dt) == to_iso(dt)
+
+
+def _back_to_2_3(path) -> None:
+    """Make a current file look as written before migration 2.4 (team mode)."""
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX uq_acq_live_order")
+    conn.execute("ALTER TABLE workspaces DROP COLUMN schedule_version")
+    conn.execute("ALTER TABLE plans DROP COLUMN schedule_version")
+    conn.execute("DELETE FROM schema_migrations WHERE version = '2.4'")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("served_twice", [False, True], ids=["clean", "order-served-twice"])
+def test_upgrade_to_2_4_adds_schedule_versions_and_the_live_order_guard(db_path, served_twice):
+    db = ScheduleDB(db_path, user="tester")
+    ws = db.create_workspace("ops")
+    _, acqs, _ = committed(db, ws.id, n=2)
+    db.close()
+    _back_to_2_3(db_path)
+    if served_twice:  # written before the guard existed: kept as it is, shown as a ground conflict
+        conn = sqlite3.connect(db_path)
+        conn.execute("UPDATE acquisitions SET order_id = (SELECT order_id FROM acquisitions WHERE id = ?) "
+                     "WHERE id = ?", (acqs[0].id, acqs[1].id))
+        conn.commit()
+        conn.close()
+    db = ScheduleDB(db_path, user="tester")
+    try:
+        assert db.applied_migrations == ["2.4"]
+        assert db.schedule_version(ws.id) == 0
+        indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("acquisitions")}
+        assert ("uq_acq_live_order" in indexes) is (not served_twice)
+        assert len(db.list_acquisitions(ws.id)) == 2
+        db.set_lock_level([acqs[0].id], "hard")
+        assert db.schedule_version(ws.id) == 1
+    finally:
+        db.close()
