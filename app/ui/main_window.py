@@ -32,7 +32,8 @@ from .map_view import MapView
 from .scheduled_view import ScheduledView
 from .timeline_view import TimelineView
 
-EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "ics": "iCalendar (*.ics)", "kml": "KML (*.kml)"}
+EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "ics": "iCalendar (*.ics)", "kml": "KML (*.kml)",
+                  "aeossp-solution": "AEOSSP benchmark solution (*.json)"}
 
 
 #: How often the window asks whether another planner changed something (ms; budget: seen < 2 s).

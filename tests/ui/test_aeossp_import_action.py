@@ -1,5 +1,6 @@
 """File ▸ Import ▸ AEOSSP benchmark case: the case opens as a new workspace; a broken case is refused
 with the file and field named and nothing imported."""
+import json
 import shutil
 from pathlib import Path
 
@@ -49,4 +50,17 @@ def test_import_aeossp_case_from_the_file_menu(qtbot, db_path, tmp_path):
     assert file_actions.import_file(w, "aeossp", str(bad / "mission.yaml")) is None
     assert "tasks.yaml: not YAML" in seen[0] and "Nothing was imported" in seen[0]
     assert sorted(ws.name for ws in w.db.list_workspaces()) == ["case_0001", "day"]
+    w.close()
+
+
+def test_export_aeossp_solution_from_the_file_menu(qtbot, db_path, tmp_path, monkeypatch):
+    settings = QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    out = tmp_path / "solution.json"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    action = getattr(w, "action_export_aeossp-solution")
+    assert action.text() == "AEOSSP benchmark solution…"
+    action.trigger()
+    assert json.loads(out.read_text(encoding="utf-8")) == {"actions": []}  # nothing committed yet
     w.close()
