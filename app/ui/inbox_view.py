@@ -8,16 +8,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.domain import Order
 from app.domain.enums import OrderStatus
+from app.services.session import INBOX_STATES
 
 from .formatting import attempts_text, constraints_text, utc_text, window_text
 from .list_table import ID_ROLE, FilterProxy, KeyedTableModel, Role, list_table
 from .resources import icon
 
 PRIORITY_COLOURS = {1: "#b42318", 2: "#c75a00", 3: "#1f2933", 4: "#5b6776", 5: "#8a94a3"}
-
-
-#: Orders the Inbox lists: waiting, or proposed by the candidate plan (never hidden by it).
-INBOX_STATES = (OrderStatus.NEW, OrderStatus.PLANNED)
 
 
 def _status_text(o: Order) -> str:

@@ -1,21 +1,21 @@
 """The workbench: Inbox / Scheduled / Conflicts on the left, the Gantt timeline in the centre, the
 Inspector on the right; planning on worker threads; every edit undoable and audited.
 
-The window holds one ScheduleDB for the GUI thread; each worker job opens its own (a Session is
-not thread-safe). Layout and geometry are kept in QSettings.
+The state the planner sees is one ``WorkbenchSession`` (services, no Qt); every edit is a service
+command run through it; ``SessionViews`` redraws only what each command changed. The window builds
+the widgets, wires actions to commands and runs jobs. It holds one ScheduleDB for the GUI thread;
+each worker job opens its own (a Session is not thread-safe). Layout and geometry are in QSettings.
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.domain import DomainError, utc_now
-from app.services import (commands, conflict_service, execution, export_service, forecasts, map_service,
-                          planning)
+from app.domain import DomainError
+from app.services import commands, execution, export_service, forecasts, map_service, planning
 from app.services.database import open_database
-from app.services.workspaces import resolve_workspace
+from app.services.session import WorkbenchSession
 from app.workers.jobs import JobRunner
 
 from . import file_actions, operations_actions, undo_commands
@@ -30,6 +30,7 @@ from .inbox_view import InboxView
 from .inspector_panel import InspectorPanel
 from .map_view import MapView
 from .scheduled_view import ScheduledView
+from .session_views import SessionViews
 from .timeline_view import TimelineView
 
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "ics": "iCalendar (*.ics)", "kml": "KML (*.kml)",
@@ -60,20 +61,19 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__()
         self.db_url = db_url
         self.db = open_database(db_url)
-        self.ws = resolve_workspace(self.db, workspace)
+        self.session = WorkbenchSession(self.db, workspace, load=False)
         self.settings = settings or QtCore.QSettings()
         self.setWindowTitle(f"Mission Planning Workbench — {self.ws.name}")
         self.undo_stack = QtGui.QUndoStack(self)
         self.jobs = JobRunner(self)
-        self.candidate: planning.PlanResult | None = None
-        self.acquisitions: dict[str, Any] = {}
-        self.orders: dict[str, Any] = {}
-        self.conflicts: dict[str, Any] = {}
+        #: Quitting with a candidate plan asks keep/discard; "keep" or "discard" answers in advance.
+        self.candidate_on_close: str | None = None
         self._build_views()
         self._build_status_bar()
         self._build_menus()
+        self.views = SessionViews(self, self.session, self._load_alternatives)
         self._connect()
-        self.reload()
+        self.session.reload()  # after the menus: opening applies time passing at the workspace clock
         self.timeline.zoom_to_horizon()  # the whole planning week first; Ctrl+1/2/3 zoom in
         self._restore_layout()
         self._watch_team()
@@ -183,15 +183,36 @@ class MainWindow(QtWidgets.QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About", lambda: AboutDialog(self).exec())
 
+    # What the planner sees, read from the one session (views never keep their own copy).
+    @property
+    def ws(self):
+        return self.session.workspace
+
+    @property
+    def acquisitions(self):
+        return self.session.acquisitions
+
+    @property
+    def orders(self):
+        return self.session.orders
+
+    @property
+    def conflicts(self):
+        return self.session.conflicts
+
+    @property
+    def candidate(self) -> planning.PlanResult | None:
+        return self.session.candidate
+
     def _connect(self) -> None:
-        self.timeline.selectionChanged.connect(self._on_timeline_selection)
-        self.scheduled.selectionChanged.connect(self._on_list_selection)
-        self.conflicts_view.conflictSelected.connect(self._on_conflict)
-        self.inbox.orderSelected.connect(lambda oid: self.inspector.show_order(self.orders[oid]))
+        self.timeline.selectionChanged.connect(self.views.select)
+        self.scheduled.selectionChanged.connect(self.views.select)
+        self.conflicts_view.conflictSelected.connect(self.views.show_conflict)
+        self.inbox.orderSelected.connect(self.views.show_order)
         self.inbox.newOrderRequested.connect(self.new_order)
         self.inspector.lockRequested.connect(lambda ids, level: self.lock(ids, level))
         self.inspector.deleteRequested.connect(self.delete)
-        self.inspector.orderLinkActivated.connect(lambda oid: self.inspector.show_order(self.orders[oid]))
+        self.inspector.orderLinkActivated.connect(self.views.show_order)
         self.inspector.resolutionApplyRequested.connect(self.apply_resolution)
         self.inspector.resolutionPreviewRequested.connect(self._preview_resolution)
         self.inspector.swapRequested.connect(
@@ -206,11 +227,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def open_workspace(self, name_or_id: str) -> None:
         """Show another workspace of the same database (its own undo history)."""
         self.jobs.cancel()
-        self.ws = resolve_workspace(self.db, name_or_id)
-        self.candidate = None
         self.undo_stack.clear()
+        self.session.open(name_or_id)
         self.setWindowTitle(f"Mission Planning Workbench — {self.ws.name}")
-        operations_actions.on_open(self)
+        operations_actions.on_open(self)  # time passing at the opened workspace's clock
         self.reload()
 
     def find(self) -> None:
@@ -222,10 +242,10 @@ class MainWindow(QtWidgets.QMainWindow):
         dialog.open_find()
 
     def _show_order(self, order_id: str) -> None:
-        self.inspector.show_order(self.orders[order_id])
         ids = [a.id for a in self.acquisitions.values() if a.order_id == order_id]
         if ids:
             self._select(ids)
+        self.views.show_order(order_id)
 
     def _show_target(self, target_id: str) -> None:
         ids = [a.id for a in self.acquisitions.values() if a.target_id == target_id]
@@ -235,69 +255,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ------------------------------------------------------------------ state
     def now(self):
-        return self.ws.settings.scenario_clock or utc_now()
+        return self.session.now()
 
     def reload(self) -> None:
-        """Read the workspace again and refresh every view (keeps the selection)."""
-        self.ws = resolve_workspace(self.db, self.ws.id)
-        s = self.ws.settings
-        now = self.now()
-        acqs = self.db.list_acquisitions(self.ws.id)
-        self.acquisitions = {a.id: a for a in acqs}
-        self.orders = {o.id: o for o in self.db.list_orders(workspace_id=self.ws.id, limit=None)}
-        self.conflicts = {c.id: c for c in self.db.list_conflicts(self.ws.id)}
-        stored = planning.stored_candidate(self.db, self.ws.id)
-        if stored is None or self.candidate is None or stored.plan_id != self.candidate.plan_id:
-            self.candidate = stored  # committed, rejected, undone or kept from an earlier session
-        conflict_ids = {i for c in self.conflicts.values() for i in c.acquisition_ids}
-        selection = [i for i in self.timeline.selected_ids() if i in self.acquisitions]
-        self.timeline.set_rows([sat.id for sat in self.db.list_satellites(self.ws.id)])
-        self.timeline.set_acquisitions(acqs, conflict_ids)
-        self.timeline.set_ghost_items(self.candidate.items if self.candidate else [])
-        freeze = now + timedelta(hours=s.freeze_window_hours)
-        self.timeline.set_zones(now, freeze, now + timedelta(hours=s.planning_zone_hours),
-                                s.horizon_start or now, s.horizon_end or now + timedelta(days=7))
-        self.inspector.set_edit_context(freeze)
-        operations_actions.show_clock(self, now)
-        self.inbox.set_orders(self.orders.values())
-        self.scheduled.set_reference_time(now)
-        self.scheduled.set_acquisitions(acqs)
-        self.conflicts_view.set_conflicts(list(self.conflicts.values()))
-        self._select(selection)
-        self._update_figures()
-
-    def refresh_acquisitions(self, ids: list[str]) -> None:
-        """After an edit that changes some acquisitions' lock or state but not their times: those
-        are read again and updated in place in every view (a full ``reload`` of a 20,000-acquisition
-        workspace takes seconds; this takes milliseconds)."""
-        fresh = self.db.get_acquisitions(ids)
-        if len(fresh) != len(set(ids)):
-            self.reload()
-            return
-        self._show_changed(fresh)
-
-    def _show_changed(self, acquisitions) -> None:
-        if not acquisitions:
-            return
-        self.acquisitions.update((a.id, a) for a in acquisitions)
-        self.timeline.update_acquisitions(acquisitions)
-        self.scheduled.update_acquisitions(acquisitions)
-        self._inspect(self.timeline.selected_ids())
-        self._update_figures()
-
-    def _update_figures(self) -> None:
-        inbox = self.inbox.count()
-        s = self.ws.settings
-        in_horizon = sum(1 for a in self.acquisitions.values()
-                         if (s.horizon_start is None or a.end_time > s.horizon_start)
-                         and (s.horizon_end is None or a.start_time < s.horizon_end))
-        text = f"Inbox {inbox} · Acquisitions in horizon {in_horizon} · Conflicts {len(self.conflicts)}"
-        if self.candidate is not None:
-            text += f" · Candidate plan: {len(self.candidate.items)} items"
-        self.figures.setText(text)
-        for i, (label, count) in enumerate((("Inbox", inbox), ("Scheduled", len(self.acquisitions)),
-                                            ("Conflicts", len(self.conflicts)))):
-            self.left_tabs.setTabText(i, f"{label} ({count})")
+        """Read the workspace again and refresh every view (keeps the selection): after an import."""
+        self.session.reload()
 
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -307,16 +269,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ------------------------------------------------------------------ selection
     def _select(self, ids: list[str]) -> None:
-        self.timeline.set_selection(ids)
-        self.scheduled.set_selection(ids)
-        self._inspect(ids)
-
-    def _inspect(self, ids: list[str]) -> None:
-        acqs = [self.acquisitions[i] for i in ids if i in self.acquisitions]
-        if acqs:
-            self.inspector.show_acquisitions(acqs, self.orders)
-        if len(acqs) == 1:
-            self._load_alternatives(acqs[0].id)
+        self.views.select(ids)
         self._refresh_map()
 
     def _refresh_map(self) -> None:
@@ -326,7 +279,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.map.set_targets(self.db.list_targets(self.ws.id),
                              map_service.target_statuses(self.orders.values(), self.acquisitions.values()))
-        acqs = [self.acquisitions[i] for i in self.timeline.selected_ids() if i in self.acquisitions]
+        acqs = self.session.selected()
         lo, hi = self.timeline.x_range()
         moment = None if acqs else datetime.fromtimestamp((lo + hi) / 2.0, UTC)
 
@@ -341,7 +294,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _load_alternatives(self, acquisition_id: str) -> None:
         """The swap choices of one acquisition, computed on a worker (access may take a moment)."""
         def done(found):
-            if self.timeline.selected_ids() == [acquisition_id]:
+            if self.session.selection == (acquisition_id,):
                 opps, sky, outcome = found
                 self.inspector.set_alternatives(opps)
                 self.inspector.acquisition_page.set_operations(sky, outcome)
@@ -362,20 +315,6 @@ class MainWindow(QtWidgets.QMainWindow):
                 db.close()
         self.jobs.start(kind, work, **slots)
 
-    def _on_timeline_selection(self, ids: list[str]) -> None:
-        self.scheduled.set_selection(ids)
-        self._inspect(ids)
-
-    def _on_list_selection(self, ids: list[str]) -> None:
-        self.timeline.set_selection(ids)
-        self._inspect(ids)
-
-    def _on_conflict(self, conflict_id: str) -> None:
-        c = self.conflicts.get(conflict_id)
-        if c is not None:
-            self.timeline.highlight(c.acquisition_ids)
-            self.inspector.show_conflict(c, self.acquisitions)
-
     def _preview_resolution(self, conflict_id: str, index: int) -> None:
         opt = self.conflicts[conflict_id].resolution_options[index]
         a = self.acquisitions[opt.acquisition_id]
@@ -392,18 +331,17 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(f"{verb}: {done} done", 5000)
 
     def run(self, command: commands.Command, verb: str) -> bool:
-        """Do ``command`` (a service command, no Qt), keep it on the Edit menu's history when it
-        changed something, update the views from what it changed and report refusals."""
+        """Do ``command`` through the session (the views follow its event), keep it on the Edit
+        menu's history when it changed something, and report refusals."""
+        self.inspector.clear_message()  # an earlier refusal says nothing about this edit
         try:
-            changes = command.do(self.db)
+            self.session.execute(command)
         except DomainError as exc:
             self.inspector.show_message(str(exc), error=True)
             self.statusBar().showMessage(f"{verb} refused: {exc}", 15000)
             return False
         if command.effective:
-            self.undo_stack.push(undo_commands.CommandAdapter(command, self.db, self.apply_changes,
-                                                              self._step_refused))
-        self.apply_changes(changes)
+            self.undo_stack.push(undo_commands.CommandAdapter(command, self.session, self._step_refused))
         if command.refused:
             self._report(command.refused, len(getattr(command, "before", ())) or len(getattr(command, "deleted", ())),
                          verb)
@@ -415,24 +353,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.show_message(message, error=True)
         self.statusBar().showMessage(message, 15000)
 
-    def apply_changes(self, changes: commands.Changes) -> None:
-        """After a command (or its undo/redo): rows whose lock/state changed are updated in place;
-        anything else reads the workspace again."""
-        if changes.acquisitions and not (changes.removed or changes.orders or changes.removed_orders
-                                         or changes.conflicts or changes.plan):
-            self.refresh_acquisitions(list(changes.acquisitions))
-        elif changes:
-            self.reload()
-
     def lock_selection(self, level: str) -> None:
-        self.lock(self.timeline.selected_ids(), level)
+        self.lock(list(self.session.selection), level)
 
     def lock(self, ids: list[str], level: str) -> None:
         if ids:
             self.run(commands.SetLock(ids, level), "Unlock" if level == "none" else f"Lock {level}")
 
     def delete_selection(self) -> None:
-        self.delete(self.timeline.selected_ids())
+        self.delete(list(self.session.selection))
 
     def delete(self, ids: list[str]) -> None:
         if ids:
@@ -496,10 +425,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.progress.setFormat(f"{text} %p%")
 
     def _planning_done(self, result: planning.PlanResult) -> None:
-        self.candidate = result
+        self.session.planning_done(result)
         m = result.metrics
         stale = f", {m['stale_tle_count']} satellites with stale TLEs" if m.get("stale_tle_count") else ""
-        self.reload()
         self.statusBar().showMessage(
             f"Candidate plan: {len(result.items)} items, {m.get('orders_served', 0)}/{m.get('orders', 0)} orders "
             f"served, value {m.get('total_value', 0):.2f}, {m.get('error_conflicts', 0)} error conflicts "
@@ -541,8 +469,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.run(commands.RejectPlan(self.ws.id, self.candidate.plan_id), "Reject plan")
 
     def detect_conflicts(self) -> None:
-        conflict_service.detect_and_store(self.db, self.ws.id)
-        self.reload()
+        self.session.detect_conflicts()
         self.left_tabs.setCurrentWidget(self.conflicts_view)
 
     # ------------------------------------------------------------------ export and layout
@@ -592,7 +519,33 @@ class MainWindow(QtWidgets.QMainWindow):
         self.reload()
         self.statusBar().showMessage(team_message(changes), 10000)
 
+    def _ask_about_candidate(self) -> str:
+        """keep | discard | cancel: what to do with the proposed plan when quitting."""
+        if self.candidate_on_close is not None:
+            return self.candidate_on_close
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, "Quit",
+                                    f"The proposed plan ({len(self.candidate.items)} acquisitions) is not committed.",
+                                    parent=self)
+        box.setInformativeText("Keep it for next time (its orders stay proposed in the Inbox), or discard it "
+                               "(its orders return to the Inbox as new)?")
+        keep = box.addButton("Keep for next time", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QtWidgets.QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        return {keep: "keep", discard: "discard"}.get(box.clickedButton(), "cancel")
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if getattr(self, "_closed", False):
+            super().closeEvent(event)
+            return
+        if self.candidate is not None:
+            choice = self._ask_about_candidate()
+            if choice == "cancel":
+                event.ignore()
+                return
+            if choice == "discard":
+                self.session.discard_candidate()
         self.team_timer.stop()
         self.team_feed.close()
         self.jobs.cancel()
@@ -603,4 +556,5 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.setValue("main_window/workspace", self.ws.name)
         self.settings.sync()
         self.db.close()
+        self._closed = True
         super().closeEvent(event)

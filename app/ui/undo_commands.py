@@ -1,5 +1,5 @@
-"""The Edit menu's QUndoCommand: a thin adapter over a service command (``app.services.commands``),
-which does, undoes and redoes itself against the database without Qt."""
+"""The Edit menu's QUndoCommand: a thin adapter over a service command (``app.services.commands``)
+run by the session's CommandStack, which does, undoes and redoes it against the database without Qt."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,36 +7,35 @@ from collections.abc import Callable
 from PySide6 import QtGui
 
 from app.domain import DomainError
-from app.persistence import ScheduleDB
-from app.services.commands import Changes, Command
+from app.services.commands import Command
+from app.services.session import WorkbenchSession
 
 
 class CommandAdapter(QtGui.QUndoCommand):
-    """Wraps a command already done once (QUndoStack.push calls ``redo`` at once: skipped the
-    first time). A step the database refuses (someone changed the row since) is reported through
-    ``on_error`` and the command leaves the history (obsolete) rather than being counted as done."""
+    """Wraps a command the session already did once (QUndoStack.push calls ``redo`` at once:
+    skipped the first time). Undo and redo go through the session's stack, so both histories
+    move together and the views follow the session's events. A step the database refuses (someone
+    changed the row since) is reported through ``on_error`` and the command leaves both histories
+    (obsolete) rather than being counted as done."""
 
-    def __init__(self, command: Command, db: ScheduleDB, on_changes: Callable[[Changes], None],
-                 on_error: Callable[[str], None]) -> None:
+    def __init__(self, command: Command, session: WorkbenchSession, on_error: Callable[[str], None]) -> None:
         super().__init__(command.text)
-        self.command, self._db = command, db
-        self._on_changes, self._on_error = on_changes, on_error
+        self.command, self._session, self._on_error = command, session, on_error
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self._step(self.command.redo, "Redo")
+        self._step(self._session.redo, "Redo")
 
     def undo(self) -> None:
-        self._step(self.command.undo, "Undo")
+        self._step(self._session.undo, "Undo")
 
-    def _step(self, step: Callable[[ScheduleDB], Changes], verb: str) -> None:
+    def _step(self, step: Callable[[], object], verb: str) -> None:
         try:
-            changes = step(self._db)
+            step()
         except DomainError as exc:
+            self._session.stack.discard(self.command)
             self.setObsolete(True)
             self._on_error(f"{verb} of “{self.command.text}” refused: {exc}")
-            return
-        self._on_changes(changes)

@@ -318,7 +318,7 @@ def test_a_conflict_is_highlighted_previewed_resolved_and_undone(qtbot, db_path,
     assert w.acquisitions[moved].start_time != was
     fixed = w.acquisitions[moved].start_time
     w.action_undo.trigger()
-    assert w.acquisitions[moved].start_time == was
+    assert w.acquisitions[moved].start_time == was, w.statusBar().currentMessage()
     assert any(c.type == "temporal_overlap" for c in w.conflicts.values())
     # Defect 2: redo re-applies the fix (it raised "no conflict" and counted as redone).
     w.action_redo.trigger()
@@ -368,3 +368,83 @@ def test_another_planners_change_shows_within_2_s(qtbot, db_path, settings):
     assert time.monotonic() - t0 < 2.0
     assert {str(w.acquisitions[i].lock_level) for i in ids} == {"hard"}
     w.close()
+
+
+def test_the_inspector_shows_live_objects_or_clears_itself(qtbot, db_path, settings, force_overlap):
+    """Defect 3: after Delete, Apply Resolution, a later successful edit, or Reject, the Inspector
+    showed what no longer existed (Delete / Apply still enabled, an old refusal, "planned")."""
+    w = _committed_window(qtbot, db_path, settings)
+    # A refusal banner goes away with the next successful edit.
+    aid = sorted(w.acquisitions)[0]
+    w.views.select([aid])
+    assert w.inspector.current_kind() == "acquisition"
+    w.lock([aid], "hard")
+    w.delete([aid])
+    assert "hard" in w.inspector.message_text().lower()
+    w.lock([aid], "none")
+    assert w.inspector.message_text() == "" and w.acquisitions[aid].lock_level == "none"
+    # A deleted acquisition leaves the Inspector (and the selection).
+    w.delete([aid])
+    assert aid not in w.acquisitions and w.session.selection == () and w.inspector.current_kind() == "empty"
+    w.action_undo.trigger()
+    assert aid in w.acquisitions
+
+    # A solved conflict leaves the Inspector, and its preview leaves the timeline.
+    force_overlap(w.db, list(w.acquisitions.values()))
+    w.reload()
+    w.action_detect.trigger()
+    conflict = next(c for c in w.conflicts.values() if c.type == "temporal_overlap")
+    w.views.show_conflict(conflict.id)
+    assert w.inspector.current_kind() == "conflict"
+    index = next(i for i, o in enumerate(conflict.resolution_options) if o.action != "delete")
+    w._preview_resolution(conflict.id, index)
+    assert w.timeline.bars.preview is not None
+    w.apply_resolution(conflict.id, index)
+    assert conflict.id not in w.conflicts
+    assert w.inspector.current_kind() == "empty" and w.timeline.bars.preview is None
+
+    # An order page follows its order: proposed while a candidate holds it, new after Reject.
+    w.db.create_order(sorted(t.id for t in w.db.list_targets(w.ws.id))[18], 1, w.ws.id)
+    w.reload()
+    _plan(w, qtbot, mode="incremental")
+    held = next(it.order_id for it in w.candidate.items if w.orders[it.order_id].status == "planned")
+    w.views.show_order(held)
+    assert w.inspector.order_page.form.value("status") == "planned"
+    w.reject()
+    assert w.candidate is None and w.inspector.order_page.form.value("status") == "new"
+    w.close()
+
+
+def test_quitting_with_a_candidate_asks_and_keeps_or_discards_it(qtbot, db_path, settings):
+    """Defect 1: Plan… then Ctrl+Q lost the proposed plan and hid its orders (planned, no acquisition)."""
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    w.show()
+    _plan(w, qtbot)
+    plan_id = w.candidate.plan_id
+    held = {it.order_id for it in w.candidate.items}
+    assert {o.id for o in w.session.inbox_orders()} >= held  # proposed orders stay in the Inbox
+
+    def press(text):
+        def handle(box):
+            next(b for b in box.buttons() if b.text() == text).click()
+        return handle
+    _answer_modal(qtbot, press("Keep for next time"))
+    w.close()
+    again = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.candidate is not None and again.candidate.plan_id == plan_id
+    statuses = {again.inbox.model.index(r, 5).data(): again.inbox.model.index(r, 6).data()
+                for r in range(again.inbox.model.rowCount())}
+    assert all(statuses[o] == "proposed" for o in held)
+    assert len(again.candidate.items) == len(w.candidate.items) > 0
+
+    _answer_modal(qtbot, press("Discard"))
+    again.close()
+    db = ScheduleDB(db_path)
+    try:
+        assert db.get_plan(plan_id).status == "rejected"
+        assert all(db.get_order(o).status == "new" for o in held)
+    finally:
+        db.close()

@@ -115,6 +115,11 @@ class CommandStack:
         self._done.append(self._undone.pop())
         return self._emit(changes)
 
+    def discard(self, command: Command) -> None:
+        """Forget ``command`` (its undo or redo was refused and cannot be replayed)."""
+        self._done = [c for c in self._done if c is not command]
+        self._undone = [c for c in self._undone if c is not command]
+
     def clear(self) -> None:
         self._done.clear()
         self._undone.clear()

@@ -1,0 +1,193 @@
+"""The open workspace as the planner sees it, without Qt: schedule, orders, conflicts, candidate
+plan and selection, kept in step with the database by the commands that change it.
+
+One owner: views never keep their own copy of a row that can go stale; they subscribe to
+``SessionEvent``s and render what the session holds. After a command only the rows it names
+(``Changes``) are read again, so a delete or a commit on a 20,000-acquisition workspace costs
+what it touched, not a reload.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.domain import Acquisition, Conflict, Order, OrderStatus, Workspace, utc_now
+from app.persistence import ScheduleDB
+
+from . import conflict_service, planning
+from .commands import Changes, Command, CommandStack
+from .workspaces import resolve_workspace
+
+#: Orders the Inbox lists: waiting, or proposed by the candidate plan (never hidden by it).
+INBOX_STATES = (OrderStatus.NEW, OrderStatus.PLANNED)
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """What changed in the session. ``full``: everything was read again (a workspace opened);
+    otherwise ``changes`` names the rows (acquisitions and orders changed or gone, conflicts,
+    candidate plan); ``selection``: the selection changed (also when selected rows went away)."""
+
+    changes: Changes = Changes()
+    full: bool = False
+    selection: bool = False
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The counts every view shows, computed once (Compare, Commit and the tabs agree)."""
+
+    inbox: int
+    proposed: int
+    acquisitions: int
+    in_horizon: int
+    conflicts: int
+    candidate_items: int | None
+
+
+Listener = Callable[[SessionEvent], None]
+
+
+class WorkbenchSession:
+    """The state of one open workspace. ``execute``/``undo``/``redo`` run commands on its
+    ``CommandStack``; every step updates only the rows it changed and notifies subscribers."""
+
+    def __init__(self, db: ScheduleDB, workspace: str, load: bool = True) -> None:
+        self.db = db
+        self.stack = CommandStack(db)
+        self.stack.subscribe(self._apply)
+        self._listeners: list[Listener] = []
+        self.workspace: Workspace = resolve_workspace(db, workspace)
+        self.acquisitions: dict[str, Acquisition] = {}
+        self.orders: dict[str, Order] = {}
+        self.conflicts: dict[str, Conflict] = {}
+        self.candidate: planning.PlanResult | None = None
+        self.selection: tuple[str, ...] = ()
+        if load:  # else the first ``reload`` reads it (after whatever runs when it opens)
+            self._read_all()
+
+    # ------------------------------------------------------------------ events
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: SessionEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # ------------------------------------------------------------------ reading
+    def open(self, workspace: str) -> None:
+        """Show another workspace (its own undo history)."""
+        self.workspace = resolve_workspace(self.db, workspace)
+        self.stack.clear()
+        self.candidate = None
+        self.selection = ()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the whole workspace again (opening it; an import). Keeps the selection's live rows."""
+        self._read_all()
+        self._emit(SessionEvent(full=True, selection=True))
+
+    def _read_all(self) -> None:
+        ws = self.workspace = resolve_workspace(self.db, self.workspace.id)
+        self.acquisitions = {a.id: a for a in self.db.list_acquisitions(ws.id)}
+        self.orders = {o.id: o for o in self.db.list_orders(workspace_id=ws.id, limit=None)}
+        self.conflicts = {c.id: c for c in self.db.list_conflicts(ws.id)}
+        self._read_candidate()
+        self.selection = tuple(i for i in self.selection if i in self.acquisitions)
+
+    def _read_candidate(self) -> None:
+        stored = planning.stored_candidate(self.db, self.workspace.id)
+        if stored is None or self.candidate is None or stored.plan_id != self.candidate.plan_id:
+            self.candidate = stored  # committed, rejected, undone, or kept from an earlier session
+
+    # ------------------------------------------------------------------ commands
+    def execute(self, command: Command) -> Changes:
+        """Run ``command`` (kept for undo when it changed something). A refusal of the whole
+        edit raises DomainError and changes nothing."""
+        return self.stack.push(command)
+
+    def undo(self) -> Changes:
+        return self.stack.undo()
+
+    def redo(self) -> Changes:
+        return self.stack.redo()
+
+    def _apply(self, changes: Changes) -> None:
+        """Read again exactly the rows ``changes`` names (a row not found is gone)."""
+        fresh = {a.id: a for a in self.db.get_acquisitions(list(changes.acquisitions))} if changes.acquisitions else {}
+        gone = [i for i in changes.acquisitions if i not in fresh] + list(changes.removed)
+        self.acquisitions.update(fresh)
+        for i in gone:
+            self.acquisitions.pop(i, None)
+        orders = {o.id: o for o in self.db.get_orders(list(changes.orders))} if changes.orders else {}
+        gone_orders = [i for i in changes.orders if i not in orders] + list(changes.removed_orders)
+        self.orders.update(orders)
+        for i in gone_orders:
+            self.orders.pop(i, None)
+        if changes.conflicts:
+            self.conflicts = {c.id: c for c in self.db.list_conflicts(self.workspace.id)}
+        if changes.plan:
+            self._read_candidate()
+        kept = tuple(i for i in self.selection if i in self.acquisitions)
+        selection_changed = kept != self.selection
+        self.selection = kept
+        self._emit(SessionEvent(Changes(tuple(fresh), tuple(dict.fromkeys(gone)), tuple(orders),
+                                        tuple(dict.fromkeys(gone_orders)), changes.conflicts, changes.plan),
+                                selection=selection_changed))
+
+    # ------------------------------------------------------------------ planning and conflicts
+    def planning_done(self, result: planning.PlanResult) -> None:
+        """A planning run stored ``result`` as the candidate; earlier candidates were rejected and
+        orders moved between new and planned: the orders are read again."""
+        self.candidate = result
+        self.orders = {o.id: o for o in self.db.list_orders(workspace_id=self.workspace.id, limit=None)}
+        self._emit(SessionEvent(Changes(orders=tuple(self.orders), plan=True)))
+
+    def detect_conflicts(self) -> None:
+        """Detect conflicts on the schedule as it is in the database and keep them (spec section
+        11). Detection reads the whole schedule, so the session does too: edits made meanwhile by
+        other processes show with the conflicts they make."""
+        conflict_service.detect_and_store(self.db, self.workspace.id)
+        self.reload()
+
+    def discard_candidate(self) -> None:
+        """Quitting without keeping the proposed plan: it is rejected, its orders return to new
+        (not undoable: the history closes with the window)."""
+        if self.candidate is not None:
+            planning.reject_plan(self.db, self.workspace.id, self.candidate.plan_id)
+            self.candidate = None
+
+    # ------------------------------------------------------------------ selection and derived
+    def set_selection(self, ids: Iterable[str]) -> None:
+        wanted = tuple(i for i in dict.fromkeys(ids) if i in self.acquisitions)
+        if wanted != self.selection:
+            self.selection = wanted
+            self._emit(SessionEvent(selection=True))
+
+    def selected(self) -> list[Acquisition]:
+        return [self.acquisitions[i] for i in self.selection]
+
+    def now(self) -> datetime:
+        """The workspace's clock (scenario clock when set), UTC."""
+        return self.workspace.settings.scenario_clock or utc_now()
+
+    def freeze_cutoff(self) -> datetime:
+        return self.now() + timedelta(hours=self.workspace.settings.freeze_window_hours)
+
+    def conflict_acquisition_ids(self) -> set[str]:
+        return {i for c in self.conflicts.values() for i in c.acquisition_ids}
+
+    def inbox_orders(self) -> list[Order]:
+        """New orders and those the candidate plan proposes to serve."""
+        return [o for o in self.orders.values() if o.status in INBOX_STATES]
+
+    def figures(self) -> Figures:
+        s = self.workspace.settings
+        in_horizon = sum(1 for a in self.acquisitions.values()
+                         if (s.horizon_start is None or a.end_time > s.horizon_start)
+                         and (s.horizon_end is None or a.start_time < s.horizon_end))
+        inbox = self.inbox_orders()
+        return Figures(len(inbox), sum(1 for o in inbox if o.status == OrderStatus.PLANNED), len(self.acquisitions),
+                       in_horizon, len(self.conflicts), len(self.candidate.items) if self.candidate else None)
