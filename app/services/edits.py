@@ -109,13 +109,15 @@ def alternatives(db: ScheduleDB, workspace: str, acquisition_id: str) -> list[Op
 
 
 def swap(db: ScheduleDB, workspace: str, acquisition_id: str, opportunity_id: str) -> tuple[Acquisition, Acquisition]:
-    """Put the acquisition on another opportunity of its order, under the lock rules (a soft lock
-    keeps it on its satellite; hard-locked and frozen ones are refused). Returns (before, after)."""
-    opp = next((o for o in alternatives(db, workspace, acquisition_id) if o.id == opportunity_id), None)
-    if opp is None:
-        raise NotFoundError("opportunity", f"{opportunity_id} (not a valid alternative of {acquisition_id})")
+    """Put the acquisition on another opportunity of its order when that is a valid choice
+    (``placement_choices``: the edit rules, overlaps and both neighbours' slews), with every figure
+    of the new placement (mode, quality, manoeuvre, slack). Returns (before, after)."""
+    from .placement_choices import placement_changes, placement_choices, require_valid  # it imports this module
     before = db.get_acquisition(acquisition_id)
-    after = db.update_acquisition(acquisition_id, opportunity_changes(opp), expected_version=before.version)
+    if before is None:
+        raise NotFoundError("acquisition", acquisition_id)
+    choice = require_valid(placement_choices(db, workspace, acquisition_id), opportunity_id, acquisition_id)
+    after = db.update_acquisition(acquisition_id, placement_changes(choice), expected_version=before.version)
     return before, after
 
 
@@ -124,14 +126,21 @@ def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
     """Shift the acquisition by ``shift_s`` seconds: it goes to the valid opportunity of its order
     on the same satellite nearest to the shifted start (the attitude is that opportunity's, not the
     old one's), if one lies within ``tolerance_s``; otherwise the move is refused with the reason."""
+    from .placement_choices import placement_changes, placement_choices  # it imports this module
     before = db.get_acquisition(acquisition_id)
+    if before is None:
+        raise NotFoundError("acquisition", acquisition_id)
     wanted = before.start_time + timedelta(seconds=float(shift_s))
-    same_sat = [o for o in alternatives(db, workspace, acquisition_id) if o.satellite_id == before.satellite_id]
-    best = min(same_sat, key=lambda o: abs((o.start - wanted).total_seconds()), default=None)
-    if best is None or abs((best.start - wanted).total_seconds()) > tolerance_s:
+    near = [c for c in placement_choices(db, workspace, acquisition_id)
+            if c.opportunity.satellite_id == before.satellite_id
+            and abs((c.opportunity.start - wanted).total_seconds()) <= tolerance_s]
+    valid = [c for c in near if c.valid]
+    best = min(valid, key=lambda c: abs((c.opportunity.start - wanted).total_seconds()), default=None)
+    if best is None:
+        why = f" ({near[0].refusal})" if near else " (target out of reach)"
         raise RuleViolation("move", f"{acquisition_id}: no valid opportunity on {before.satellite_id} within "
-                                    f"{tolerance_s:g} s of {wanted:%Y-%m-%d %H:%M:%S}Z (target out of reach)")
-    after = db.update_acquisition(acquisition_id, opportunity_changes(best), expected_version=before.version)
+                                    f"{tolerance_s:g} s of {wanted:%Y-%m-%d %H:%M:%S}Z{why}")
+    after = db.update_acquisition(acquisition_id, placement_changes(best), expected_version=before.version)
     return before, after
 
 

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from PySide6 import QtCore, QtWidgets
 
-from app.domain import Acquisition, Conflict, Opportunity, Order, Target
+from app.domain import Acquisition, Conflict, Order, Target
+from app.services.placement_choices import PlacementChoice
 
 from .inspector.acquisition_page import AcquisitionPage
 from .inspector.conflict_page import ConflictPage
@@ -105,9 +106,9 @@ class InspectorPanel(QtWidgets.QStackedWidget):
         self.order_page.show_order(order, target)
         self._show("order")
 
-    def set_alternatives(self, opportunities: Iterable[Opportunity]) -> None:
-        """Fill the "swap to another opportunity" combo of the acquisition page."""
-        self.acquisition_page.set_alternatives(opportunities)
+    def set_alternatives(self, choices: Iterable[PlacementChoice]) -> None:
+        """Fill the "swap to another opportunity" combo of the acquisition page (valid choices only)."""
+        self.acquisition_page.set_alternatives(choices)
 
     def show_refusals(self, refusals: Mapping[str, str]) -> None:
         """Report refused items (id → reason in words) on the current page; empty clears."""

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.domain import DomainError
 from app.services import commands, execution, export_service, forecasts, map_service, planning
 from app.services.database import open_database
+from app.services.placement_choices import placement_choices
 from app.services.session import WorkbenchSession
 from app.workers.jobs import JobRunner
 
@@ -299,8 +300,11 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.inspector.set_alternatives(opps)
                 self.inspector.acquisition_page.set_operations(sky, outcome)
         ws_id = self.ws.id
-        self._on_worker("alternatives", lambda db, state: (*forecasts.swap_choices(db, ws_id, acquisition_id),
-                                                          execution.outcome_text(db, acquisition_id)), on_done=done)
+
+        def choices(db, state):
+            opps, sky = forecasts.swap_choices(db, ws_id, acquisition_id)
+            return placement_choices(db, ws_id, acquisition_id, opps), sky, execution.outcome_text(db, acquisition_id)
+        self._on_worker("alternatives", choices, on_done=done)
 
     def _on_worker(self, kind: str, fn, **slots) -> None:
         """Run ``fn(db, state)`` on a worker with its own ScheduleDB (a Session is not thread-safe);

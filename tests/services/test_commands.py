@@ -14,6 +14,7 @@ from app.domain import DomainError
 from app.persistence import ScheduleDB
 from app.services import commands as cmd
 from app.services import conflict_service, edits
+from app.services.placement_choices import placement_choices
 from app.services.commits import commit_plan
 from app.services.planning import PlanOptions, run_planning
 from app.services.scenario_file import parse_scenario
@@ -156,7 +157,8 @@ def test_undo_never_overwrites_a_later_edit_by_someone_else(fresh):
     assert stack.can_undo
 
     aid = db.list_acquisitions(ws)[0].id
-    swap = cmd.Swap(ws, aid, edits.alternatives(db, ws, aid)[0].id)
+    first_valid = next(c for c in placement_choices(db, ws, aid) if c.valid)
+    swap = cmd.Swap(ws, aid, first_valid.opportunity.id)
     stack.push(swap)
     db.update_acquisition(aid, {"roll_angle_deg": swap.after.roll_angle_deg + 1.0}, override=True)
     with pytest.raises(DomainError, match="roll_angle_deg was changed since"):

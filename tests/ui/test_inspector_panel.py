@@ -8,6 +8,7 @@ import pytest
 
 from app.domain import Acquisition, Conflict, Opportunity, Order, ResolutionOption
 from app.domain.enums import (AcquisitionState, ConflictType, LockLevel, ResolutionAction, Severity)
+from app.services.placement_choices import PlacementChoice
 from app.ui.inspector_panel import InspectorPanel
 
 UTC = timezone.utc
@@ -73,8 +74,14 @@ def test_unlocked_acquisition_emits_lock_move_delete_swap(panel, qtbot):
     assert sig.args == ["acq_0000000000aa", 120.0]
     opp = Opportunity(id="ICEYE-X3_Athens_20260808T130000_max", satellite_id="ICEYE-X3", target_id="Athens",
                       start=T0 + timedelta(hours=1), end=T0 + timedelta(hours=1, seconds=10), roll_deg=-10.0,
-                      quality=0.8)
-    panel.set_alternatives([opp])
+                      quality=0.8, incidence_deg=21.5)
+    frozen = Opportunity(id="ICEYE-X3_Athens_20260808T110000_max", satellite_id="ICEYE-X3", target_id="Athens",
+                         start=T0 - timedelta(hours=1), end=T0 - timedelta(hours=1, seconds=-10), roll_deg=5.0)
+    panel.set_alternatives([PlacementChoice(opp, 0.61, 0.8, 42.0, 300.0),
+                            PlacementChoice(frozen, 0.9, 1.0, 10.0, 30.0, "inside the frozen zone")])
+    assert page.swap_combo.count() == 1  # only valid choices are offered (defect 5)
+    assert page.swap_combo.itemText(0).endswith("incidence 21.5° · quality 0.80 · value 0.61")
+    assert "1 other refused" in page.swap_combo.toolTip()
     assert page.swap_button.isEnabled()
     with qtbot.waitSignal(panel.swapRequested) as sig:
         page.swap_button.click()
@@ -100,7 +107,7 @@ def test_soft_lock_allows_moves_in_window_only_and_no_delete(panel):
     assert page.shift_spin.isEnabled() and not page.delete_button.isEnabled()
     assert "Soft-locked" in page.delete_reason.text()
     other_sat = Opportunity(id="o2", satellite_id="OTHER", target_id="Athens", start=T0, end=T0, roll_deg=1.0)
-    panel.set_alternatives([other_sat])
+    panel.set_alternatives([PlacementChoice(other_sat, 0.5, 1.0, 0.0, 60.0)])
     assert not page.swap_button.isEnabled()  # soft lock: same satellite only
 
 

@@ -20,8 +20,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
+#: What undo/redo of a change of placement writes back: the placement, its figures and the
+#: sensor mode (a swap onto a SAR satellite makes the acquisition SAR).
+PUT_FIELDS = PLACEMENT_FIELDS + ("mode",)
+
+
 def put_rows(db: ScheduleDB, rows: Sequence[Acquisition], left: Mapping[str, Acquisition],
-             fields: Sequence[str] = PLACEMENT_FIELDS) -> dict[str, Acquisition]:
+             fields: Sequence[str] = PUT_FIELDS) -> dict[str, Acquisition]:
     """Write ``fields`` of each row back (audited override). ``left`` holds each row as the
     command left it: if someone changed one of ``fields`` since, the step is refused with the
     field named instead of overwriting that change (versions alone cannot tell: the commands

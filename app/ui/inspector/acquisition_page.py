@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from PySide6 import QtCore, QtWidgets
 
-from app.domain import Acquisition, Opportunity, Order
+from app.domain import Acquisition, Order
 from app.domain.enums import LockLevel
+from app.services.placement_choices import PlacementChoice
 
 from ..formatting import (SIGN_CONVENTION, duration_text, number_text, pitch_text, roll_text,
                           utc_text, window_text)
@@ -32,7 +33,8 @@ class AcquisitionPage(QtWidgets.QWidget):
         self.acquisition: Acquisition | None = None
         self.order: Order | None = None
         self.perms: EditPermissions | None = None
-        self._alternatives: list[Opportunity] = []
+        self._alternatives: list[PlacementChoice] = []
+        self._refused: list[PlacementChoice] = []
         #: P(clear sky) from the workspace's cloud forecast, by opportunity id and acquisition id.
         self._sky: dict[str, float] = {}
 
@@ -188,12 +190,16 @@ class AcquisitionPage(QtWidgets.QWidget):
             self._fill_alternatives()
         f.set("sky", f"{self._sky[a.id]:.0%}" if a.id in self._sky else "—")
 
-    def set_alternatives(self, opportunities: Iterable[Opportunity]) -> None:
-        """Other valid opportunities for the same order (the swap combo)."""
-        self._alternatives = list(opportunities)
+    def set_alternatives(self, choices: Iterable[PlacementChoice]) -> None:
+        """Other opportunities for the same order, checked (``services.placement_choices``): the
+        valid ones fill the swap combo, grouped by pass and by value; the count of refused ones is
+        said in the tooltip."""
+        self._alternatives = [c for c in choices if c.valid]
+        self._refused = [c for c in choices if not c.valid]
         self._fill_alternatives()
 
-    def alternatives(self) -> list[Opportunity]:
+    def alternatives(self) -> list[PlacementChoice]:
+        """The valid choices offered, in the combo's order."""
         return list(self._alternatives)
 
     def set_operations(self, sky: dict[str, float], outcome: str | None) -> None:
@@ -232,15 +238,25 @@ class AcquisitionPage(QtWidgets.QWidget):
         self.swap_combo.clear()
         if a is None or p is None:
             return
-        allowed = [o for o in self._alternatives if o.id != a.opportunity_id
-                   and (not p.same_satellite_only or o.satellite_id == a.satellite_id)]
-        for o in allowed:
+        allowed = [c for c in self._alternatives if c.opportunity.id != a.opportunity_id
+                   and (not p.same_satellite_only or c.opportunity.satellite_id == a.satellite_id)]
+        last_pass = None
+        for c in allowed:
+            o = c.opportunity
+            if last_pass is not None and c.pass_key != last_pass:
+                self.swap_combo.insertSeparator(self.swap_combo.count())
+            last_pass = c.pass_key
             sky = f" · clear {self._sky[o.id]:.0%}" if o.id in self._sky else ""
-            self.swap_combo.addItem(f"{o.satellite_id} {utc_text(o.start, seconds=False)} · roll "
-                                    f"{o.roll_deg:+.1f}° · q {o.quality:.2f}{sky}", o.id)
+            self.swap_combo.addItem(f"{o.satellite_id} {utc_text(o.start, seconds=False)} · incidence "
+                                    f"{number_text(o.incidence_deg, '.1f', '°')} · quality {c.quality:.2f} · "
+                                    f"value {c.value:.2f}{sky}", o.id)
         if not allowed:
-            self.swap_combo.addItem("no other opportunity" if not self._alternatives
+            self.swap_combo.addItem("no valid opportunity" if not self._alternatives
                                     else "none allowed by the lock", None)
+        refused = len(getattr(self, "_refused", ()))
+        self.swap_combo.setToolTip("Valid opportunities of the same order, by pass, best value first"
+                                   + (f"; {refused} other{'s' * (refused != 1)} refused (frozen zone, locks, "
+                                      "overlaps or neighbours' slews)" if refused else ""))
         ok = p.can_move and bool(allowed)
         self.swap_combo.setEnabled(ok)
         self.swap_button.setEnabled(ok)

@@ -1,0 +1,169 @@
+"""Where an acquisition could go instead (Swap and Move in the Inspector): every other opportunity
+of its order, checked as the planner checks an insertion into a satellite's schedule, with the
+figures that placement would have.
+
+Checks, in words a planner reads: the edit rules of spec section 10 (states, locks, the frozen
+zone, a soft lock's order window: ``persistence.edit_rules.check_move``, what the database
+enforces), no overlap with the acquisitions before and after it on the target satellite, and the
+slews from the one before and to the one after (``scheduling.slew``, settle included). The battery
+and onboard memory are not modelled here (conflict detection reports them after the edit).
+Figures: value and quality from the workspace's value model (``scheduling.value``), the manoeuvre
+from the acquisition before it and the slack beyond that manoeuvre, all in seconds.
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.domain import Acquisition, AcquisitionState, NotFoundError, Opportunity, RuleViolation, utc_now
+from app.domain.times import to_epoch
+from app.persistence import ScheduleDB
+from app.persistence.edit_rules import EditContext, check_move
+from app.scheduling import ValueModel
+from app.scheduling.problem import SatelliteSpec
+from app.scheduling.slew import feasible, slew_time
+
+from . import edits
+from .planning import PlanOptions, _value_config
+from .workspaces import resolve_workspace
+
+_GONE = (AcquisitionState.FAILED,)
+
+
+@dataclass(frozen=True)
+class PlacementChoice:
+    """One other opportunity for an acquisition. ``refusal`` is empty when it is a valid choice,
+    else the reason in words. ``maneuver_time_s``: slew from the acquisition before it on that
+    satellite (s); ``slack_time_s``: spare time before it beyond that slew (s; inf when nothing
+    comes before it)."""
+
+    opportunity: Opportunity
+    value: float
+    quality: float
+    maneuver_time_s: float
+    slack_time_s: float
+    refusal: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return not self.refusal
+
+    @property
+    def pass_key(self) -> tuple[str, datetime]:
+        """(satellite, pass start): choices of one pass share it."""
+        o = self.opportunity
+        return o.satellite_id, o.pass_start or o.start
+
+
+def _fmt_s(x: float) -> str:
+    return f"{x:.0f} s" if abs(x) >= 10 else f"{x:.1f} s"
+
+
+class _Neighbours:
+    """The live acquisitions of each satellite, start-sorted, without the one being placed."""
+
+    def __init__(self, acquisitions: list[Acquisition], moving: str) -> None:
+        self.by_sat: dict[str, list[Acquisition]] = {}
+        for a in sorted(acquisitions, key=lambda a: a.start_time):
+            if a.id != moving and a.state not in _GONE:
+                self.by_sat.setdefault(a.satellite_id, []).append(a)
+        self.starts = {s: [a.start_time for a in v] for s, v in self.by_sat.items()}
+
+    def around(self, satellite: str, start: datetime) -> tuple[Acquisition | None, Acquisition | None]:
+        row = self.by_sat.get(satellite, [])
+        i = bisect_left(self.starts.get(satellite, []), start)
+        return (row[i - 1] if i > 0 else None), (row[i] if i < len(row) else None)
+
+
+def placement_choices(db: ScheduleDB, workspace: str, acquisition_id: str,
+                      opportunities: list[Opportunity] | None = None) -> list[PlacementChoice]:
+    """Every other opportunity of the acquisition's order, each checked and with its figures:
+    valid ones first, grouped by pass (the pass with the best value first), by value within a
+    pass; then the refused ones with their reason. ``opportunities`` None: computed with the same
+    access engine and order constraints as planning (``edits.alternatives``)."""
+    ws = resolve_workspace(db, workspace)
+    a = db.get_acquisition(acquisition_id)
+    if a is None:
+        raise NotFoundError("acquisition", acquisition_id)
+    opps = edits.alternatives(db, ws.id, acquisition_id) if opportunities is None else opportunities
+    if not opps:
+        return []
+    order = db.get_order(a.order_id) if a.order_id else None
+    settings = ws.settings
+    now = settings.scenario_clock or utc_now()
+    ctx = EditContext(now, now + timedelta(hours=settings.freeze_window_hours),
+                      order.requested_window_start if order else None, order.requested_window_end if order else None)
+    lo = min(o.start for o in opps) - timedelta(hours=6)
+    hi = max(o.end for o in opps) + timedelta(hours=6)
+    near = _Neighbours(db.list_acquisitions(ws.id, start_time=lo, end_time=hi), a.id)
+    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
+    orders = {order.id: order} if order else {}
+    targets = {t.id: t for t in db.list_targets(ws.id) if t.id == a.target_id}
+    model = ValueModel(_value_config(settings, PlanOptions()), orders, targets)
+    out = [_check(a, o, ctx, near, specs, model) for o in opps if o.id != a.opportunity_id]
+    best: dict[tuple, float] = {}
+    for c in out:
+        if c.valid:
+            best[c.pass_key] = max(best.get(c.pass_key, -math.inf), c.value)
+    return sorted(out, key=lambda c: (not c.valid, -best.get(c.pass_key, -math.inf), c.pass_key, -c.value,
+                                      c.opportunity.start))
+
+
+def _check(a: Acquisition, o: Opportunity, ctx: EditContext, near: _Neighbours, specs: dict[str, SatelliteSpec],
+           model: ValueModel) -> PlacementChoice:
+    try:
+        value, quality = model.evaluate(o)
+    except Exception:  # an order the value model does not know (manual acquisition): no value
+        value, quality = 0.0, 1.0
+    refusals = [r.reason for r in check_move(a, ctx, o.start, o.end, o.satellite_id)]
+    spec = specs.get(o.satellite_id)
+    before, after = near.around(o.satellite_id, o.start)
+    maneuver, slack = 0.0, math.inf
+    if spec is None:
+        refusals.append(f"{o.satellite_id} is not a satellite of this workspace")
+    else:
+        if before is not None:
+            maneuver = slew_time(spec.agility, before.roll_end_deg if before.roll_end_deg is not None
+                                 else before.roll_angle_deg, before.pitch_end_deg if before.pitch_end_deg is not None
+                                 else before.pitch_angle_deg, o.roll_deg, o.pitch_deg)
+            gap = (o.start - before.end_time).total_seconds()
+            slack = gap - maneuver
+            if before.end_time > o.start:
+                refusals.append(f"overlaps {before.target_id} on {o.satellite_id} "
+                                f"(until {before.end_time:%H:%M:%S}Z)")
+            elif not feasible(to_epoch(before.end_time), maneuver, to_epoch(o.start)):
+                refusals.append(f"too close to {before.target_id} before it on {o.satellite_id}: the slew needs "
+                                f"{_fmt_s(maneuver)}, there are {_fmt_s(gap)}")
+        if after is not None:
+            out_slew = slew_time(spec.agility, o.roll_end_deg, o.pitch_end_deg, after.roll_angle_deg,
+                                 after.pitch_angle_deg)
+            gap = (after.start_time - o.end).total_seconds()
+            if after.start_time < o.end:
+                refusals.append(f"overlaps {after.target_id} on {o.satellite_id} "
+                                f"(from {after.start_time:%H:%M:%S}Z)")
+            elif not feasible(to_epoch(o.end), out_slew, to_epoch(after.start_time)):
+                refusals.append(f"too close to {after.target_id} after it on {o.satellite_id}: the slew needs "
+                                f"{_fmt_s(out_slew)}, there are {_fmt_s(gap)}")
+    return PlacementChoice(o, value, quality, maneuver, slack, "; ".join(refusals))
+
+
+def placement_changes(choice: PlacementChoice) -> dict[str, Any]:
+    """The acquisition changes that put it on ``choice``: the placement and every figure derived
+    from it (mode, quality, manoeuvre, slack), so nothing of the old placement is kept."""
+    o = choice.opportunity
+    return {**edits.opportunity_changes(o), "mode": o.mode, "quality_score": choice.quality,
+            "maneuver_time_s": choice.maneuver_time_s,
+            "slack_time_s": choice.slack_time_s if math.isfinite(choice.slack_time_s) else None}
+
+
+def require_valid(choices: list[PlacementChoice], opportunity_id: str, acquisition_id: str) -> PlacementChoice:
+    """The choice for ``opportunity_id``, refused with its reason when not valid."""
+    choice = next((c for c in choices if c.opportunity.id == opportunity_id), None)
+    if choice is None:
+        raise NotFoundError("opportunity", f"{opportunity_id} (not an alternative of {acquisition_id})")
+    if not choice.valid:
+        raise RuleViolation("swap", f"{acquisition_id}: {choice.refusal}")
+    return choice
