@@ -16,6 +16,10 @@ Figures, each with the reference measured in the same run:
   item keeps its pixels between repaints that do not move the view (Qt's DeviceCoordinateCache);
   the "drawn again" rows drop that cache before each repaint, as a pan or a zoom does.
 * ``set_acquisitions`` of 20,000 domain objects (building the numpy arrays), for information.
+* Delete of ~1,000 selected acquisitions and Commit of a 1,000-item candidate plan in the main window
+  on 20,000 committed acquisitions: the command through the session to the repainted timeline and
+  Inspector. Budget < 200 ms. Reference: a full reload of the workspace into every view (what both
+  edits did before the session). ``--edits-only`` runs just these.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # workbench_bench's big workspace
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
@@ -82,10 +87,15 @@ def main() -> int:
     ap.add_argument("--bars", type=int, default=20_000)
     ap.add_argument("--rows", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--edits-only", action="store_true",
+                    help="only the main window's Delete and Commit of 1,000 on 20,000 acquisitions")
     args = ap.parse_args()
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv)
     apply_style(app)
+    if args.edits_only:
+        print_table(delete_and_commit())
+        return 0
     s = sample_schedule(n_satellites=args.rows, n_acquisitions=args.bars, n_conflicts=20, n_ghosts=200,
                         n_orders_new=0)
     view = TimelineView()
@@ -238,14 +248,111 @@ def main() -> int:
     rows.append((f"set_acquisitions of {args.bars:,} domain objects", f"{set_ms:.0f} ms", "—",
                  f"item-per-bar build: {ref_build_ms:.0f} ms", f"{ref_build_ms / set_ms:.1f}× faster"))
 
-    widths = [max(len(r[i]) for r in rows + [("what", "figure", "budget", "reference (same run)", "ratio")])
-              for i in range(5)]
+    view.close()
+    rows += delete_and_commit()
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
     header = ("what", "figure", "budget", "reference (same run)", "ratio")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for r in rows:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
-    return 0
+
+
+def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
+    """Delete of ~1,000 selected acquisitions and Commit of a 1,000-item candidate plan in the main
+    window on a workspace of 20,000 committed acquisitions (``bench/workbench_bench.add_big_week``),
+    each timed from the command to the repainted timeline and Inspector; median of ``repeat`` (each
+    Delete undone before the next). Reference: a full reload of the workspace into every view,
+    which is what both edits did before the session."""
+    import tempfile
+    from datetime import timedelta
+
+    from PySide6 import QtCore
+
+    from app.services.database import open_database
+    from app.services.demo import ensure_demo
+    from app.ui.main_window import MainWindow
+    from workbench_bench import add_big_week
+
+    tmp = Path(tempfile.mkdtemp())
+    db_url, ini = str(tmp / "bench.db"), str(tmp / "ui.ini")
+    d = open_database(db_url)
+    ensure_demo(d)
+    d.close()
+    big = add_big_week(db_url)
+    app = QtWidgets.QApplication.instance()
+    w = MainWindow(db_url, big, QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
+    w.candidate_on_close = "keep"
+    w.resize(1600, 900)
+    w.show()
+    app.processEvents()
+    n_acq = len(w.acquisitions)
+    rows_n = len(w.timeline.rows())
+    x0, x1 = w.timeline.x_range()
+    span = (x1 - x0) * 1000.0 / n_acq
+
+    def repaint():
+        w.timeline.plot.viewport().repaint()
+        w.inspector.repaint()
+        app.processEvents()
+
+    delete_s, sizes = [], []
+    for k in range(repeat):
+        lo = x0 + (k + 1) * (x1 - x0) / (repeat + 2)
+        ids = w.timeline.select_in_rect(lo, lo + span, -0.5, rows_n - 0.5)
+        app.processEvents()
+        t = time.perf_counter()
+        w.delete_selection()
+        repaint()
+        delete_s.append(time.perf_counter() - t)
+        sizes.append(len(ids))
+        assert len(w.acquisitions) == n_acq - len(ids)
+        w.action_undo.trigger()
+        app.processEvents()
+    t = time.perf_counter()
+    w.reload()
+    repaint()
+    reload_s = time.perf_counter() - t
+
+    # A candidate of 1,000 items (new orders) in a quiet hour after the horizon's acquisitions.
+    commit_s = []
+    for k in range(repeat):
+        db = w.db
+        ws = w.ws
+        sats = [s.id for s in db.list_satellites(ws.id)]
+        targets = [t.id for t in db.list_targets(ws.id)]
+        orders = db.create_orders(ws.id, [{"target_id": targets[i % len(targets)], "priority": 2}
+                                          for i in range(1000)])
+        base = ws.settings.horizon_start + timedelta(days=6, hours=20, minutes=k * 10)
+        items = [{"opportunity_id": f"bench{k}_{i}", "satellite_id": sats[i % len(sats)], "target_id": o.target_id,
+                  "start_time": base + timedelta(seconds=20 * (i // len(sats))),
+                  "end_time": base + timedelta(seconds=20 * (i // len(sats)) + 5), "roll_angle_deg": 0.0,
+                  "pitch_angle_deg": 0.0, "value": 0.5, "order_id": o.id} for i, o in enumerate(orders)]
+        plan = db.create_plan("best_fit", {"mode": "incremental"}, f"sha256:bench-commit-{k}", None,
+                              {"accepted": 1000}, ws.id)
+        db.create_plan_items(plan.id, items)
+        w.reload()
+        app.processEvents()
+        assert w.candidate is not None and w.candidate.plan_id == plan.id
+        t = time.perf_counter()
+        assert w.commit(confirm=False)
+        repaint()
+        commit_s.append(time.perf_counter() - t)
+    w.close()
+    ms = lambda xs: 1000 * statistics.median(xs)  # noqa: E731
+    return [
+        (f"Delete of {min(sizes):,}-{max(sizes):,} selected acquisitions, main window on {n_acq:,}: command to "
+         f"repainted timeline and Inspector (median of {repeat})", f"{ms(delete_s):.0f} ms", "< 200 ms",
+         f"full reload into every view: {1000 * reload_s:.0f} ms", f"{reload_s / statistics.median(delete_s):.1f}×"),
+        (f"Commit of a 1,000-item candidate plan on the same workspace (median of {repeat})",
+         f"{ms(commit_s):.0f} ms", "< 200 ms", f"full reload: {1000 * reload_s:.0f} ms",
+         f"{reload_s / statistics.median(commit_s):.1f}×"),
+    ]
 
 
 if __name__ == "__main__":

@@ -334,3 +334,17 @@ def stored_candidate(db: ScheduleDB, workspace: str) -> PlanResult | None:
                       str(stored.metrics.get("status", "stored")), dict(stored.metrics), list(c.get("changes", ())),
                       db.get_plan_items(stored.id), dict(c.get("unserved", {})), [], stored.input_hash,
                       stored.run_id, None, None)
+
+
+def commit_preview(result: PlanResult) -> dict[str, int]:
+    """What committing ``result`` will do, counted as the commit counts it (``CommitPlan.committed``):
+    ``acquisitions`` added or changed (a reshuffle updates kept acquisitions in place: only those
+    it moves count; other modes add every item) and ``removed`` (superseded or dropped)."""
+    counts: dict[str, int] = {}
+    for c in result.changes:
+        counts[str(c["type"])] = counts.get(str(c["type"]), 0) + 1
+    if result.mode == PlanningMode.RESHUFFLE:
+        changed = counts.get("added", 0) + counts.get("moved", 0) + counts.get("satellite_switched", 0)
+    else:
+        changed = len(result.items)
+    return {"acquisitions": changed, "removed": counts.get("removed", 0)}

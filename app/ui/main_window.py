@@ -456,16 +456,18 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage("No candidate plan: run Plan… first", 5000)
             return False
         if confirm:
-            dialog = CommitDialog(len(self.candidate.items), self.candidate.conflicts, self.candidate.plan_id,
-                                  superseded_count=sum(1 for c in self.candidate.changes if c["type"] == "removed"),
-                                  parent=self)
+            preview = planning.commit_preview(self.candidate)
+            dialog = CommitDialog(preview["acquisitions"], self.candidate.conflicts, self.candidate.plan_id,
+                                  superseded_count=preview["removed"], parent=self)
             if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
                 return False
             lock_level = str(dialog.result_dict().get("lock_level", lock_level))
         command = commands.CommitPlan(self.ws.id, self.candidate.plan_id, lock_level=lock_level)
         if not self.run(command, "Commit plan"):
             return False
-        self.statusBar().showMessage(f"Committed {command.committed} acquisitions", 8000)
+        r = command.record
+        self.statusBar().showMessage(f"Committed {command.committed} acquisitions ({len(r.created)} added, "
+                                     f"{len(r.updated_after)} moved, {len(r.deleted)} removed)", 8000)
         return True
 
     def reject(self) -> None:

@@ -19,13 +19,15 @@ from ..palette import BETTER_COLOUR, NEUTRAL_COLOUR, WORSE_COLOUR
 #: metric key → (label, +1 if higher is better / −1 if lower is better / 0 neutral, kind)
 METRICS: dict[str, tuple[str, int, str]] = {
     "coverage": ("Coverage", +1, "fraction"),
-    "accepted": ("Orders served", +1, "count"),
+    "accepted": ("Acquisitions", +1, "count"),
+    "orders_served": ("Orders served", +1, "count"),
     "rejected": ("Orders not served", -1, "count"),
     "total_value": ("Total value", +1, "float"),
     "mean_quality": ("Avg quality", +1, "quality"),
     "avg_quality": ("Avg quality", +1, "quality"),
     "mean_incidence_deg": ("Mean incidence", -1, "deg"),
-    "total_maneuver_s": ("Total maneuver", -1, "seconds"),
+    "total_maneuver_s": ("Total manoeuvre time", -1, "seconds"),
+    "total_maneuver_time_s": ("Total manoeuvre time", -1, "seconds"),
     "total_imaging_s": ("Total imaging", +1, "seconds"),
     "utilisation": ("Utilisation", +1, "fraction"),
     "conflicts": ("Conflicts", -1, "count"),
