@@ -37,11 +37,15 @@ _FOOTPRINT_FILL = (255, 122, 0, 110)
 _FOOTPRINT_EDGE = "#c2410c"
 
 
-@lru_cache(maxsize=1)
-def coastlines() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+#: Finer coastlines (Natural Earth, ~1:50m detail; ``resources/world_fine.json``) below this span.
+FINE_SPAN_DEG = 60.0
+
+
+@lru_cache(maxsize=2)
+def coastlines(name: str = "world_110m.json") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Longitudes, latitudes and the ``connect`` flags of every coastline ring of
-    ``resources/world_110m.json`` as one polyline (a ring does not connect to the next)."""
-    data = json.loads((resources_dir() / "world_110m.json").read_text(encoding="utf-8"))
+    ``resources/<name>`` as one polyline (a ring does not connect to the next)."""
+    data = json.loads((resources_dir() / name).read_text(encoding="utf-8"))
     rings = [np.asarray(r, dtype=np.float64).reshape(-1, 2) for r in data["rings"]]
     xy = np.concatenate(rings)
     connect = np.ones(len(xy), dtype=bool)
@@ -77,6 +81,7 @@ class MapView(QtWidgets.QWidget):
         lon, lat, connect = coastlines()
         self.land = pg.PlotCurveItem(lon, lat, connect=connect, pen=pg.mkPen("#7b8794", width=1))
         item.addItem(self.land)
+        self.fine_land: pg.PlotCurveItem | None = None  # loaded the first time the map is zoomed in
         self._target_status: dict[str, str] = {}
         self.targets = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#33415580"), hoverable=True, tip=self._target_tip)
         self.targets.sigClicked.connect(self._on_target_clicked)
@@ -132,9 +137,21 @@ class MapView(QtWidgets.QWidget):
         """The targets whose names are drawn now (zoomed in far enough)."""
         return [lbl.target_id for lbl in self._labels if lbl.isVisible()]
 
+    def fine_coastlines_shown(self) -> bool:
+        return self.fine_land is not None and self.fine_land.isVisible()
+
     def _place_labels(self, *_args) -> None:
-        """Name the targets in view once zoomed in past ``LABEL_SPAN_DEG`` (at most ``MAX_LABELS``)."""
+        """Name the targets in view once zoomed in past ``LABEL_SPAN_DEG`` (at most ``MAX_LABELS``),
+        and switch to the finer coastlines below ``FINE_SPAN_DEG``."""
         (x0, x1), (y0, y1) = self.plot.getPlotItem().getViewBox().viewRange()
+        fine = x1 - x0 <= FINE_SPAN_DEG
+        if fine and self.fine_land is None:
+            lon, lat, connect = coastlines("world_fine.json")
+            self.fine_land = pg.PlotCurveItem(lon, lat, connect=connect, pen=pg.mkPen("#7b8794", width=1))
+            self.plot.getPlotItem().addItem(self.fine_land)
+        if self.fine_land is not None:
+            self.fine_land.setVisible(fine)
+        self.land.setVisible(not fine)
         shown: list[Target] = []
         if x1 - x0 <= LABEL_SPAN_DEG:
             shown = [t for t in self._targets if x0 <= t.lon <= x1 and y0 <= t.lat <= y1][:MAX_LABELS]

@@ -39,9 +39,20 @@ def test_names_appear_past_a_zoom_level_and_fit_world_returns(qtbot):
     m.plot.getPlotItem().getViewBox().setRange(xRange=(5, 35), yRange=(30, 50), padding=0)
     assert span(m)[0] <= LABEL_SPAN_DEG
     assert sorted(m.labelled_targets()) == ["Athens", "Rome"]  # in view only
+    assert m.fine_coastlines_shown() and not m.land.isVisible()
     m.fit_button.click()
     width, (x0, x1, y0, y1) = span(m)
     assert x0 <= -180 and x1 >= 180 and m.labelled_targets() == []
+    assert not m.fine_coastlines_shown() and m.land.isVisible()
+
+
+def test_the_fine_coastlines_are_natural_earth_and_finer():
+    from app.ui.map_view import coastlines
+    coarse, fine = coastlines()[0], coastlines("world_fine.json")[0]
+    assert len(fine) > 5 * len(coarse)
+    import json
+    from app.ui.resources import resources_dir
+    assert "Natural Earth" in json.loads((resources_dir() / "world_fine.json").read_text())["source"]
 
 
 def test_all_tracks_box_says_so(qtbot):
