@@ -144,7 +144,7 @@ class MapView(QtWidgets.QWidget):
         """Name the targets in view once zoomed in past ``LABEL_SPAN_DEG`` (at most ``MAX_LABELS``),
         and switch to the finer coastlines below ``FINE_SPAN_DEG``."""
         (x0, x1), (y0, y1) = self.plot.getPlotItem().getViewBox().viewRange()
-        fine = x1 - x0 <= FINE_SPAN_DEG
+        fine = bool(x1 - x0 <= FINE_SPAN_DEG)
         if fine and self.fine_land is None:
             lon, lat, connect = coastlines("world_fine.json")
             self.fine_land = pg.PlotCurveItem(lon, lat, connect=connect, pen=pg.mkPen("#7b8794", width=1))
