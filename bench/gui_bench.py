@@ -319,7 +319,8 @@ def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
     repaint()
     reload_s = time.perf_counter() - t
 
-    # A candidate of 1,000 items (new orders) in a quiet hour after the horizon's acquisitions.
+    # A candidate of 1,000 items (new orders) in free hours after the horizon's acquisitions (a commit
+    # re-checks its items against the schedule: they must not overlap it).
     commit_s = []
     for k in range(repeat):
         db = w.db
@@ -328,7 +329,7 @@ def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
         targets = [t.id for t in db.list_targets(ws.id)]
         orders = db.create_orders(ws.id, [{"target_id": targets[i % len(targets)], "priority": 2}
                                           for i in range(1000)])
-        base = ws.settings.horizon_start + timedelta(days=6, hours=20, minutes=k * 10)
+        base = ws.settings.horizon_end + timedelta(hours=2 + k)
         items = [{"opportunity_id": f"bench{k}_{i}", "satellite_id": sats[i % len(sats)], "target_id": o.target_id,
                   "start_time": base + timedelta(seconds=20 * (i // len(sats))),
                   "end_time": base + timedelta(seconds=20 * (i // len(sats)) + 5), "roll_angle_deg": 0.0,
@@ -340,7 +341,7 @@ def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
         app.processEvents()
         assert w.candidate is not None and w.candidate.plan_id == plan.id
         t = time.perf_counter()
-        assert w.commit(confirm=False)
+        assert w.commit(confirm=False), w.statusBar().currentMessage()
         repaint()
         commit_s.append(time.perf_counter() - t)
     w.close()

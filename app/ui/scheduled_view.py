@@ -51,6 +51,25 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         self._where = {a.id: (g, r) for g, (_, items) in enumerate(self._groups) for r, a in enumerate(items)}
         self.endResetModel()
 
+    def remove(self, gone: set[str]) -> None:
+        """Drop rows (a delete) keeping the groups' order: no regrouping or sorting."""
+        hit = sorted({self._where[i][0] for i in gone if i in self._where})
+        if not hit:
+            return
+        self.beginResetModel()
+        for g in hit:
+            k, items = self._groups[g]
+            self._groups[g] = (k, [a for a in items if a.id not in gone])
+        for i in gone:
+            self._where.pop(i, None)
+        if any(not self._groups[g][1] for g in hit):  # a group emptied: group indices shift
+            self._groups = [(k, items) for k, items in self._groups if items]
+            self._where = {a.id: (g, r) for g, (_, items) in enumerate(self._groups) for r, a in enumerate(items)}
+        else:  # only the rows after a removed one move up, inside their own group
+            for g in hit:
+                self._where.update((a.id, (g, r)) for r, a in enumerate(self._groups[g][1]))
+        self.endResetModel()
+
     def replace(self, changed: dict[str, Acquisition]) -> bool:
         """Put new versions of shown acquisitions in place (same group, same start) and repaint
         their rows. False (nothing done) when a change would move a row: regroup instead."""
@@ -271,6 +290,19 @@ class ScheduledView(QtWidgets.QWidget):
             i = self.satellite_filter.findText(current)
             self.satellite_filter.setCurrentIndex(max(i, 0))
         self._refilter()
+        self.set_selection(selected)
+
+    def remove_acquisitions(self, ids: Iterable[str]) -> None:
+        """Acquisitions gone (a delete): their rows are dropped in place (filters, grouping and the
+        selection of the others kept)."""
+        gone = set(ids)
+        selected = set(self.selected_ids()) - gone
+        self._all = [a for a in self._all if a.id not in gone]
+        self.model.remove(gone)
+        n = self.count()
+        self.badge.setText(str(n))
+        self.badge.setToolTip(f"{n} of {len(self._all)} acquisitions pass the filters")
+        self.countChanged.emit(n)
         self.set_selection(selected)
 
     def update_acquisitions(self, changed: Iterable[Acquisition]) -> None:

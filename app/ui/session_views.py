@@ -35,10 +35,18 @@ class SessionViews:
             self.render_all()
             return
         s, w, c = self.session, self.w, event.changes
-        if c.removed or any(w.timeline.bars.index_of(i) is None for i in c.acquisitions):
-            # Rows added or gone: the bars are rebuilt from the session's rows (no database read).
+        added = any(w.timeline.bars.index_of(i) is None for i in c.acquisitions)
+        if added:
+            # Rows added: the bars are rebuilt from the session's rows (no database read).
             w.timeline.set_acquisitions(s.acquisitions.values(), s.conflict_acquisition_ids())
             w.scheduled.set_acquisitions(s.acquisitions.values())
+        elif c.removed:
+            w.timeline.remove_acquisitions(c.removed)
+            w.scheduled.remove_acquisitions(c.removed)
+            if c.acquisitions:
+                changed = [s.acquisitions[i] for i in c.acquisitions]
+                w.timeline.update_acquisitions(changed)
+                w.scheduled.update_acquisitions(changed)
         elif c.acquisitions:
             changed = [s.acquisitions[i] for i in c.acquisitions]
             w.timeline.update_acquisitions(changed)

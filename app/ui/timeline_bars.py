@@ -127,6 +127,22 @@ class TimelineBars(pg.GraphicsObject):
         self.n_rows = n_rows
         self._geometry_changed()
 
+    def remove_bars(self, ids: Sequence[str]) -> None:
+        """Drop some bars (a delete): the arrays are masked, nothing else is rebuilt."""
+        gone = [self._index[i] for i in ids if i in self._index]
+        if not gone:
+            return
+        keep = np.ones(len(self.ids), dtype=bool)
+        keep[gone] = False
+        for name in ("start", "end", "row", "category", "locked", "selected", "highlighted"):
+            setattr(self, name, getattr(self, name)[keep])
+        kept = np.flatnonzero(keep)
+        self.ids = [self.ids[i] for i in kept]
+        self.labels = [self.labels[i] for i in kept]
+        self._index = {a: i for i, a in enumerate(self.ids)}
+        self._max_duration = float((self.end - self.start).max()) if len(self.ids) else 0.0
+        self._geometry_changed()
+
     def update_bars(self, indices: np.ndarray, category: np.ndarray, locked: np.ndarray) -> None:
         """New colour and lock glyph for some bars (``indices`` in the current bar order)."""
         self.category[indices] = category

@@ -259,6 +259,11 @@ class TimelineView(QtWidgets.QWidget):
         self.bars.update_bars(np.array([self.bars.index_of(i) for i in ids], dtype=np.int64), self._categories(ids),
                               np.fromiter((is_locked(a) for a in changed), dtype=bool, count=len(changed)))
 
+    def remove_acquisitions(self, ids: Iterable[str]) -> None:
+        """Acquisitions gone (a delete): their bars are dropped in place, the rest is not rebuilt."""
+        ids = [i for i in ids if self._acqs.pop(i, None) is not None]
+        self.bars.remove_bars(ids)
+
     def acquisitions(self) -> list[Acquisition]:
         return list(self._acqs.values())
 

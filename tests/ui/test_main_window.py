@@ -390,8 +390,11 @@ def test_the_inspector_shows_live_objects_or_clears_itself(qtbot, db_path, setti
     # A deleted acquisition leaves the Inspector (and the selection).
     w.delete([aid])
     assert aid not in w.acquisitions and w.session.selection == () and w.inspector.current_kind() == "empty"
+    # Only the deleted row leaves the views (dropped in place, no rebuild of the others).
+    assert w.timeline.bars.index_of(aid) is None and aid not in w.scheduled.visible_ids()
+    assert len(w.timeline.bars.ids) == len(w.acquisitions) == w.scheduled.count()
     w.action_undo.trigger()
-    assert aid in w.acquisitions
+    assert aid in w.acquisitions and w.timeline.bars.index_of(aid) is not None and aid in w.scheduled.visible_ids()
 
     # A solved conflict leaves the Inspector, and its preview leaves the timeline.
     force_overlap(w.db, list(w.acquisitions.values()))
