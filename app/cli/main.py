@@ -13,6 +13,7 @@ from app.cli import (access_cmd, conflicts_cmd, explain_cmd, export_cmd, operati
 from app.cli.output import emit  # noqa: F401 - re-exported for the command modules
 from app.domain.errors import DomainError
 from app.persistence.db_errors import describe_database_error
+from app.services import database
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
 COMMAND_MODULES = (workspace_cmds, access_cmd, solve_cmd, planning_cmds, export_cmd, conflicts_cmd, operations_cmds,
@@ -45,7 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(sub)
+    _add_create_flag(parser)
     return parser
+
+
+def _add_create_flag(parser: argparse.ArgumentParser) -> None:
+    """Every command with ``--db`` also takes ``--create`` (database.allow_create)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                _add_create_flag(child)
+    if any("--db" in a.option_strings for a in parser._actions) and not any(
+            "--create" in a.option_strings for a in parser._actions):
+        parser.add_argument("--create", action="store_true",
+                            help="create the database even in a new folder, or over an empty/foreign file")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv or ["gui"])
+        database.allow_create(getattr(args, "create", False))
         return int(args.handler(args) or 0)
     except UsageError as exc:
         return _fail(str(exc))
@@ -72,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is None:
             raise
         return _fail(message)
+    finally:
+        database.allow_create(False)
 
 
 def _fail(message: str) -> int:

@@ -46,8 +46,9 @@ def _ws_import(args: argparse.Namespace) -> int:
 
 def _ws_export(args: argparse.Namespace) -> int:
     db = open_database(args.db)
-    out = workspaces.export_scenario_file(db, args.workspace, args.out)
-    _emit({"workspace": args.workspace, "out": str(out)})
+    out = workspaces.export_scenario_file(db, args.workspace, args.out, follow_symlinks=args.follow_symlinks)
+    if out != "-":  # with --out - stdout carries the scenario itself
+        _emit({"workspace": args.workspace, "out": str(out)})
     return 0
 
 
@@ -118,7 +119,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_ws_import)
     p = ws.add_parser("export", help="export a workspace as a scenario file")
     p.add_argument("workspace")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="scenario file to write (- for standard output)")
+    p.add_argument("--follow-symlinks", action="store_true", help="write through a symbolic link --out")
     _db_arg(p)
     p.set_defaults(handler=_ws_export)
     p = ws.add_parser("list", help="list workspaces")

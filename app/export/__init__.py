@@ -8,6 +8,7 @@ from app.domain import ValidationError
 from .aeossp import write_aeossp_solution
 from .ical import write_ical
 from .kml import write_kml
+from .safe_file import write_file
 from .tabular import write_csv, write_json
 
 _WRITERS = {"csv": write_csv, "json": write_json, "ics": write_ical, "kml": write_kml,
@@ -16,14 +17,20 @@ FORMATS = tuple(_WRITERS)
 
 
 def write_schedule(fmt: str, path: str | Path, acquisitions, *, targets=(), satellites=(),
-                   workspace_name: str = "", window=None) -> Path:
-    """Write ``acquisitions`` to ``path`` in ``fmt`` (csv | json | ics | kml | aeossp-solution); sorted by start time then id."""
+                   workspace_name: str = "", window=None, protected=(), follow_symlinks: bool = False,
+                   excel: bool = False) -> Path | str:
+    """Write ``acquisitions`` to ``path`` in ``fmt`` (csv | json | ics | kml | aeossp-solution), sorted by
+    start time then id, through ``safe_file.write_file`` (temporary file renamed into place; ``"-"`` is
+    stdout; links, folders and SQLite files refused). ``excel``: CSV for spreadsheets (see write_csv).
+    Returns the path written (or ``"-"``)."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ValidationError("format", f"must be one of {'|'.join(FORMATS)}, got {fmt!r}")
-    out = Path(path)
+    if excel and fmt != "csv":
+        raise ValidationError("excel", f"only for csv, not {fmt}")
     newline = "" if fmt in ("csv", "ics") else None
-    with out.open("w", encoding="utf-8", newline=newline) as stream:
-        writer(stream, acquisitions, targets=targets, satellites=satellites,
-               workspace_name=workspace_name, window=window or {})
-    return out
+    extra = {"excel": True} if excel else {}
+    written = write_file(path, lambda stream: writer(stream, acquisitions, targets=targets, satellites=satellites,
+                                                  workspace_name=workspace_name, window=window or {}, **extra),
+                         newline=newline, encoding="utf-8", protected=protected, follow_symlinks=follow_symlinks)
+    return written if written == "-" else Path(written)

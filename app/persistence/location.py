@@ -11,15 +11,18 @@ from sqlalchemy.exc import ArgumentError
 
 from app.domain import ValidationError
 
+from .db_files import check_folder
+
 APP_NAME = "mission-planning-workbench"
 ENV_VAR = "MPW_DB"
 FILE_NAME = "workbench.db"
 
 
-def to_url(url_or_path: str | os.PathLike[str]) -> str:
+def to_url(url_or_path: str | os.PathLike[str], create: bool = False) -> str:
     """A SQLAlchemy URL from a URL, a file path, or ``":memory:"``.
 
-    A plain path becomes ``sqlite:///<absolute path>`` and its folder is created.
+    A plain path becomes ``sqlite:///<absolute path>``; a missing folder is refused (a typo must
+    not become a new, empty schedule) unless ``create``, which makes it.
     """
     text = os.fspath(url_or_path).strip()
     if not text:
@@ -35,7 +38,7 @@ def to_url(url_or_path: str | os.PathLike[str]) -> str:
     path = Path(text).expanduser().resolve()
     if path.is_dir():
         raise ValidationError("db", f"{path} is a folder, not a database file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_folder(path, create)
     return f"sqlite:///{path}"
 
 

@@ -254,7 +254,7 @@ class PlanStore(StoreBase):
     def commit_plan(self, plan_id: str, item_ids: Sequence[str] = (), lock_level: str = "none",
                     mode: str | None = None, workspace_id: str | None = None,
                     supersede_acquisition_ids: Sequence[str] = (), now: Any = None,
-                    recheck: Recheck | None = None) -> dict[str, Any]:
+                    recheck: Recheck | None = None, hard_lock_orders: Sequence[str] = ()) -> dict[str, Any]:
         """Commit a candidate plan (all items, or ``item_ids``) in ONE transaction.
 
         The transaction first takes the workspace's schedule lock. When the schedule changed since
@@ -282,7 +282,24 @@ class PlanStore(StoreBase):
                 raise ValidationError("workspace_id", f"plan {plan_id} belongs to workspace {plan.workspace_id}, "
                                                       f"not {workspace_id}")
             items = self._items_to_commit(s, plan, item_ids)
-            return self._commit(s, plan, items, lock, mode_, supersede, now, AcquisitionSource.AUTO, recheck)
+            result = self._commit(s, plan, items, lock, mode_, supersede, now, AcquisitionSource.AUTO, recheck)
+            if hard_lock_orders:
+                self._hard_lock_created(s, plan, result, set(hard_lock_orders))
+            return result
+
+    def _hard_lock_created(self, s: Connection, plan: Plan, result: dict[str, Any], orders: set[str]) -> None:
+        """Within the commit's transaction: the new acquisitions serving ``orders`` become
+        hard-locked (created so, version 1), so a kill cannot leave the commit without its locks."""
+        created = [c["id"] for c in result["acquisitions_created"]]
+        t = ACQUISITIONS.c
+        locked: list[str] = []
+        for part in chunks(created):
+            ids = [r[0] for r in s.execute(select(t.id).where(t.id.in_(part), t.order_id.in_(sorted(orders))))]
+            if ids:
+                s.execute(update(ACQUISITIONS).where(t.id.in_(ids)).values(lock_level=LockLevel.HARD.value))
+                locked.extend(ids)
+        if locked:
+            self._audit(s, "lock", "plan", plan.id, None, {"hard_locked": locked}, plan.workspace_id)
 
     def commit_direct(self, items: Sequence[Any], algorithm: str = "direct", mode: str | None = None,
                       lock_level: str = "none", workspace_id: str | None = None, now: Any = None,

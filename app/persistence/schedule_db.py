@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -21,6 +24,7 @@ from .conflict_store import ConflictStore
 from .execution_store import ExecutionStore
 from .forecast_store import ForecastStore
 from .db_errors import describe_server_error
+from .db_files import RECOVERY_HINT, preflight, quick_check, read_only_url, sqlite_path
 from .engine import enable_wal, make_engine, writer
 from .legacy import LegacyMigration
 from .location import default_db_url, to_url
@@ -45,11 +49,13 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
     by a newer application is refused (SchemaTooNewError) and left untouched."""
 
     def __init__(self, url_or_path: str | os.PathLike[str] | None = None, *, user: str | None = None,
-                 echo: bool = False) -> None:
-        self.url = to_url(url_or_path) if url_or_path is not None else default_db_url()
+                 echo: bool = False, create: bool = False) -> None:
+        self.url = to_url(url_or_path, create=create) if url_or_path is not None else default_db_url()
         self.location = self._describe(self.url)
         self.user = user or _os_user()
-        self._engine = self._make_engine(echo)
+        #: Why this database only reads (no write permission, failed integrity check), or None.
+        self.read_only_reason = preflight(self.url, create)
+        self._engine = self._open_engine(echo)
         try:
             self.applied_migrations = migrate(self._engine, self.location)
         except SchemaTooNewError:
@@ -62,20 +68,49 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
                 raise ValidationError("db", f"cannot open {self.location}: {server}") from None
             raise ValidationError("db", f"cannot open {self.location} as a schedule database: "
                                         f"{getattr(exc, 'orig', exc)}") from None
-        enable_wal(self._engine)
+        if self.read_only_reason is None:
+            enable_wal(self._engine)
         self._writer = sessionmaker(bind=writer(self._engine), expire_on_commit=False)
         self._reader = sessionmaker(bind=self._engine, expire_on_commit=False)
 
-    def _make_engine(self, echo: bool):
+    def _make_engine(self, echo: bool, url: str | None = None):
         """The engine, or one line when the URL names a driver that is not installed."""
         try:
-            return make_engine(self.url, echo=echo)
+            return make_engine(url or self.url, echo=echo)
         except (ImportError, NoSuchModuleError) as exc:
             backend = make_url(self.url).get_backend_name()
             hint = (" — install it with: pip install 'mission-planning-workbench[postgres]' (psycopg 3)"
                     if backend == "postgresql" else "")
             raise ValidationError("db", f"cannot open {self.location}: the database driver for {backend} is not "
                                         f"installed ({exc}){hint}") from None
+
+    def _open_engine(self, echo: bool):
+        """The engine; a file failing ``PRAGMA quick_check`` is reopened read-only (db_files)."""
+        if self.read_only_reason is not None:
+            return self._make_engine(echo, read_only_url(self.url))
+        engine = self._make_engine(echo)
+        if sqlite_path(self.url) is None:
+            return engine
+        try:
+            problem = quick_check(engine)
+        except (DatabaseError, OperationalError) as exc:
+            engine.dispose()
+            raise ValidationError("db", f"cannot open {self.location}: {getattr(exc, 'orig', exc)}; "
+                                        f"{RECOVERY_HINT}") from None
+        if problem is None:
+            return engine
+        engine.dispose()
+        self.read_only_reason = (f"{self.location} failed its integrity check ({problem}); opened read-only "
+                                 f"so nothing is written into a damaged file: {RECOVERY_HINT}")
+        return self._make_engine(echo, read_only_url(self.url))
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction (StoreBase._write), refused up front on a read-only database."""
+        if self.read_only_reason is not None:
+            raise ValidationError("db", self.read_only_reason)
+        with super()._write() as conn:
+            yield conn
 
     @staticmethod
     def _describe(url: str) -> str:

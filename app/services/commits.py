@@ -61,12 +61,14 @@ class CommitRecord:
 
 
 def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str = "none",
-                item_ids: tuple[str, ...] = ()) -> CommitRecord:
+                item_ids: tuple[str, ...] = (), hard_lock_orders: tuple[str, ...] = ()) -> CommitRecord:
     """Commit the candidate plan ``plan_id`` (all items, or ``item_ids``) in one transaction.
     Hard-locked, frozen-zone and executing/completed acquisitions are never touched: a plan
     that would need to is refused whole, with the reasons. When the schedule changed since the
     plan was computed, its items are re-checked inside the transaction (``feasibility_recheck``,
-    orders already served, locks): a clash refuses the commit (CommitRefused: re-plan)."""
+    orders already served, locks): a clash refuses the commit (CommitRefused: re-plan).
+    ``hard_lock_orders``: the new acquisitions of these orders are hard-locked in the same
+    transaction (not for reshuffles)."""
     ws = resolve_workspace(db, workspace)
     stored = db.get_plan(plan_id)
     if stored.workspace_id != ws.id:
@@ -102,7 +104,7 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
     else:
         summary = db.commit_plan(plan_id, [it.id for it in items] if item_ids else (), lock_level=str(lock),
                                  workspace_id=ws.id, supersede_acquisition_ids=supersede,
-                                 recheck=feasibility_recheck(db, ws.id))
+                                 recheck=feasibility_recheck(db, ws.id), hard_lock_orders=hard_lock_orders)
         created_ids = [c["id"] for c in summary["acquisitions_created"]]
         before = after = ()
     created = tuple(db.get_acquisitions(created_ids)) if created_ids else ()

@@ -3,10 +3,22 @@ from __future__ import annotations
 
 from app.persistence import ScheduleDB, default_db_url
 
+#: Whether ``open_database`` may create a missing folder or take over an empty / foreign SQLite
+#: file (the command line's ``--create``); see ``app.persistence.db_files``.
+_policy = {"create": False}
 
-def open_database(db: str | None = None) -> ScheduleDB:
-    """Open (and migrate) the database at ``db`` (path or SQLAlchemy URL); default: the user data directory."""
-    return ScheduleDB(db or default_db_url())
+
+def allow_create(flag: bool) -> None:
+    """Set what ``open_database`` does with a missing folder or an empty/foreign file (``--create``)."""
+    _policy["create"] = bool(flag)
+
+
+def open_database(db: str | None = None, create: bool | None = None) -> ScheduleDB:
+    """Open (and migrate) the database at ``db`` (path or SQLAlchemy URL); default: the user data directory.
+
+    A missing folder, an empty file or another program's SQLite file is refused unless ``create``
+    (default: ``allow_create``'s setting); a damaged or read-only file opens read-only."""
+    return ScheduleDB(db or default_db_url(), create=_policy["create"] if create is None else create)
 
 
 def database_url(db: str | None = None) -> str:

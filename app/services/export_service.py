@@ -6,19 +6,30 @@ from pathlib import Path
 
 from app.domain import ValidationError, parse_optional_utc
 from app.export import FORMATS, write_schedule
+from app.export.safe_file import STDOUT, check_target
+from app.persistence.db_files import database_files
 from app.persistence import ScheduleDB
 
 from .workspaces import resolve_workspace
 
 
-def export_schedule(db: ScheduleDB, workspace: str, fmt: str, out: str | Path, *, start=None, end=None) -> dict:
-    """Write the schedule of ``workspace`` between ``start`` and ``end`` (default: everything) to ``out``.
+def export_schedule(db: ScheduleDB, workspace: str, fmt: str, out: str | Path, *, start=None, end=None,
+                    excel: bool = False, follow_symlinks: bool = False) -> dict:
+    """Write the schedule of ``workspace`` between ``start`` and ``end`` (default: everything) to ``out``
+    (``"-"``: standard output).
 
-    Returns {"format", "out", "acquisitions"}. The format is checked before anything is written.
+    Returns {"format", "out", "acquisitions"}. Everything is checked before anything is written; the
+    file is written to a temporary file and renamed (the old one intact on failure); the open
+    database, any SQLite file and (unless ``follow_symlinks``) symbolic links are refused.
     """
     fmt = (fmt or "").lower()
     if fmt not in FORMATS:
         raise ValidationError("format", f"must be one of {'|'.join(FORMATS)}, got {fmt!r}")
+    if excel and fmt != "csv":
+        raise ValidationError("excel", f"only for csv, not {fmt}")
+    protected = database_files(db)
+    if str(out) != STDOUT:
+        check_target(out, protected=protected, follow_symlinks=follow_symlinks)
     ws = resolve_workspace(db, workspace)
     t0 = parse_optional_utc(start, "from")
     t1 = parse_optional_utc(end, "to")
@@ -29,8 +40,8 @@ def export_schedule(db: ScheduleDB, workspace: str, fmt: str, out: str | Path, *
         lo = t0 or min((a.start_time for a in acquisitions), default=t1 - timedelta(seconds=1))
         hi = t1 or max((a.end_time for a in acquisitions), default=lo + timedelta(seconds=1))
         acquisitions = [a for a in acquisitions if a.end_time > lo and a.start_time < hi]
-    path = Path(out)
     window = {"from": t0, "to": t1}
-    write_schedule(fmt, path, acquisitions, targets=db.list_targets(ws.id),
-                   satellites=db.list_satellites(ws.id), workspace_name=ws.name, window=window)
-    return {"format": fmt, "out": str(path), "acquisitions": len(acquisitions)}
+    written = write_schedule(fmt, out, acquisitions, targets=db.list_targets(ws.id),
+                             satellites=db.list_satellites(ws.id), workspace_name=ws.name, window=window,
+                             protected=protected, follow_symlinks=follow_symlinks, excel=excel)
+    return {"format": fmt, "out": str(written), "acquisitions": len(acquisitions)}

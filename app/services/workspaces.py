@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.domain import ValidationError, Workspace, WorkspaceSettings, parse_utc
+from app.export.safe_file import check_target, write_file
 from app.persistence import ScheduleDB
+from app.persistence.db_files import database_files
 
 from .scenario_file import Scenario, load_scenario_file, scenario_to_dict
 
@@ -66,9 +68,14 @@ def export_scenario(db: ScheduleDB, name_or_id: str) -> dict:
                             db.list_ground_stations(ws.id), orders)
 
 
-def export_scenario_file(db: ScheduleDB, name_or_id: str, path: str | Path) -> Path:
-    out = Path(path)
-    out.write_text(json.dumps(export_scenario(db, name_or_id), indent=2, ensure_ascii=False) + "\n",
-                   encoding="utf-8")
-    return out
+def export_scenario_file(db: ScheduleDB, name_or_id: str, path: str | Path, *,
+                         follow_symlinks: bool = False) -> str:
+    """Write the workspace's scenario file safely (``export.safe_file``: temporary file renamed into
+    place, never onto the database, a SQLite file or through a link); ``"-"`` is stdout."""
+    protected = database_files(db)
+    if str(path) != "-":
+        check_target(path, protected=protected, follow_symlinks=follow_symlinks)
+    text = json.dumps(export_scenario(db, name_or_id), indent=2, ensure_ascii=False) + "\n"
+    return write_file(path, lambda stream: stream.write(text), protected=protected,
+                      follow_symlinks=follow_symlinks)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from PySide6 import QtCore, QtWidgets
 
-from app.domain import NotFoundError
+from app.domain import DomainError, NotFoundError
 from app.services.database import database_url, open_database
 from app.services.demo import ensure_demo
 from app.services.workspaces import resolve_workspace
@@ -42,7 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Workbench")
     apply_style(app)
     db_url = database_url(args.db)
-    window = open_main_window(db_url)
+    try:
+        window = open_main_window(db_url)
+    except DomainError as exc:  # a refused --db (missing folder, foreign file): one line, as the CLI
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
     window.show()
     freeze_startup_objects()
     return app.exec()

@@ -1,0 +1,140 @@
+"""Database files as a user hands them to us: checked before they are opened and written.
+
+* a path in a folder that does not exist is refused (a typo would otherwise become a new, empty
+  schedule), unless the caller asks to create it;
+* an existing 0-byte file, or another program's SQLite file, is refused unless asked to create
+  (our 14 tables would otherwise be added to it silently); a file that is not SQLite at all is
+  always refused;
+* a file we may not write opens read-only (reading and exporting work, changes are refused);
+* ``PRAGMA quick_check`` runs on open: a damaged file opens read-only with the reason and a
+  pointer to recovery (README "Recovering a damaged database"), so no commit lands in it.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from app.domain import ValidationError
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Tables whose presence marks a file as ours (any schema version).
+_OUR_TABLES = {"schema_migrations", "workspaces", "acquisitions"}
+RECOVERY_HINT = "see README 'Recovering a damaged database'"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None (in-memory, another database server)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    database = parsed.database
+    if database.startswith("file:"):
+        database = database[5:].split("?", 1)[0]
+    return Path(database)
+
+
+def database_files(db: Any) -> list[Path]:
+    """The open database's file and its companions (-wal, -shm, -journal): never export onto them."""
+    path = sqlite_path(str(db.url)) if getattr(db, "url", None) else None
+    if path is None:
+        return []
+    return [path] + [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def check_folder(path: Path, create: bool) -> None:
+    """Refuse a database path whose folder is missing, unless ``create`` (then make it)."""
+    if path.parent.is_dir():
+        return
+    if not create:
+        raise ValidationError("db", f"folder {path.parent} does not exist (a typo?); "
+                                    "give --create to make a new database there")
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _tables(path: Path) -> set[str]:
+    # Not mode=ro: after a crash a WAL file must be recovered first, which read-only cannot do
+    # (reading the schema writes nothing else).
+    con = sqlite3.connect(str(path))
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        con.close()
+
+
+def preflight(url: str, create: bool = False) -> str | None:
+    """Checks before an existing SQLite file is opened. Raises ValidationError for a file we must
+    not touch; returns a reason when the file can only be read (no write permission), else None."""
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return None
+    if not path.is_file():
+        raise ValidationError("db", f"{path} is not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        if not create:
+            raise ValidationError("db", f"{path} is an empty file, not a workbench database; "
+                                        "give --create to make it one")
+        return None
+    with path.open("rb") as f:
+        if f.read(16) != _SQLITE_MAGIC:
+            raise ValidationError("db", f"cannot open {path} as a schedule database: not a SQLite file")
+    try:
+        tables = _tables(path)
+    except sqlite3.DatabaseError as exc:
+        raise ValidationError("db", f"cannot read {path}: {exc}; {RECOVERY_HINT}") from None
+    if tables and not tables & _OUR_TABLES and not create:
+        raise ValidationError("db", f"{path} is another program's SQLite database ({len(tables)} tables, none of "
+                                    "the workbench's); give --create to add the workbench's tables to it")
+    if not tables and not create:
+        raise ValidationError("db", f"{path} is an empty SQLite database, not a workbench database; "
+                                    "give --create to make it one")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    if not writable:
+        return f"{path} is read-only: reading and exporting work, changes are refused"
+    return None
+
+
+def read_only_url(url: str) -> str:
+    """The same SQLite file opened read-only (``mode=ro``; ``immutable`` when the folder is not
+    writable either, as SQLite cannot create the WAL index there)."""
+    path = sqlite_path(url)
+    assert path is not None
+    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+    return f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro{immutable}&uri=true"
+
+
+#: Files already checked by this process (the window opens a ScheduleDB per background job).
+_checked: set[tuple[str, int]] = set()
+
+
+def quick_check(engine: Engine) -> str | None:
+    """``PRAGMA quick_check``: None when the file is sound, else SQLite's first complaint. Each file
+    is checked once per process (keyed by path and inode)."""
+    path = sqlite_path(str(engine.url))
+    key = None
+    if path is not None and path.exists():
+        key = (str(path.resolve()), path.stat().st_ino)
+        if key in _checked:
+            return None
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            rows = cursor.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        finally:
+            cursor.close()
+    finally:
+        raw.close()
+    if rows and rows[0][0] == "ok":
+        if key is not None:
+            _checked.add(key)
+        return None
+    return "; ".join(str(r[0]) for r in rows[:3]) or "no answer"
