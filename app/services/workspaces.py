@@ -10,10 +10,11 @@ from app.domain import ValidationError, Workspace, WorkspaceSettings, parse_utc
 from app.export.safe_file import check_target, write_file
 from app.persistence import ScheduleDB
 from app.persistence.db_files import database_files
+from app.shipped import shipped_dir
 
 from .scenario_file import Scenario, load_scenario_file, scenario_to_dict
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = shipped_dir("data")
 
 
 def resolve_workspace(db: ScheduleDB, name_or_id: str) -> Workspace:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from PySide6 import QtGui, QtWidgets
 
-#: ``resources/`` at the project root (next to ``app/``).
-RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
+from app.shipped import shipped_dir
+
+#: ``resources/`` at the project root (next to ``app/``), or inside the installed package.
+RESOURCES_DIR = shipped_dir("resources")
 
 
 def resources_dir() -> Path:
