@@ -155,9 +155,15 @@ def parse_tle_text(text: str, source: str = "<text>") -> list[TleRecord]:
 
 
 def load_tle_file(path: str | Path) -> list[TleRecord]:
-    """Read a UTF-8 TLE file (see ``parse_tle_text``); non-UTF-8 bytes are refused with the
+    """Read a UTF-8 file of element sets: TLEs (see ``parse_tle_text``) or an OMM document in JSON,
+    CSV or XML (``access.omm``, recognised by its content); non-UTF-8 bytes are refused with the
     line and byte offset of the first bad byte."""
-    return parse_tle_text(read_text(path), str(path))
+    from .omm import looks_like_omm, parse_omm_text  # omm builds on this module
+
+    text = read_text(path)
+    if looks_like_omm(text):
+        return parse_omm_text(text, str(path))
+    return parse_tle_text(text, str(path))
 
 
 def is_stale(record_or_epoch: TleRecord | datetime, horizon_start: datetime, stale_days: float) -> bool:

@@ -18,7 +18,7 @@ FORMATS = tuple(_WRITERS)
 
 def write_schedule(fmt: str, path: str | Path, acquisitions, *, targets=(), satellites=(),
                    workspace_name: str = "", window=None, protected=(), follow_symlinks: bool = False,
-                   excel: bool = False) -> Path | str:
+                   excel: bool = False, footprints=None) -> Path | str:
     """Write ``acquisitions`` to ``path`` in ``fmt`` (csv | json | ics | kml | aeossp-solution), sorted by
     start time then id, through ``safe_file.write_file`` (temporary file renamed into place; ``"-"`` is
     stdout; links, folders and SQLite files refused). ``excel``: CSV for spreadsheets (see write_csv).
@@ -29,7 +29,9 @@ def write_schedule(fmt: str, path: str | Path, acquisitions, *, targets=(), sate
     if excel and fmt != "csv":
         raise ValidationError("excel", f"only for csv, not {fmt}")
     newline = "" if fmt in ("csv", "ics") else None
-    extra = {"excel": True} if excel else {}
+    extra: dict = {"excel": True} if excel else {}
+    if footprints is not None:
+        extra["footprints"] = footprints
     written = write_file(path, lambda stream: writer(stream, acquisitions, targets=targets, satellites=satellites,
                                                   workspace_name=workspace_name, window=window or {}, **extra),
                          newline=newline, encoding="utf-8", protected=protected, follow_symlinks=follow_symlinks)

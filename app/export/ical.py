@@ -1,53 +1,57 @@
-"""iCalendar (RFC 5545) writer: one VEVENT per acquisition, for the operations calendar."""
+"""iCalendar (RFC 5545) writer, built with ``icalendar``: one VEVENT per acquisition for the
+operations calendar.
+
+Calendar clients match events by UID and keep the highest SEQUENCE: the UID is the acquisition's
+id (stable across exports), SEQUENCE its row version minus one (so a moved or relocked
+acquisition replaces its earlier event instead of duplicating it), and METHOD:PUBLISH marks the
+file as a published schedule, not an invitation. LOCATION names the target and its coordinates.
+"""
 from __future__ import annotations
 
 from typing import IO
+
+from icalendar import Calendar, Event
 
 from app.domain import UTC, utc_now
 
 from .rows import sorted_acquisitions
 
-
-def _stamp(dt) -> str:
-    return dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _text(value: object) -> str:
-    return (str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+PRODID = "-//Mission Planning Workbench//Schedule//EN"
+UID_DOMAIN = "mission-planning-workbench"
 
 
-def _fold(line: str) -> str:
-    """Fold at 75 octets (continuation lines start with a space), never splitting a UTF-8 character."""
-    out, current = [], b""
-    for ch in line:
-        enc = ch.encode("utf-8")
-        limit = 75 if not out else 74
-        if len(current) + len(enc) > limit:
-            out.append(current.decode("utf-8"))
-            current = b""
-        current += enc
-    out.append(current.decode("utf-8"))
-    return "\r\n ".join(out)
+def _plain(value: object) -> str:
+    return str(getattr(value, "value", value))
 
 
 def write_ical(stream: IO[str], acquisitions, *, targets=(), workspace_name: str = "", **_: object) -> None:
     by_target = {t.id: t for t in targets}
-    now = _stamp(utc_now())
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Mission Planning Workbench//Schedule//EN",
-             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_text('Acquisitions ' + workspace_name)}"]
+    now = utc_now().replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"Acquisitions {workspace_name}".strip())
     for a in sorted_acquisitions(acquisitions):
-        desc = (f"Satellite {a.satellite_id}, target {a.target_id}, order {a.order_id or '-'}\n"
-                f"roll {a.roll_angle_deg:+.2f} deg, pitch {a.pitch_angle_deg:+.2f} deg"
-                + (f", incidence {a.incidence_angle_deg:.2f} deg" if a.incidence_angle_deg is not None else "")
-                + f"\nstate {a.state}, lock {a.lock_level}")
-        lines += ["BEGIN:VEVENT", f"UID:{a.id}@mission-planning-workbench", f"DTSTAMP:{now}",
-                  f"DTSTART:{_stamp(a.start_time)}", f"DTEND:{_stamp(a.end_time)}",
-                  f"SUMMARY:{_text(f'{a.target_id} — {a.satellite_id}')}", f"DESCRIPTION:{_text(desc)}",
-                  f"CATEGORIES:{_text(str(a.state))}"]
+        event = Event()
+        event.add("uid", f"{a.id}@{UID_DOMAIN}")
+        event.add("sequence", max(int(getattr(a, "version", 1) or 1) - 1, 0))
+        event.add("dtstamp", now)
+        event.add("dtstart", a.start_time.astimezone(UTC))
+        event.add("dtend", a.end_time.astimezone(UTC))
+        event.add("summary", f"{a.target_id} — {a.satellite_id}")
+        event.add("description",
+                  f"Satellite {a.satellite_id}, target {a.target_id}, order {a.order_id or '-'}\n"
+                  f"roll {a.roll_angle_deg:+.2f} deg, pitch {a.pitch_angle_deg:+.2f} deg"
+                  + (f", incidence {a.incidence_angle_deg:.2f} deg" if a.incidence_angle_deg is not None else "")
+                  + f"\nstate {_plain(a.state)}, lock {_plain(a.lock_level)}")
+        event.add("categories", [_plain(a.state)])
         target = by_target.get(a.target_id)
         if target is not None:
-            lines.append(f"GEO:{target.lat:.6f};{target.lon:.6f}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    stream.write("".join(_fold(line) + "\r\n" for line in lines))
+            event.add("location", f"{target.id} ({target.lat:.4f}, {target.lon:.4f})")
+            event.add("geo", (round(target.lat, 6), round(target.lon, 6)))
+        else:
+            event.add("location", a.target_id)
+        cal.add_component(event)
+    stream.write(cal.to_ical().decode("utf-8"))
