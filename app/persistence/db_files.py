@@ -11,8 +11,10 @@
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -65,6 +67,40 @@ def _tables(path: Path) -> set[str]:
         return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:
         con.close()
+
+
+def create_new_file(url: str) -> None:
+    """Create a missing SQLite file atomically, already marked as ours (an empty
+    ``schema_migrations`` table): built under a temporary name in the same folder, then linked
+    into place. A kill during the first start thus leaves either no file or one we recognise,
+    never a 0-byte file that the next start would refuse as foreign."""
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+    from sqlalchemy.schema import CreateTable
+
+    from .models import Base
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            ddl = CreateTable(Base.metadata.tables["schema_migrations"]).compile(dialect=sqlite_dialect.dialect())
+            con.execute(str(ddl))
+            con.commit()
+        finally:
+            con.close()
+        try:
+            os.link(tmp, path)  # never replaces a file another process created meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def preflight(url: str, create: bool = False) -> str | None:

@@ -24,7 +24,7 @@ from .conflict_store import ConflictStore
 from .execution_store import ExecutionStore
 from .forecast_store import ForecastStore
 from .db_errors import describe_server_error
-from .db_files import RECOVERY_HINT, preflight, quick_check, read_only_url, sqlite_path
+from .db_files import RECOVERY_HINT, create_new_file, preflight, quick_check, read_only_url, sqlite_path
 from .engine import enable_wal, make_engine, writer
 from .legacy import LegacyMigration
 from .location import default_db_url, to_url
@@ -55,6 +55,7 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
         self.user = user or _os_user()
         #: Why this database only reads (no write permission, failed integrity check), or None.
         self.read_only_reason = preflight(self.url, create)
+        create_new_file(self.url)
         self._engine = self._open_engine(echo)
         try:
             self.applied_migrations = migrate(self._engine, self.location)
