@@ -24,7 +24,6 @@ from sqlalchemy.engine import make_url
 
 from app.domain import ValidationError
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Tables whose presence marks a file as ours (any schema version).
 _OUR_TABLES = {"schema_migrations", "workspaces", "acquisitions"}
 RECOVERY_HINT = "see README 'Recovering a damaged database'"
@@ -59,14 +58,36 @@ def check_folder(path: Path, create: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def _tables(path: Path) -> set[str]:
-    # Not mode=ro: after a crash a WAL file must be recovered first, which read-only cannot do
-    # (reading the schema writes nothing else).
-    con = sqlite3.connect(str(path))
+def _tables(engine: Engine) -> set[str]:
+    # Through the engine's own pool: a separate sqlite3 connection opened and closed in this
+    # process would disturb the other connections' view of the file (PRAGMA data_version).
+    raw = engine.raw_connection()
     try:
-        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        cursor = raw.cursor()
+        try:
+            return {r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            cursor.close()
     finally:
-        con.close()
+        raw.close()
+
+
+def check_tables(engine: Engine, create: bool = False) -> None:
+    """Refuse another program's SQLite file, or an empty SQLite database, unless ``create``
+    (our tables would otherwise be added to it silently)."""
+    path = sqlite_path(str(engine.url))
+    if path is None or create:
+        return
+    try:
+        tables = _tables(engine)
+    except sqlite3.DatabaseError as exc:
+        raise ValidationError("db", f"cannot open {path} as a schedule database: {exc}") from None
+    if tables and not tables & _OUR_TABLES:
+        raise ValidationError("db", f"{path} is another program's SQLite database ({len(tables)} tables, none of "
+                                    "the workbench's); give --create to add the workbench's tables to it")
+    if not tables:
+        raise ValidationError("db", f"{path} is an empty SQLite database, not a workbench database; "
+                                    "give --create to make it one")
 
 
 def create_new_file(url: str) -> None:
@@ -117,19 +138,9 @@ def preflight(url: str, create: bool = False) -> str | None:
             raise ValidationError("db", f"{path} is an empty file, not a workbench database; "
                                         "give --create to make it one")
         return None
-    with path.open("rb") as f:
-        if f.read(16) != _SQLITE_MAGIC:
-            raise ValidationError("db", f"cannot open {path} as a schedule database: not a SQLite file")
-    try:
-        tables = _tables(path)
-    except sqlite3.DatabaseError as exc:
-        raise ValidationError("db", f"cannot read {path}: {exc}; {RECOVERY_HINT}") from None
-    if tables and not tables & _OUR_TABLES and not create:
-        raise ValidationError("db", f"{path} is another program's SQLite database ({len(tables)} tables, none of "
-                                    "the workbench's); give --create to add the workbench's tables to it")
-    if not tables and not create:
-        raise ValidationError("db", f"{path} is an empty SQLite database, not a workbench database; "
-                                    "give --create to make it one")
+    # The header is not read here: opening and closing the file outside SQLite would drop the
+    # POSIX locks this process's own connections hold on it. SQLite itself refuses a file that is
+    # not a database (check_tables).
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     if not writable:
         return f"{path} is read-only: reading and exporting work, changes are refused"

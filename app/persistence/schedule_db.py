@@ -24,7 +24,8 @@ from .conflict_store import ConflictStore
 from .execution_store import ExecutionStore
 from .forecast_store import ForecastStore
 from .db_errors import describe_server_error
-from .db_files import RECOVERY_HINT, create_new_file, preflight, quick_check, read_only_url, sqlite_path
+from .db_files import (RECOVERY_HINT, check_tables, create_new_file, preflight, quick_check, read_only_url,
+                       sqlite_path)
 from .engine import enable_wal, make_engine, writer
 from .legacy import LegacyMigration
 from .location import default_db_url, to_url
@@ -54,6 +55,7 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
         self.location = self._describe(self.url)
         self.user = user or _os_user()
         #: Why this database only reads (no write permission, failed integrity check), or None.
+        self._create = create
         self.read_only_reason = preflight(self.url, create)
         create_new_file(self.url)
         self._engine = self._open_engine(echo)
@@ -93,11 +95,15 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
         if sqlite_path(self.url) is None:
             return engine
         try:
+            check_tables(engine, self._create)
             problem = quick_check(engine)
         except (DatabaseError, OperationalError) as exc:
             engine.dispose()
-            raise ValidationError("db", f"cannot open {self.location}: {getattr(exc, 'orig', exc)}; "
-                                        f"{RECOVERY_HINT}") from None
+            raise ValidationError("db", f"cannot open {self.location} as a schedule database: "
+                                        f"{getattr(exc, 'orig', exc)}") from None
+        except ValidationError:
+            engine.dispose()
+            raise
         if problem is None:
             return engine
         engine.dispose()
