@@ -94,7 +94,7 @@ def _orders_import(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     report = order_service.import_order_file(db, args.workspace, args.file)
     _emit({"imported": len(report.orders), "ids": [o.id for o in report.orders],
-           "duplicates": report.duplicates})
+           "duplicates": report.duplicates, "extra_columns": report.extra_columns})
     return 0
 
 

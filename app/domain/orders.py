@@ -130,6 +130,9 @@ class Order:
     #: Failed execution attempts so far, and the reason the last one gave (spec §10).
     attempt_count: int = 0
     last_failure_reason: str | None = None
+    #: Columns of an imported order file the workbench has no field for, kept as they came
+    #: (column name → text), so a round trip through the workbench loses nothing.
+    extra: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         checks.name(self.target_id, "target_id")

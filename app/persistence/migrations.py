@@ -118,6 +118,10 @@ def _v2_4(conn: Connection) -> None:
         next(ix for ix in Base.metadata.tables["acquisitions"].indexes if ix.name == LIVE_ORDER_INDEX).create(conn)
 
 
+def _v2_5(conn: Connection) -> None:
+    _ensure_tables(conn, ("orders",))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("2.0", "Persistent scheduling (seed 000): orders, acquisitions, plans, plan_items, "
                      "conflicts; legacy v1 workspaces upgraded in place", _v2_0),
@@ -127,6 +131,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                      "acquisitions, attempts of orders, archiving, cloud forecasts", _v2_3),
     Migration("2.4", "Team mode: schedule versions of workspaces and plans; one live acquisition per order",
               _v2_4),
+    Migration("2.5", "Order files: extra columns of imported orders kept (orders.extra_json)", _v2_5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

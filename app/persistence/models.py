@@ -152,6 +152,8 @@ class OrderRow(Base):
     attempt_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_failure_reason: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[datetime | None]
+    # Extra columns of an imported order file, kept as they came (schema 2.5).
+    extra_json: Mapped[dict[str, Any] | None]
 
     __table_args__ = (
         Index("idx_orders_status", "status"),

@@ -17,7 +17,7 @@ from .models import ORDERS, OrderRow, TargetRow
 from .store import StoreBase, chunks, raise_stale
 
 _ORDER_INPUT_KEYS = ("target_id", "priority", "requested_window_start", "requested_window_end",
-                     "constraints", "source", "notes", "external_ref", "workspace_id", "status")
+                     "constraints", "source", "notes", "external_ref", "workspace_id", "status", "extra")
 _EDITABLE = ("status", "priority", "constraints", "requested_window_start", "requested_window_end",
              "notes", "external_ref", "target_id", "source")
 
@@ -46,6 +46,10 @@ def build_order(data: dict[str, Any], workspace_id: str, prefix: str = "") -> Or
         for key, value in (("notes", notes), ("external_ref", ref)):
             if value is not None and not isinstance(value, str):
                 raise ValidationError(key, f"must be text, got {type(value).__name__}")
+        extra = data.get("extra")
+        if extra is not None and (not isinstance(extra, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in extra.items())):
+            raise ValidationError("extra", "must map column names to text")
         if "target_id" not in data or data["target_id"] is None:
             raise ValidationError("target_id", "required")
         now = utc_now()
@@ -53,7 +57,8 @@ def build_order(data: dict[str, Any], workspace_id: str, prefix: str = "") -> Or
                      priority=data.get("priority", 3) if data.get("priority") is not None else 3,
                      status=status, constraints=constraints, requested_window_start=start,
                      requested_window_end=end, source=data.get("source") or OrderSource.MANUAL,
-                     notes=notes, external_ref=ref, created_at=now, updated_at=now, version=1)
+                     notes=notes, external_ref=ref, created_at=now, updated_at=now, version=1,
+                     extra=dict(extra) if extra else None)
     except ValidationError as exc:
         if prefix and not exc.field.startswith(prefix):
             raise ValidationError(f"{prefix}{exc.field}", exc.reason) from None
@@ -65,7 +70,8 @@ def order_values(o: Order) -> dict[str, Any]:
             "target_id": o.target_id, "priority": o.priority, "constraints_json": o.constraints.to_dict(),
             "requested_window_start": o.requested_window_start,
             "requested_window_end": o.requested_window_end, "source": o.source, "notes": o.notes,
-            "external_ref": o.external_ref, "workspace_id": o.workspace_id, "version": o.version}
+            "external_ref": o.external_ref, "workspace_id": o.workspace_id, "version": o.version,
+            "extra_json": o.extra}
 
 
 class OrderStore(StoreBase):

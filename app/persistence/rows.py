@@ -38,7 +38,7 @@ ACQUISITION_COLUMNS = _columns(AcquisitionRow, ACQUISITION_FIELDS)
 PLAN_ITEM_FIELDS = _fields(PlanItem)
 PLAN_ITEM_COLUMNS = _columns(PlanItemRow, PLAN_ITEM_FIELDS)
 
-_ORDER_MAP = {"constraints": "constraints_json"}
+_ORDER_MAP = {"constraints": "constraints_json", "extra": "extra_json"}
 ORDER_FIELDS = _fields(Order)
 ORDER_COLUMNS = _columns(OrderRow, [_ORDER_MAP.get(n, n) for n in ORDER_FIELDS])
 

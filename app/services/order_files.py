@@ -30,13 +30,28 @@ def _read_text(path: Path) -> str:
         raise ValidationError(str(path), f"not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
+def _extra(raw: dict[str, Any], where: str) -> dict[str, str] | None:
+    """The columns the workbench has no field for, kept as text (``orders.extra``)."""
+    extra: dict[str, str] = {}
+    for key in sorted(k for k in raw if k not in COLUMNS):
+        name = checks.name(key, f"{where}.{key}", 64) if isinstance(key, str) else None
+        value = raw[key]
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValidationError(f"{where}.{name}", "an extra column must hold text or a number")
+        if isinstance(value, float):
+            value = repr(checks.number(value, f"{where}.{name}"))
+        extra[name] = checks.text(str(value), f"{where}.{name}", limits.MAX_NAME_CHARS * 5)
+    return extra or None
+
+
 def _row(raw: dict[str, Any], where: str, text: bool) -> dict[str, Any]:
     """One validated order row; ``text`` says the cells are CSV text (numbers are then parsed),
-    otherwise (JSON) numbers must be JSON numbers and text must be strings."""
-    unknown = sorted(k for k in raw if k not in COLUMNS)
-    if unknown:
-        raise ValidationError(f"{where}.{unknown[0]}", f"unknown column; known: {', '.join(COLUMNS)}")
-    data = {k: (None if v in ("", None) else v) for k, v in raw.items()}
+    otherwise (JSON) numbers must be JSON numbers and text must be strings. Columns the workbench
+    has no field for are kept in ``extra``."""
+    extra = _extra(raw, where)
+    data = {k: (None if v in ("", None) else v) for k, v in raw.items() if k in COLUMNS}
     for key in _NUMERIC:
         if data.get(key) is not None:
             data[key] = checks.number_text(data[key], f"{where}.{key}") if text else checks.number(
@@ -69,7 +84,7 @@ def _row(raw: dict[str, Any], where: str, text: bool) -> dict[str, Any]:
     return {"target_id": target, "priority": priority, "requested_window_start": start,
             "requested_window_end": end, "constraints": constraints, "source": "batch",
             "notes": data.get("notes"), "external_ref": data.get("external_ref"),
-            "lat": data.get("lat"), "lon": data.get("lon"), "where": where}
+            "lat": data.get("lat"), "lon": data.get("lon"), "where": where, "extra": extra}
 
 
 def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
@@ -94,9 +109,13 @@ def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
         if not reader.fieldnames:
             raise ValidationError(str(p), "no header line")
         header = [h.strip() for h in reader.fieldnames]
-        unknown = [h for h in header if h not in COLUMNS]
-        if unknown:
-            raise ValidationError(f"line 1.{unknown[0]}", f"unknown column; known: {', '.join(COLUMNS)}")
+        if "target" not in header:
+            raise ValidationError("line 1.target", f"required column missing; known: {', '.join(COLUMNS)}")
+        for h in header:
+            if h not in COLUMNS:
+                checks.name(h, f"line 1.{h[:40]}", 64)
+        if len(set(header)) != len(header):
+            raise ValidationError("line 1", "a column name appears twice")
         rows = []
         for record in reader:
             if None in record:

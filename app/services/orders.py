@@ -94,6 +94,8 @@ class OrderImport:
 
     orders: list[Order] = field(default_factory=list)
     duplicates: list[dict[str, str]] = field(default_factory=list)
+    #: Columns kept in ``Order.extra`` (no field of the workbench has their name).
+    extra_columns: list[str] = field(default_factory=list)
 
 
 def import_orders(db: ScheduleDB, workspace: str, path: str) -> list[Order]:
@@ -133,7 +135,8 @@ def import_order_file(db: ScheduleDB, workspace: str, path: str) -> OrderImport:
             new_targets[name] = Target(id=name, lat=row["lat"], lon=row["lon"], priority=row["priority"])
         if ref is not None:
             existing[ref] = f"({where})"
-        clean.append({k: v for k, v in row.items() if k not in ("lat", "lon", "where", "extra")})
+        clean.append({k: v for k, v in row.items() if k not in ("lat", "lon", "where")})
+    report.extra_columns = sorted({k for row in rows for k in (row["extra"] or {})})
     if clean:
         report.orders = db.create_orders(ws.id, clean, new_targets=list(new_targets.values()))
     return report

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.domain import ValidationError, Workspace, WorkspaceSettings, parse_utc
+from app.domain import ValidationError, Workspace, WorkspaceSettings, checks, limits, parse_utc
 from app.export.safe_file import check_target, write_file
 from app.persistence import ScheduleDB
 from app.persistence.db_files import database_files
@@ -27,9 +27,12 @@ def create_workspace(db: ScheduleDB, name: str, horizon_start: datetime | str, h
     """A new workspace planning ``horizon_days`` from ``horizon_start`` (also its scenario clock).
     With ``copy_from``, it takes that workspace's satellites, targets, ground stations and
     settings (no orders, no schedule): the usual way to start next week's planning."""
+    name = checks.name(name, "name")
     start = parse_utc(horizon_start, "horizon_start")
-    if not isinstance(horizon_days, (int, float)) or not 0 < horizon_days <= 60:
-        raise ValidationError("horizon_days", f"must be between 0 and 60 days, got {horizon_days!r}")
+    days = checks.number(horizon_days, "horizon_days")
+    if not 0 < days <= limits.MAX_HORIZON_DAYS:
+        raise ValidationError("horizon_days", f"must be between 0 and {limits.MAX_HORIZON_DAYS} days, "
+                                              f"got {horizon_days!r}")
     horizon = {"horizon_start": start, "horizon_end": start + timedelta(days=float(horizon_days)),
                "scenario_clock": start}
     if copy_from is None:

@@ -58,7 +58,7 @@ def test_import_csv(db_path, tmp_path, capsys):
 
 @pytest.mark.parametrize("content,message", [
     (b"target,priority\nRome,1,extra\n", "line 2: more values than header columns"),
-    (b"target,priority,colour\nRome,1,red\n", "line 1.colour: unknown column"),
+    (b"name,priority\nRome,1\n", "line 1.target: required column missing"),
     (b"target,priority,lat,lon\nRome,1,41.9,12.5\nOslo,9,59.9,10.7\n", "line 3.priority: must be 1..5"),
     (b"target,priority,lat,lon\nRome,1,123,12.5\n", "line 2.lat: must be between -90 and 90"),
     (b"target,priority\n\xff\xfeRome,1\n", "not UTF-8"),

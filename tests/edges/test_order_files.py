@@ -1,0 +1,75 @@
+"""Order files: extra columns kept on the orders, duplicates reported by external_ref; schema 2.5."""
+import json
+import sqlite3
+
+from app.cli.main import main
+from app.persistence import ScheduleDB
+from app.persistence.migrations import SCHEMA_VERSION
+
+from .conftest import dump
+
+
+def _orders(db_path):
+    db = ScheduleDB(db_path)
+    try:
+        return db.list_orders(workspace_id=db.find_workspace("ops").id, limit=None)
+    finally:
+        db.close()
+
+
+def test_extra_columns_are_kept(ops_db, tmp_path, capsys):
+    path = tmp_path / "o.csv"
+    path.write_text("target,priority,customer,ticket\nTokyo,2,ACME,T-17\nTokyo,3,,\n", encoding="utf-8")
+    assert main(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["imported"] == 2 and out["extra_columns"] == ["customer", "ticket"]
+    by_id = {o.id: o for o in _orders(ops_db)}
+    first, second = (by_id[i] for i in out["ids"])
+    assert first.extra == {"customer": "ACME", "ticket": "T-17"} and second.extra is None
+    assert main(["orders", "list", "--workspace", "ops", "--db", ops_db]) == 0
+    listed = {o["id"]: o for o in json.loads(capsys.readouterr().out)}
+    assert listed[first.id]["extra"] == {"customer": "ACME", "ticket": "T-17"}
+
+
+def test_extra_json_keys_are_kept(ops_db, tmp_path, capsys):
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps([{"target": "Tokyo", "priority": 1, "customer": "ACME", "budget": 12.5}]))
+    assert main(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db]) == 0
+    (oid,) = json.loads(capsys.readouterr().out)["ids"]
+    assert next(o for o in _orders(ops_db) if o.id == oid).extra == {"budget": "12.5", "customer": "ACME"}
+
+
+def test_bad_extra_column_refused(ops_db, tmp_path, capsys):
+    path = tmp_path / "o.csv"
+    path.write_text("target,priority,note\u202e\nTokyo,2,x\n", encoding="utf-8")
+    before = dump(ops_db)
+    assert main(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db]) == 2
+    assert "line 1" in capsys.readouterr().err and dump(ops_db) == before
+
+
+def test_duplicates_by_external_ref_reported_not_created(ops_db, tmp_path, capsys):
+    path = tmp_path / "o.csv"
+    path.write_text("target,priority,external_ref\nTokyo,2,T-00\nTokyo,2,NEW-1\nTokyo,2,NEW-1\n", encoding="utf-8")
+    n_before = len(_orders(ops_db))
+    assert main(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["imported"] == 1
+    assert [(d["row"], d["external_ref"]) for d in out["duplicates"]] == [("line 2", "T-00"), ("line 4", "NEW-1")]
+    assert len(_orders(ops_db)) == n_before + 1
+
+
+def test_a_2_3_database_gains_the_extra_column(ops_db):
+    """A database of the previous schema (no orders.extra_json, 2.5 not recorded) upgrades in place."""
+    con = sqlite3.connect(ops_db)
+    con.execute("ALTER TABLE orders DROP COLUMN extra_json")
+    con.execute("DELETE FROM schema_migrations WHERE version = '2.5'")
+    con.commit()
+    con.close()
+    db = ScheduleDB(ops_db)
+    assert "2.5" in db.applied_migrations and SCHEMA_VERSION >= "2.5"
+    orders = db.list_orders(workspace_id=db.find_workspace("ops").id, limit=None)
+    assert orders and all(o.extra is None for o in orders)
+    db.close()
+    con = sqlite3.connect(ops_db)
+    assert "extra_json" in {r[1] for r in con.execute("PRAGMA table_info(orders)")}
+    con.close()
