@@ -2,7 +2,7 @@
 memory simulation, the five algorithms, conflict detection, workspace planning and plan comparison.
 """
 from .compare import compare_plans
-from .conflicts import DetectionInput, conflict_id, detect_conflicts, slew_severity, summary
+from .conflicts import DetectionInput, conflict_id, detect_conflicts, sequence_conflicts, slew_severity, summary
 from .planner import (Change, PlanningOutcome, PlanningRequest, PlannedItem, PolicyParams, classify, input_hash,
                       is_protected, plan)
 from .problem import Candidate, FixedItem, InitialAttitude, Problem, SatelliteSpec
@@ -13,7 +13,7 @@ from .solver import SolveResult, solve
 from .value import ValueConfig, ValueModel
 
 __all__ = [
-    "compare_plans", "DetectionInput", "conflict_id", "detect_conflicts", "slew_severity", "summary", "Change",
+    "compare_plans", "DetectionInput", "conflict_id", "detect_conflicts", "sequence_conflicts", "slew_severity", "summary", "Change",
     "PlanningOutcome", "PlanningRequest", "PlannedItem", "PolicyParams", "classify", "input_hash", "is_protected",
     "plan", "Candidate", "FixedItem", "InitialAttitude", "Problem", "SatelliteSpec", "load_problem",
     "parse_problem", "Cancelled", "Agility", "axis_time", "feasible", "slew_time", "slew_times", "SolveResult",

@@ -204,6 +204,15 @@ def detect_conflicts(acquisitions: Sequence[Acquisition], inputs: DetectionInput
     return _Detector(acquisitions, inputs).run()
 
 
+def sequence_conflicts(acquisitions: Sequence[Acquisition], inputs: DetectionInput) -> list[tuple]:
+    """Only the per-satellite sequence checks of ``detect_conflicts`` (temporal overlap and slew,
+    the same code): ``(satellite id, type, severity, description, acquisition ids)`` each. What a
+    commit re-checks against the schedule inside its transaction, without the resource
+    simulation, downlink and ground checks (warnings) or resolutions."""
+    d = _Detector(acquisitions, inputs)
+    return [(sid, *c[:4]) for sid in sorted(d.tracks) for c in d.pair_conflicts(sid, d.tracks[sid], with_initial=False)]
+
+
 class _Detector:
     def __init__(self, acquisitions: Sequence[Acquisition], inputs: DetectionInput) -> None:
         self.inp = inputs

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Severity, ValidationError
 from app.domain.enums import parse_enum
 from app.persistence import Clash, Recheck, ScheduleDB
+from app.scheduling import DetectionInput, SatelliteSpec, sequence_conflicts
 
 from .edits import PLACEMENT_FIELDS, mine, put_back
-from .plan_metrics import schedule_conflicts
+
 from .workspaces import resolve_workspace
 
 #: Conflicts that make a commit's item infeasible against what others committed meanwhile.
@@ -29,18 +30,20 @@ def feasibility_recheck(db: ScheduleDB, workspace_id: str) -> Recheck:
     acquisitions against the current ones under the one conflict detector and slew model —
     an error-severity overlap or slew deficit between a proposed and a current acquisition is a
     clash. Conflicts among the proposed ones were the plan's own and were shown when it was made."""
-    satellites = db.list_satellites(workspace_id)
+    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(workspace_id)}
 
     def check(current: Sequence[Acquisition], proposed: Sequence[Acquisition]) -> list[Clash]:
         mine = {a.id for a in proposed}
         clashes: list[Clash] = []
-        for c in schedule_conflicts([*current, *proposed], satellites, (), workspace_id):
-            if c.type not in _BLOCKING or c.severity != Severity.ERROR:
+        known = [a for a in (*current, *proposed) if a.satellite_id in specs]
+        for _sid, kind, severity, description, ids in sequence_conflicts(
+                known, DetectionInput(satellites=specs, workspace_id=workspace_id, with_resolutions=False)):
+            if kind not in _BLOCKING or severity != Severity.ERROR:
                 continue
-            items = [i for i in c.acquisition_ids if i in mine]
-            others = [i for i in c.acquisition_ids if i not in mine]
+            items = [i for i in ids if i in mine]
+            others = [i for i in ids if i not in mine]
             if items and others:
-                reason = "overlaps an acquisition" if c.type == ConflictType.TEMPORAL_OVERLAP else c.description
+                reason = "overlaps an acquisition" if kind == ConflictType.TEMPORAL_OVERLAP else description
                 clashes.extend(Clash(i, others[0], reason) for i in items)
         return clashes
     return check
