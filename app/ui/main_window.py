@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.domain import DomainError
-from app.services import commands, execution, export_service, forecasts, map_service, planning
+from app.services import (commands, execution, explain, export_service, forecasts, map_service, planning,
+                          resource_lanes)
 from app.services.database import open_database
 from app.services.placement_choices import placement_choices
 from app.services.session import WorkbenchSession
@@ -25,12 +26,14 @@ from .dialogs.about_dialog import AboutDialog
 from .dialogs.commit_dialog import CommitDialog
 from .dialogs.compare_dialog import CompareDialog
 from .dialogs.find_dialog import FindDialog
-from .dialogs.new_order_dialog import NewOrderDialog
+from .dialogs.new_order_dialog import DEFAULT_SENSOR_TYPES, NewOrderDialog
 from .dialogs.plan_dialog import PlanDialog
 from .inbox_view import InboxView
 from .inspector_panel import InspectorPanel
 from .map_view import MapView
 from .scheduled_view import ScheduledView
+from .formatting import acquisition_name, refusals_text
+from .screen_fit import dock_widths, fit_main_window, text_width
 from .session_views import SessionViews
 from .timeline_view import TimelineView
 
@@ -105,8 +108,18 @@ class MainWindow(QtWidgets.QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             setattr(self, f"{name}_dock", dock)
-        self.resize(1600, 900)
-        self.resizeDocks([self.left_dock, self.inspector_dock], [420, 360], QtCore.Qt.Orientation.Horizontal)
+        rect = fit_main_window(self)  # never larger than the screen it opens on
+        self.resizeDocks([self.left_dock, self.inspector_dock], list(self._dock_widths(rect.width())),
+                         QtCore.Qt.Orientation.Horizontal)
+
+    def _dock_widths(self, window_width: int) -> tuple[int, int]:
+        """The left panel wide enough for full satellite names and times, the Inspector for its
+        labels and values, the timeline keeping the rest."""
+        font = self.font()
+        names = [s.id for s in self.db.list_satellites(self.ws.id)] if self.session.workspace else []
+        left = (text_width(font, names or ["PLEIADES-NEO-3"]) + text_width(font, ["Thu 13 Aug 09:33Z"])
+                + text_width(font, ["4 min 05 s", "committed", "hard", "+12.5°"]) * 3 + 60)
+        return dock_widths(window_width, left, 360)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -170,6 +183,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self._action(view, f"Zoom to {preset}", lambda p=preset: self.timeline.zoom_preset(p), f"Ctrl+{key}")
         self._action(view, "Whole horizon", self.timeline.zoom_to_horizon, "Ctrl+0")
         self._action(view, "Go to now", self.timeline.scroll_to_now, "Ctrl+N")
+        view.addSeparator()
+        self.action_lanes = self._action(view, "Resource lanes", self.toggle_resource_lanes, "Ctrl+L")
+        self.action_lanes.setCheckable(True)
+        self.action_lanes.setToolTip("Contacts, sunlight, battery and memory under each satellite's bars")
 
         plan = bar.addMenu("&Plan")
         self._action(plan, "New Order…", self.new_order, "Ctrl+Shift+N", "new_order")
@@ -210,6 +227,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scheduled.selectionChanged.connect(self.views.select)
         self.conflicts_view.conflictSelected.connect(self.views.show_conflict)
         self.inbox.orderSelected.connect(self.views.show_order)
+        self.inbox.orderSelected.connect(self.explain_order)
+        self.inspector.order_page.explain.applyRequested.connect(self.apply_suggestion)
         self.inbox.newOrderRequested.connect(self.new_order)
         self.inspector.lockRequested.connect(lambda ids, level: self.lock(ids, level))
         self.inspector.deleteRequested.connect(self.delete)
@@ -328,9 +347,12 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ edits
     def _report(self, refused: dict[str, str], done: int, verb: str) -> None:
         if refused:
-            reasons = "; ".join(f"{i}: {r}" for i, r in refused.items())
+            def name_of(item_id: str) -> str:
+                a = self.acquisitions.get(item_id)
+                return acquisition_name(a) if a is not None else item_id
             self.inspector.show_refusals(refused)
-            self.statusBar().showMessage(f"{verb}: {done} done, {len(refused)} refused — {reasons}", 15000)
+            # Grouped by reason, items by name: eight items refused for one rule read as one line.
+            self.statusBar().showMessage(f"{verb}: {done} done, {refusals_text(refused, name_of)}", 15000)
         else:
             self.statusBar().showMessage(f"{verb}: {done} done", 5000)
 
@@ -346,6 +368,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         if command.effective:
             self.undo_stack.push(undo_commands.CommandAdapter(command, self.session, self._step_refused))
+            self.refresh_resource_lanes()
         if command.refused:
             self._report(command.refused, len(getattr(command, "before", ())) or len(getattr(command, "deleted", ())),
                          verb)
@@ -395,8 +418,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _order_dialog(self, order=None) -> NewOrderDialog:
         """New Order, or Edit Order when ``order`` is given, on the workspace's targets and satellites."""
-        return NewOrderDialog(self.db.list_targets(self.ws.id), [s.id for s in self.db.list_satellites(self.ws.id)],
-                              order=order, parent=self)
+        satellites = self.db.list_satellites(self.ws.id)
+        return NewOrderDialog(self.db.list_targets(self.ws.id), [s.id for s in satellites], order=order, parent=self,
+                              now=None if order is not None else self.now(),
+                              sensor_types=sorted({s.sensor_type for s in satellites}) or DEFAULT_SENSOR_TYPES)
 
     def new_order(self) -> None:
         dialog = self._order_dialog()
@@ -406,6 +431,67 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.run(command, "New order") and command.order is not None:
             self.left_tabs.setCurrentWidget(self.inbox)
             self.statusBar().showMessage(f"Order for {command.order.target_id} added to the Inbox", 5000)
+
+    # ------------------------------------------------------------------ why not, and what would fit
+    def explain_order(self, order_id: str) -> None:
+        """Fill the Inspector's "why not" section of an Inbox order, on a worker."""
+        order = self.orders.get(order_id)
+        if order is None or order.status.value != "new":
+            return
+        page = self.inspector.order_page
+        ws_id = self.ws.id
+
+        def done(e):
+            if page.order is not None and page.order.id == order_id:
+                page.explain.set_explanation(e)
+
+        def failed(message):
+            if page.order is not None and page.order.id == order_id:
+                page.explain.reason.setText(f"Could not check it: {message}")
+        self._on_worker("explain", lambda db, state: explain.explain(db, ws_id, order_id), on_done=done,
+                        on_error=failed)
+
+    def apply_suggestion(self, suggestion) -> None:
+        """Apply: the change as undoable commands (the order's fields; or unlock, then move or
+        delete the acquisition in the way), then plan the order incrementally."""
+        page = self.inspector.order_page
+        if page.order is None:
+            return
+        order_id = page.order.id
+        change = suggestion.change
+        if change.order_changes:
+            order = self.orders[order_id]
+            fields = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in change.order_changes.items()}
+            if not self.run(commands.EditOrder(order_id, order.version, **fields), "Change order"):
+                return
+        if change.acquisition_id:
+            if change.unlock and not self.run(commands.SetLock([change.acquisition_id], "none"), "Unlock"):
+                return
+            if change.kind == "move_acquisition" and change.move_to is not None:
+                if not self.run(commands.Swap(self.ws.id, change.acquisition_id, change.move_to.opportunity_id),
+                                "Move"):
+                    return
+            elif change.kind == "remove_acquisition" and not self.run(commands.Delete([change.acquisition_id]),
+                                                                       "Delete"):
+                return
+        self.start_planning(planning.PlanOptions(mode="incremental", order_ids=(order_id,)))
+
+    # ------------------------------------------------------------------ resource lanes
+    def toggle_resource_lanes(self, checked: bool | None = None) -> None:
+        """View ▸ Resource lanes: computed on a worker (cached per schedule state), then drawn."""
+        on = self.action_lanes.isChecked() if checked is None else bool(checked)
+        self.timeline.show_resource_lanes(on)
+        if on:
+            self.refresh_resource_lanes()
+
+    def refresh_resource_lanes(self) -> None:
+        if not self.timeline.resource_lanes_visible():
+            return
+        ws_id = self.ws.id
+        plan_id = self.candidate.plan_id if self.candidate is not None else None
+        self._on_worker("lanes", lambda db, state: resource_lanes.workspace_lanes(db, ws_id, plan_id),
+                        on_done=self.timeline.set_resource_lanes,
+                        on_error=lambda msg: self.statusBar().showMessage(f"Resource lanes: {msg}", 10000))
 
     # ------------------------------------------------------------------ planning
     def open_plan_dialog(self, mode: str) -> None:
@@ -430,6 +516,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _planning_done(self, result: planning.PlanResult) -> None:
         self.session.planning_done(result)
+        self.refresh_resource_lanes()  # the candidate's ghost lines
         m = result.metrics
         stale = f", {m['stale_tle_count']} satellites with stale TLEs" if m.get("stale_tle_count") else ""
         self.statusBar().showMessage(
@@ -502,6 +589,8 @@ class MainWindow(QtWidgets.QMainWindow):
             geometry = self.settings.value("main_window/geometry")
             if geometry is not None:
                 self.restoreGeometry(geometry)
+                # Saved on a bigger screen (or before a resolution change): back inside this one.
+                fit_main_window(self, saved=self.geometry())
         super().showEvent(event)
 
     # ------------------------------------------------------------------ team mode

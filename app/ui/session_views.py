@@ -138,6 +138,7 @@ class SessionViews:
                 self.w.timeline.highlight(())
             else:
                 self.w.timeline.highlight(c.acquisition_ids)
+                self.w.timeline.reveal(c.acquisition_ids)  # into view, at a zoom where they are bars
                 inspector.show_conflict(c, s.acquisitions)
             return
         if kind == "order":

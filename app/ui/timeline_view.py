@@ -118,6 +118,7 @@ class TimelineView(QtWidgets.QWidget):
 
         self.hint = QtWidgets.QLabel(MOUSE_HINT)
         self.hint.setProperty("role", "hint")
+        self.hint.setWordWrap(True)  # two lines in a narrow window rather than a wider window
         self.hint.setToolTip(MOUSE_HINT.replace(" · ", "\n"))
         self._build_layout()
         self.set_rows([])
@@ -148,12 +149,21 @@ class TimelineView(QtWidgets.QWidget):
         self.now_button.clicked.connect(self.scroll_to_now)
         bar.addWidget(self.now_button)
         bar.addSpacing(12)
-        bar.addWidget(self._legend())
+        # The legend goes beside the buttons when the window is wide and under them when it is
+        # not, so the timeline never forces the window wider than a 1366 px screen.
+        self.legend = self._legend()
+        bar.addWidget(self.legend)
         bar.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(bar)
+        self._legend_row_box = QtWidgets.QWidget()
+        self._legend_row = QtWidgets.QHBoxLayout(self._legend_row_box)
+        self._legend_row.setContentsMargins(4, 0, 4, 0)
+        self._legend_row.addStretch(1)
+        self._legend_row_box.hide()
+        layout.addWidget(self._legend_row_box)
         layout.addWidget(self.plot, 1)
         foot = QtWidgets.QHBoxLayout()
         foot.setContentsMargins(0, 0, 0, 0)
@@ -162,6 +172,27 @@ class TimelineView(QtWidgets.QWidget):
         self.lanes_legend.hide()
         foot.addWidget(self.lanes_legend)
         layout.addLayout(foot)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        buttons = sum(b.sizeHint().width() + 4 for b in self.preset_buttons.values()) \
+            + self.fit_button.sizeHint().width() + self.now_button.sizeHint().width() + 24
+        beside = self.width() >= buttons + self.legend.sizeHint().width() + 8
+        top = self.layout().itemAt(0).layout()
+        if beside and self.legend.parent() is not None and top.indexOf(self.legend) < 0:
+            self._legend_row.removeWidget(self.legend)
+            top.insertWidget(top.count() - 1, self.legend)
+        elif not beside and top.indexOf(self.legend) >= 0:
+            top.removeWidget(self.legend)
+            self._legend_row.insertWidget(0, self.legend)
+        self._legend_row_box.setVisible(not beside)
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        return QtCore.QSize(min(hint.width(), self.legend.sizeHint().width() + 8), hint.height())
 
     def _lanes_legend(self) -> QtWidgets.QWidget:
         from .resource_lanes_item import (BATTERY_LINE, CONTACT_FILL, ECLIPSE_FILL, MEMORY_LINE, RESERVE_LINE,

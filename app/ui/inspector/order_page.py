@@ -5,7 +5,8 @@ from PySide6 import QtCore, QtWidgets
 
 from app.domain import Order, Target
 
-from ..formatting import attempts_text, constraints_text, utc_text, window_text
+from ..explain_view import ExplainView
+from ..formatting import attempts_text, constraints_text, order_name, utc_text, window_text
 from .parts import FieldForm, MessageBanner, header_label
 
 
@@ -35,6 +36,10 @@ class OrderPage(QtWidgets.QWidget):
         row.addStretch(1)
         row.addWidget(self.edit_button)
         layout.addLayout(row)
+        # Why an Inbox order is not scheduled and what would make it fit (filled on a worker).
+        self.explain = ExplainView()
+        self.explain.hide()
+        layout.addWidget(self.explain)
         layout.addStretch(1)
 
     def show_order(self, order: Order, target: Target | None = None) -> None:
@@ -55,3 +60,7 @@ class OrderPage(QtWidgets.QWidget):
         f.set("created", f"{utc_text(order.created_at)} / {utc_text(order.updated_at)}")
         f.set("version", str(order.version))
         self.banner.clear()
+        waiting = order.status.value == "new"
+        self.explain.setVisible(waiting)
+        if waiting:
+            self.explain.set_busy(order_name(order))
