@@ -30,12 +30,13 @@ def view(qtbot):
     lanes = compute_lanes([s], [], None, T0, T0 + timedelta(hours=2), {"SAT-1": [(E0, E0 + 1200)]}, [contact])
     v = TimelineView()
     qtbot.addWidget(v)
-    v.resize(900, 260)
+    v.resize(900, 420)
     v.show()
     QTest.qWaitForWindowExposed(v)
     v.set_rows(["SAT-1", "SAT-2"])
     v.set_resource_lanes(lanes)
     v.zoom_to(T0, T0 + timedelta(hours=1))
+    qtbot.wait(50)  # let the toolbar settle (the legend may move under the buttons at this width)
     return v
 
 
@@ -48,11 +49,11 @@ def pixel(view, minutes, y):
 
 def test_lanes_are_off_until_shown_then_drawn_in_their_strips(view):
     contact_y = (CONTACT_TOP + CONTACT_BOTTOM) / 2
-    assert pixel(view, 35, contact_y) != CONTACT_FILL
+    assert pixel(view, 33, contact_y) != CONTACT_FILL
     assert not view.lanes_legend.isVisible()
     view.show_resource_lanes(True)
     assert view.resource_lanes_visible() and view.lanes_legend.isVisible()
-    assert pixel(view, 35, contact_y) == CONTACT_FILL
+    assert pixel(view, 33, contact_y) == CONTACT_FILL  # off the 5-minute grid lines
     assert pixel(view, 45, contact_y) != CONTACT_FILL           # after the contact
     sun_y = (SUN_TOP + SUN_BOTTOM) / 2
     assert pixel(view, 10, sun_y) != pixel(view, 30, sun_y)      # sunlit, then eclipse
