@@ -54,3 +54,23 @@ def shots_dir() -> Path:
 def drag():
     """The drag helper (a fixture: test modules here are not a package)."""
     return _drag
+
+
+@pytest.fixture
+def settings(tmp_path) -> QtCore.QSettings:
+    """The window's QSettings in a file of the test's own (never the user's layout)."""
+    return QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def db_path(tmp_path, small_scenario) -> str:
+    """A database holding the small 'day' workspace: 20 targets, 12 orders in the Inbox."""
+    from app.persistence import ScheduleDB
+    from app.services.scenario_file import parse_scenario
+    from app.services.workspaces import import_scenario
+    path = str(tmp_path / "day.db")
+    db = ScheduleDB(path)
+    import_scenario(db, parse_scenario(small_scenario(n_targets=20, n_orders=12)), "day")
+    db.close()
+    return path
+

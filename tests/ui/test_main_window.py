@@ -16,37 +16,11 @@ from PySide6 import QtCore, QtWidgets
 
 from app.domain.times import to_iso
 from app.persistence import ScheduleDB
-from app.services.scenario_file import parse_scenario
-from app.services.workspaces import import_scenario
 from app.ui import file_actions
 from app.ui.main_window import MainWindow
+from modal_helpers import answer_modal
 
 SHOTS = Path("/tmp/ui_shots")
-
-
-@pytest.fixture
-def db_path(tmp_path, small_scenario) -> str:
-    path = str(tmp_path / "day.db")
-    db = ScheduleDB(path)
-    import_scenario(db, parse_scenario(small_scenario(n_targets=20, n_orders=12)), "day")
-    db.close()
-    return path
-
-
-@pytest.fixture
-def settings(tmp_path) -> QtCore.QSettings:
-    return QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
-
-
-def _answer_modal(qtbot, handle) -> None:
-    """Run ``handle(dialog)`` on the next modal dialog as soon as it is shown."""
-    def poll():
-        dialog = QtWidgets.QApplication.activeModalWidget()
-        if dialog is None:
-            QtCore.QTimer.singleShot(20, poll)
-            return
-        handle(dialog)
-    QtCore.QTimer.singleShot(20, poll)
 
 
 def _plan(window, qtbot, mode="from_scratch"):
@@ -76,7 +50,7 @@ def test_planners_day(qtbot, db_path, settings, drag):
         dialog.target.setCurrentIndex(dialog.target.findText("Tokyo", QtCore.Qt.MatchFlag.MatchStartsWith))
         dialog.priority.setValue(1)
         dialog.accept()
-    _answer_modal(qtbot, fill)
+    answer_modal(fill)
     before = w.inbox.findChild(QtWidgets.QTableView).model().rowCount()
     w.action_new_order.trigger()
     assert w.inbox.findChild(QtWidgets.QTableView).model().rowCount() == before + 1
@@ -86,7 +60,7 @@ def test_planners_day(qtbot, db_path, settings, drag):
     _plan(w, qtbot)
     items = len(w.candidate.items)
     assert items > 0 and w.candidate.metrics["error_conflicts"] == 0
-    _answer_modal(qtbot, lambda d: d.accept_button.click())
+    answer_modal(lambda d: d.accept_button.click())
     assert w.compare() is True
     assert w.candidate is None and len(w.acquisitions) == items
     assert all(a.state == "committed" for a in w.acquisitions.values())
@@ -186,7 +160,7 @@ def test_import_menu_and_find(qtbot, db_path, settings, tmp_path):
     bad = tmp_path / "targets.csv"
     bad.write_text("name,lat,lon\nAtlantis,123,10\n", encoding="utf-8")
     seen = []
-    _answer_modal(qtbot, lambda d: (seen.append(d.text()), d.accept()))
+    answer_modal(lambda d: (seen.append(d.text()), d.accept()))
     assert file_actions.import_file(w, "targets", str(bad)) is None
     assert "row" in seen[0] and "lat" in seen[0] and "Nothing was imported" in seen[0]
     assert "Atlantis" not in {t.id for t in w.db.list_targets(w.ws.id)}
@@ -239,7 +213,7 @@ def test_edit_order_from_the_inbox(qtbot, db_path, settings):
         dialog.max_incidence.setText("30")
         dialog.notes.setPlainText("customer escalated")
         dialog.ok_button.click()
-    _answer_modal(qtbot, edit)
+    answer_modal(edit)
     w.inbox.editRequested.emit(order.id)
     changed = w.orders[order.id]
     assert (changed.priority, changed.constraints.max_incidence_deg, changed.notes) == (1, 30.0,
@@ -252,7 +226,7 @@ def test_edit_order_from_the_inbox(qtbot, db_path, settings):
         dialog.window_end.setText("2026-08-08T00:00:00Z")
         assert not dialog.ok_button.isEnabled()
         dialog.reject()
-    _answer_modal(qtbot, bad)
+    answer_modal(bad)
     w.inbox.editRequested.emit(order.id)
     assert w.orders[order.id].version == changed.version
     w.close()
@@ -346,7 +320,7 @@ def test_new_workspace_for_next_week(qtbot, db_path, settings):
         dialog.days.setValue(1.0)
         assert dialog.ok_button.isEnabled()
         dialog.ok_button.click()
-    _answer_modal(qtbot, fill)
+    answer_modal(fill)
     w.action_new_workspace.trigger()
     assert w.ws.name == "next day" and w.windowTitle().endswith("next day")
     assert w.ws.settings.horizon_start == old_end and w.timeline.rows() == satellites
@@ -436,7 +410,7 @@ def test_quitting_with_a_candidate_asks_and_keeps_or_discards_it(qtbot, db_path,
         def handle(box):
             next(b for b in box.buttons() if b.text() == text).click()
         return handle
-    _answer_modal(qtbot, press("Keep for next time"))
+    answer_modal(press("Keep for next time"))
     w.close()
     again = MainWindow(db_path, "day", settings)
     qtbot.addWidget(again)
@@ -447,7 +421,7 @@ def test_quitting_with_a_candidate_asks_and_keeps_or_discards_it(qtbot, db_path,
     assert all(statuses[o] == "proposed" for o in held)
     assert len(again.candidate.items) == len(w.candidate.items) > 0
 
-    _answer_modal(qtbot, press("Discard"))
+    answer_modal(press("Discard"))
     again.close()
     db = ScheduleDB(db_path)
     try:

@@ -3,27 +3,8 @@ order says why it is not scheduled and Apply serves it; resource lanes from the 
 refusals grouped by reason with names; the window inside its screen."""
 from __future__ import annotations
 
-import pytest
-from PySide6 import QtCore
 
-from app.persistence import ScheduleDB
-from app.services.scenario_file import parse_scenario
-from app.services.workspaces import import_scenario
 from app.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def db_path(tmp_path, small_scenario) -> str:
-    path = str(tmp_path / "day.db")
-    db = ScheduleDB(path)
-    import_scenario(db, parse_scenario(small_scenario(n_targets=20, n_orders=12)), "day")
-    db.close()
-    return path
-
-
-@pytest.fixture
-def settings(tmp_path) -> QtCore.QSettings:
-    return QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
 
 
 def _idle(w, qtbot, start):

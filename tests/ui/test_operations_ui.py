@@ -6,13 +6,13 @@ import csv
 from datetime import timedelta
 
 import pytest
-from PySide6 import QtCore, QtWidgets
 
 from app.domain.enums import AcquisitionState
 from app.persistence import ScheduleDB
 from app.services.demo import ensure_demo
 from app.ui import file_actions, operations_actions
 from app.ui.main_window import MainWindow
+from modal_helpers import answer_modal
 
 
 @pytest.fixture
@@ -22,22 +22,6 @@ def demo_path(tmp_path) -> str:
     ensure_demo(db)
     db.close()
     return path
-
-
-@pytest.fixture
-def settings(tmp_path) -> QtCore.QSettings:
-    return QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
-
-
-def _answer_modal(handle) -> None:
-    """Run ``handle(dialog)`` on the next modal dialog as soon as it is shown."""
-    def poll():
-        dialog = QtWidgets.QApplication.activeModalWidget()
-        if dialog is None:
-            QtCore.QTimer.singleShot(20, poll)
-            return
-        handle(dialog)
-    QtCore.QTimer.singleShot(20, poll)
 
 
 def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
@@ -59,7 +43,7 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     def dismiss(box):
         assert "has already executed" in box.text()
         box.accept()
-    _answer_modal(dismiss)
+    answer_modal(dismiss)
     assert operations_actions.step_clock(w, "-12h") is None
     assert w.now() == start + timedelta(hours=12)
 
