@@ -89,8 +89,9 @@ def test_planners_day_headless(day, force_overlap):
     session.undo()
     assert free in session.acquisitions
 
-    # A conflict: apply a resolution, undo, redo.
-    force_overlap(db, list(session.acquisitions.values()))
+    # A conflict between two unlocked acquisitions (ids are random, so the three hard-locked above
+    # may share a satellite): apply a resolution, undo, redo.
+    force_overlap(db, [a for a in session.acquisitions.values() if a.lock_level != "hard"])
     session.reload()
     session.detect_conflicts()
     overlap = next(c for c in session.conflicts.values() if c.type == "temporal_overlap")
