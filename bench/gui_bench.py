@@ -307,7 +307,7 @@ def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
         ids = w.timeline.select_in_rect(lo, lo + span, -0.5, rows_n - 0.5)
         app.processEvents()
         t = time.perf_counter()
-        w.delete_selection()
+        w.edits.delete_selection()
         repaint()
         delete_s.append(time.perf_counter() - t)
         sizes.append(len(ids))

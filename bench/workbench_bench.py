@@ -162,7 +162,7 @@ def select_and_lock(db: str, ini: str, ws_id: str, repeat: int = 5) -> tuple[lis
         t = time.perf_counter()
         ids = w.timeline.select_in_rect(lo, lo + span, -0.5, rows - 0.5)
         app.processEvents()
-        w.lock_selection("hard")
+        w.edits.lock_selection("hard")
         w.timeline.plot.viewport().repaint()
         app.processEvents()
         times.append(time.perf_counter() - t)

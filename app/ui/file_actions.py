@@ -7,12 +7,15 @@ from pathlib import Path
 from PySide6 import QtWidgets
 
 from app.domain import DomainError, utc_now
-from app.services import imports
+from app.services import export_service, imports
 from app.services import orders as order_service
 from app.services import workspaces
 
 from . import operations_actions
 from .dialogs.new_workspace_dialog import NewWorkspaceDialog
+
+EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "ics": "iCalendar (*.ics)", "kml": "KML (*.kml)",
+                  "aeossp-solution": "AEOSSP benchmark solution (*.json)"}
 
 #: What each Import entry reads: (menu text, file filter, function(window, path) -> message).
 IMPORTS = {
@@ -97,3 +100,15 @@ def choose_workspace(window) -> None:
                                               False)
     if ok and name:
         window.open_workspace(name)
+
+
+def export_schedule(window, fmt: str, path: str | None = None) -> dict | None:
+    """File ▸ Export Schedule ▸ <format>: the schedule written to ``path`` (asked for when None)."""
+    if path is None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(window, "Export Schedule", f"{window.ws.name}.{fmt}",
+                                                        EXPORT_FILTERS[fmt])
+        if not path:
+            return None
+    result = export_service.export_schedule(window.db, window.ws.id, fmt, path)
+    window.statusBar().showMessage(f"Exported to {path}", 8000)
+    return result

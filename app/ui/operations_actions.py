@@ -11,6 +11,7 @@ from app.domain.operations import HorizonReport, TimePassing
 from app.services import clock, execution, forecasts, horizons
 
 from .formatting import utc_text
+from . import menus
 
 #: A live clock re-applies time passing this often (ms).
 LIVE_TICK_MS = 60_000
@@ -24,10 +25,10 @@ def install(window, file_menu: QtWidgets.QMenu) -> None:
     window.clock_label.setToolTip("The workspace clock: the planning \"now\" (File ▸ Clock to move it)")
     window.statusBar().insertPermanentWidget(0, window.clock_label)
     menu = file_menu.addMenu("Clock")
-    window._action(menu, "Step clock…", lambda: step_clock(window), "Ctrl+Shift+T", "clock_step")
-    window._action(menu, "Set clock…", lambda: set_clock(window), None, "clock_set")
-    window._action(menu, "Follow live UTC", lambda: go_live(window), None, "clock_live")
-    window._action(file_menu, "Advance Horizon…", lambda: advance_horizon(window), None, "advance_horizon")
+    menus.add_action(window, menu, "Step clock…", lambda: step_clock(window), "Ctrl+Shift+T", "clock_step")
+    menus.add_action(window, menu, "Set clock…", lambda: set_clock(window), None, "clock_set")
+    menus.add_action(window, menu, "Follow live UTC", lambda: go_live(window), None, "clock_live")
+    menus.add_action(window, file_menu, "Advance Horizon…", lambda: advance_horizon(window), None, "advance_horizon")
     timer = QtCore.QTimer(window)
     timer.setInterval(LIVE_TICK_MS)
     timer.timeout.connect(lambda: _live_tick(window))

@@ -14,7 +14,7 @@ from app.services.session import SessionEvent, WorkbenchSession
 from . import operations_actions
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .main_window import MainWindow  # noqa: F401
 
 
 class SessionViews:

@@ -165,7 +165,7 @@ def test_import_menu_and_find(qtbot, db_path, settings, tmp_path):
     assert "row" in seen[0] and "lat" in seen[0] and "Nothing was imported" in seen[0]
     assert "Atlantis" not in {t.id for t in w.db.list_targets(w.ws.id)}
 
-    w.find()
+    w.edits.find()
     dialog = w.findChild(QtWidgets.QDialog)
     dialog.query.setText("Tokyo")
     kinds = {kind for kind, _ in dialog.result_ids()}
@@ -180,7 +180,7 @@ def test_swap_to_another_opportunity_and_undo(qtbot, db_path, settings):
     w = _committed_window(qtbot, db_path, settings)
     acq = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time))
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
-        w._select([acq.id])
+        w.edits.select([acq.id])
     choices = w.inspector.acquisition_page.alternatives()
     assert choices and all(c.valid and c.opportunity.order_id == acq.order_id for c in choices)
     # Grouped by pass, best value first within a pass (defect 5: the list led with refused ones).
@@ -246,7 +246,7 @@ def test_map_tab_shows_tracks_targets_and_the_selection_footprint(qtbot, db_path
 
     acq = min(w.acquisitions.values(), key=lambda a: a.start_time)
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
-        w._select([acq.id])
+        w.edits.select([acq.id])
     assert w.map.layer_counts() == {"tracks": 1, "footprints": 1}
     assert acq.satellite_id in w.map.caption.text() or "footprint" in w.map.caption.text()
     # The view frames the footprint, which lies on the target.
@@ -378,9 +378,9 @@ def test_the_inspector_shows_live_objects_or_clears_itself(qtbot, db_path, setti
     w.views.show_conflict(conflict.id)
     assert w.inspector.current_kind() == "conflict"
     index = next(i for i, o in enumerate(conflict.resolution_options) if o.action != "delete")
-    w._preview_resolution(conflict.id, index)
+    w.edits.preview_resolution(conflict.id, index)
     assert w.timeline.bars.preview is not None
-    w.apply_resolution(conflict.id, index)
+    w.edits.apply_resolution(conflict.id, index)
     assert conflict.id not in w.conflicts
     assert w.inspector.current_kind() == "empty" and w.timeline.bars.preview is None
 
@@ -391,7 +391,7 @@ def test_the_inspector_shows_live_objects_or_clears_itself(qtbot, db_path, setti
     held = next(it.order_id for it in w.candidate.items if w.orders[it.order_id].status == "planned")
     w.views.show_order(held)
     assert w.inspector.order_page.form.value("status") == "planned"
-    w.reject()
+    w.planning_flow.reject()
     assert w.candidate is None and w.inspector.order_page.form.value("status") == "new"
     w.close()
 

@@ -37,7 +37,7 @@ def test_an_inbox_order_says_why_and_apply_serves_it(qtbot, db_path, settings):
     w.views.show_order(o.id)
     page = w.inspector.order_page
     assert page.explain.isVisible() and "Checking" in page.explain.reason.text()
-    _idle(w, qtbot, lambda: w.explain_order(o.id))
+    _idle(w, qtbot, lambda: w.worker_views.explain_order(o.id))
     qtbot.wait(20)
     assert page.explain.reason.text() and "ord_" not in page.explain.reason.text()
     assert page.explain.apply_buttons, page.explain.reason.text()

@@ -68,7 +68,7 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     assert w.inspector.order_page.form.value("attempts") == "1 failed: clouds"
 
     # The Inspector says what the report said about the failed acquisition.
-    w._select([executing[0].id])
+    w.edits.select([executing[0].id])
     form = w.inspector.acquisition_page.form
     qtbot.waitUntil(lambda: form.value("outcome") != "—", timeout=60000)
     assert form.value("outcome").startswith("failed: clouds · 95 % cloud · reported ")
@@ -81,7 +81,7 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     forecast.write_text(f"lat,lon,2026-08-09T00:00:00Z,2026-08-12T00:00:00Z\n{target.lat},{target.lon},30,30\n",
                         encoding="utf-8")
     assert file_actions.import_file(w, "forecast", str(forecast)).startswith("Cloud forecast: 2 points at 1 place,")
-    w._select([optical.id])
+    w.edits.select([optical.id])
     qtbot.waitUntil(lambda: form.value("sky") == "70%", timeout=60000)
 
     # File ▸ Advance Horizon (no dialogs): the next horizon starts at the clock.
