@@ -350,7 +350,8 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
     ihash = input_hash(request)
     orders = {o.id: o for o in request.orders}
     targets = {t.id: t for t in request.targets}
-    model = ValueModel(request.value_config, orders, targets, request.clear_sky)
+    model = ValueModel(request.value_config, orders, targets, request.clear_sky,
+                       horizon=(request.horizon_start, request.horizon_end))
     specs = [SatelliteSpec.of(s) for s in sorted(request.satellites, key=lambda s: s.id)]
     sat_ids = {s.id for s in specs}
     cutoff = request.now + timedelta(hours=request.freeze_window_hours)

@@ -3,6 +3,11 @@
 ``value = (w_p·P + w_g·G + w_t·T) / (w_p + w_g + w_t)``, all weights zero → equal thirds, where
 P is the priority term (value source), G the geometry quality on the incidence angle |θ| (deg)
 and T the timing term (1 at the start of the order's window, 0 at its end).
+
+ASAP (an order without a window start, spec section 3) means "the earliest feasible opportunity":
+its opportunities are ranked by start time alone (see ``asap_value``), so every algorithm that
+maximises value (best fit, roll/pitch best fit, optimal, LNS) and first fit (chronological) give
+it the earliest one that fits when nothing competes for it.
 """
 from __future__ import annotations
 
@@ -74,6 +79,25 @@ def timing_term(start: datetime, window_start: datetime | None, window_end: date
     return min(1.0, max(0.0, 1.0 - frac))
 
 
+def asap_value(p: float, start: datetime, horizon: tuple[datetime, datetime],
+               window_end: datetime | None, weights: tuple[float, float, float]) -> float:
+    """Value of an ASAP order's opportunity starting at ``start``: strictly falling with the start.
+
+    The order is worth its full priority value (geometry and timing at their best: its maximum
+    incidence still filters its opportunities) at the horizon start, falling linearly to half
+    of that at its deadline, or at the horizon end when it has none. The factor multiplies rather
+    than adding a weighted term so that the ranking by start holds whatever the weights (timing
+    weight 0 included), and it never falls below half, so an ASAP order served late still counts.
+    Starts 30 s apart (the variant grid) differ by more than the optimal solver's integer
+    resolution (10⁻⁶ of the largest value) for every horizon up to the 60-day cap.
+    """
+    h0, h1 = horizon
+    end = window_end if window_end is not None and window_end > h0 else h1
+    span = (end - h0).total_seconds()
+    frac = (start - h0).total_seconds() / span if span > 0 else 0.0
+    return weighted(p, 1.0, 1.0, weights) * (1.0 - 0.5 * min(1.0, max(0.0, frac)))
+
+
 def weighted(p: float, g: float, t: float, weights: tuple[float, float, float]) -> float:
     wp, wg, wt = weights
     total = wp + wg + wt
@@ -86,8 +110,13 @@ class ValueModel:
     """Computes (value, quality) of opportunities for a set of orders and targets."""
 
     def __init__(self, config: ValueConfig, orders: dict[str, Order], targets: dict[str, Target],
-                 clear_sky: Mapping[str, float] | None = None) -> None:
+                 clear_sky: Mapping[str, float] | None = None,
+                 horizon: tuple[datetime, datetime] | None = None) -> None:
         self.config = config
+        #: The planning horizon (start, end), from which an ASAP order's earliness counts; without
+        #: it (a value out of planning context) the earliest start among nothing is unknown, and
+        #: an ASAP order is valued as one with an open window.
+        self.horizon = horizon
         self.orders = orders
         self.targets = targets
         #: Opportunity id → probability of a clear sky (cloud forecast, optical only; absent = 1).
@@ -119,6 +148,10 @@ class ValueModel:
             raise ValidationError(f"opportunities[{opp.id}].order_id", f"unknown order {opp.order_id!r}")
         g = quality(opp.incidence_deg, self.config)
         p = self.priority_of(order)
-        t = timing_term(opp.start, order.requested_window_start, order.requested_window_end)
+        if order.requested_window_start is None and self.horizon is not None:
+            value = asap_value(p, opp.start, self.horizon, order.requested_window_end, self.config.weights)
+        else:
+            t = timing_term(opp.start, order.requested_window_start, order.requested_window_end)
+            value = weighted(p, g, t, self.config.weights)
         # With a cloud forecast the value is the expected one: value × P(clear) (app.scheduling.clouds).
-        return weighted(p, g, t, self.config.weights) * self.clear_sky.get(opp.id, 1.0), g
+        return value * self.clear_sky.get(opp.id, 1.0), g

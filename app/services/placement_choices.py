@@ -102,7 +102,8 @@ def placement_choices(db: ScheduleDB, workspace: str, acquisition_id: str,
     specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
     orders = {order.id: order} if order else {}
     targets = {t.id: t for t in db.list_targets(ws.id) if t.id == a.target_id}
-    model = ValueModel(_value_config(settings, PlanOptions()), orders, targets)
+    horizon = (settings.horizon_start, settings.horizon_end) if settings.horizon_start and settings.horizon_end else None
+    model = ValueModel(_value_config(settings, PlanOptions()), orders, targets, horizon=horizon)
     out = [_check(a, o, ctx, near, specs, model) for o in opps if o.id != a.opportunity_id]
     best: dict[tuple, float] = {}
     for c in out:

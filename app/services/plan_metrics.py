@@ -3,6 +3,7 @@ Compare Plans sets like against like (spec section 12)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from app.domain import Acquisition, Conflict, Opportunity, Order, Satellite, Severity, Target
@@ -19,12 +20,14 @@ def schedule_conflicts(acquisitions: Sequence[Acquisition], satellites: Sequence
 
 
 def schedule_metrics(acquisitions: Sequence[Acquisition], orders: Sequence[Order], targets: Sequence[Target],
-                     value_config: ValueConfig, conflicts: Sequence[Conflict]) -> dict[str, Any]:
+                     value_config: ValueConfig, conflicts: Sequence[Conflict],
+                     horizon: tuple[datetime, datetime] | None = None) -> dict[str, Any]:
     """accepted (acquisitions), orders served and coverage over ``orders``, total value and mean
-    quality under ``value_config`` (acquisitions of orders outside ``orders`` count 0), total
-    manoeuvre time (s), conflicts and error conflicts."""
+    quality under ``value_config`` and the planning ``horizon`` (from which ASAP orders' earliness
+    counts; acquisitions of orders outside ``orders`` count 0), total manoeuvre time (s),
+    conflicts and error conflicts."""
     by_order = {o.id: o for o in orders}
-    model = ValueModel(value_config, by_order, {t.id: t for t in targets})
+    model = ValueModel(value_config, by_order, {t.id: t for t in targets}, horizon=horizon)
     values, qualities = [], []
     for a in acquisitions:
         if a.order_id not in by_order:

@@ -250,7 +250,7 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
     proposed = list(outcome.fixed) + [_pseudo(it, ws.id) for it in items]
     metrics = dict(outcome.metrics)
     metrics["schedule"] = schedule_metrics(proposed, inputs["orders"], inputs["targets"], request.value_config,
-                                           outcome.conflicts)
+                                           outcome.conflicts, horizon=(start, end))
     changes = [c.to_dict() for c in outcome.changes]
     config = {"mode": str(options.mode), "algorithm": str(options.algorithm),
               "policy": str(options.policy) if options.policy else None, "policy_params": dict(options.policy_params),
@@ -302,7 +302,7 @@ def compare_plan(db: ScheduleDB, workspace: str, plan_id: str) -> dict[str, Any]
     orders = [o for o in orders if _in_horizon(o, start, end) or any(a.order_id == o.id for a in existing)]
     conflicts = schedule_conflicts(existing, db.list_satellites(ws.id), orders, ws.id)
     current = schedule_metrics(existing, orders, db.list_targets(ws.id), ValueConfig(**stored.config["value_config"]),
-                               conflicts)
+                               conflicts, horizon=(start, end))
     proposed = dict(stored.metrics.get("schedule", {}))
     proposed["coverage"] = (proposed.get("orders_served", 0) / len(orders)) if orders else 1.0
     result = compare_plans(current, proposed, stored.config.get("changes", ()))
