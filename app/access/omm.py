@@ -79,7 +79,7 @@ def _record_from_fields(fields: dict[str, Any], where: str, text_source: bool) -
             value = checks.number_text(value, f"{where}.{key}")
         value = number(value, f"{where}.{key}")
         if not lo <= value <= hi:
-            raise ValidationError(f"{where}.{key}", f"must be between {lo:g} and {hi:g}, got {value:g}")
+            raise ValidationError(f"{where}.{key}", f"must be between {lo:g} and {hi:g}, got {value:.10g}")
         clean[key] = repr(value)
     norad = checks.integer_text(fields["NORAD_CAT_ID"], f"{where}.NORAD_CAT_ID", 1, 999_999_999)
     if norad > MAX_TLE_CATALOGUE:
@@ -108,6 +108,12 @@ def _record_from_fields(fields: dict[str, Any], where: str, text_source: bool) -
     _check_line(line1, 1, where)
     _check_line(line2, 2, where)
     return _record(name, line1, line2, where)
+
+
+def omm_record(fields: Any, where: str) -> TleRecord:
+    """One OMM element set given as an object of CelesTrak JSON fields (a scenario satellite's
+    ``omm``), checked field by field (``where.ECCENTRICITY``) exactly as in an OMM file."""
+    return _record_from_fields(fields, where, text_source=False)
 
 
 def parse_omm_text(text: str, source: str = "<text>") -> list[TleRecord]:

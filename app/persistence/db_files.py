@@ -148,11 +148,25 @@ def preflight(url: str, create: bool = False) -> str | None:
 
 
 def read_only_url(url: str) -> str:
-    """The same SQLite file opened read-only (``mode=ro``; ``immutable`` when the folder is not
-    writable either, as SQLite cannot create the WAL index there)."""
+    """The same SQLite file opened read-only (``mode=ro``).
+
+    In a folder we cannot write either, SQLite cannot create the WAL index (``-shm``): the file is
+    then opened ``immutable``, which ignores the write-ahead log. That is only right when the log
+    holds nothing: committed changes still in a ``-wal`` (a writer killed before its checkpoint)
+    are read through the existing ``-shm`` with plain ``mode=ro``, and refused when it is missing,
+    rather than showing the schedule as it was before them."""
     path = sqlite_path(url)
     assert path is not None
-    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+    immutable = ""
+    if not os.access(path.parent, os.W_OK):
+        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+        pending = wal.is_file() and wal.stat().st_size > 0
+        if not pending:
+            immutable = "&immutable=1"
+        elif not shm.is_file():
+            raise ValidationError("db", f"{path} has committed changes in {wal.name} that cannot be read in "
+                                        f"a read-only folder without {shm.name}; copy the database with its "
+                                        f"-wal file to a writable folder and open it there")
     return f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro{immutable}&uri=true"
 
 

@@ -98,7 +98,14 @@ def placement_choices(db: ScheduleDB, workspace: str, acquisition_id: str,
                       order.requested_window_start if order else None, order.requested_window_end if order else None)
     lo = min(o.start for o in opps) - timedelta(hours=6)
     hi = max(o.end for o in opps) + timedelta(hours=6)
-    near = _Neighbours(db.list_acquisitions(ws.id, start_time=lo, end_time=hi), a.id)
+    nearby = db.list_acquisitions(ws.id, start_time=lo, end_time=hi)
+    # The previous acquisition of each satellite may lie further back: its end attitude sets the
+    # manoeuvre into every choice before the first one in the window.
+    for sat in sorted({o.satellite_id for o in opps}):
+        last = db.last_acquisition_before(ws.id, sat, lo)
+        if last is not None and all(x.id != last.id for x in nearby):
+            nearby.append(last)
+    near = _Neighbours(nearby, a.id)
     specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
     orders = {order.id: order} if order else {}
     targets = {t.id: t for t in db.list_targets(ws.id) if t.id == a.target_id}

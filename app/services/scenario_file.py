@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.access.omm import omm_record
 from app.access.tle import parse_tle_text
 from app.domain import (WEIGHT_PRESETS, GroundStation, OrderConstraints, PowerModel, Satellite, Target,
                         ValidationError, WorkspaceSettings, checks, limits, parse_optional_utc, to_iso)
@@ -159,11 +160,27 @@ def _construct(cls: type, kwargs: dict[str, Any], path: str, c: _Collector):
 
 
 def _satellite(raw: Any, path: str, c: _Collector) -> Satellite | None:
-    allowed = _field_names(Satellite)
-    if not c.keys(raw, allowed, path, required=("id", "tle_line1", "tle_line2")):
+    # The orbit is either a TLE (tle_line1/tle_line2) or an OMM element set (``omm``: an object of
+    # CelesTrak's JSON fields, needed once catalogue numbers pass 99,999), checked as in the files.
+    allowed = _field_names(Satellite) | {"omm"}
+    has_omm = isinstance(raw, dict) and raw.get("omm") is not None
+    orbit = ("omm",) if has_omm else ("tle_line1", "tle_line2")
+    if not c.keys(raw, allowed, path, required=("id",) + orbit):
         return None
-    if any(raw.get(k) in (None, "") for k in ("id", "tle_line1", "tle_line2")) or set(raw) - allowed:
+    if has_omm and any(raw.get(k) not in (None, "") for k in ("tle_line1", "tle_line2")):
+        c.add(f"{path}.omm", "give either omm or tle_line1/tle_line2, not both")
         return None
+    if any(raw.get(k) in (None, "") for k in ("id",) + orbit) or set(raw) - allowed:
+        return None
+    if has_omm:
+        try:
+            record = omm_record(raw["omm"], f"{path}.omm")
+        except ValidationError as exc:
+            c.add(exc.field, exc.reason)
+            return None
+        raw = {k: v for k, v in raw.items() if k != "omm"} | {"tle_line1": record.line1, "tle_line2": record.line2}
+        if raw.get("norad_id") in (None, 0):  # the OMM always names it
+            raw["norad_id"] = record.norad_id
     kwargs = {k: v for k, v in raw.items() if v is not None or k in ("min_sun_elevation_deg", "power")}
     power = raw.get("power")
     if power is not None:

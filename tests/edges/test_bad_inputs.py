@@ -38,6 +38,26 @@ def _raw(path: str, literal: str):
     return ("raw", _set(path, _SENTINEL), literal)
 
 
+def _omm(**changes):
+    """Satellite 0's orbit as an OMM element set (``omm``) instead of its TLE, with ``changes``
+    (a value None removes the field; ``_tle`` keeps the TLE lines as well)."""
+    from .test_formats import _omm_fields
+
+    def mutate(doc):
+        sat = doc["satellites"][0]
+        fields = _omm_fields(sat["id"], sat["tle_line1"], sat["tle_line2"])
+        if not changes.pop("_tle", False):
+            del sat["tle_line1"], sat["tle_line2"]
+        for key, value in changes.items():
+            if value is None:
+                fields.pop(key)
+            else:
+                fields[key] = value
+        sat["omm"] = fields
+        return doc
+    return mutate
+
+
 SCENARIO_CASES = [
     # (id, mutation, field named in the error)
     ("deep-nesting", "deep", "nested deeper"),
@@ -86,6 +106,19 @@ SCENARIO_CASES = [
      "satellites[0].power.battery_capacity_wh"),
     ("sequential-slew-text", _set("satellites.0.sequential_slew", "yes"), "satellites[0].sequential_slew"),
     ("name-control-char", _set("name", "ops\x1b[31m"), "name"),
+    # OMM instead of a TLE: the OMM file loader's checks, the field named under the satellite's omm.
+    ("omm-eccentricity-0.9999999", _omm(ECCENTRICITY=0.9999999), "satellites[0].omm.ECCENTRICITY"),
+    ("omm-garbage-epoch", _omm(EPOCH="2026-13-01T00:00:00"), "satellites[0].omm.EPOCH"),
+    ("omm-epoch-year-0500", _omm(EPOCH="0500-01-01T00:00:00"), "satellites[0].omm.EPOCH"),
+    ("omm-mean-motion-nan", _omm(MEAN_MOTION=float("nan")), "satellites[0].omm.MEAN_MOTION"),
+    ("omm-inclination-bool", _omm(INCLINATION=True), "satellites[0].omm.INCLINATION"),
+    ("omm-norad-400000", _omm(NORAD_CAT_ID=400000), "satellites[0].omm.NORAD_CAT_ID"),
+    ("omm-norad-2**70", _omm(NORAD_CAT_ID=2**70), "satellites[0].omm.NORAD_CAT_ID"),
+    ("omm-missing-mean-motion", _omm(MEAN_MOTION=None), "satellites[0].omm.MEAN_MOTION"),
+    ("omm-name-rlo", _omm(OBJECT_NAME="SAT\u202e1"), "satellites[0].omm.OBJECT_NAME"),
+    ("omm-not-an-object", lambda doc: _set("satellites.0.omm", [1, 2])(_omm()(doc)), "satellites[0].omm"),
+    ("omm-and-tle", _omm(_tle=True), "satellites[0].omm"),
+    ("omm-norad-differs", lambda doc: _set("satellites.0.norad_id", 12345)(_omm()(doc)), "satellites[0].norad_id"),
 ]
 
 
@@ -127,6 +160,32 @@ def test_good_scenario_still_imports(ops_db, tmp_path, capsys):
     """The table's base document is valid: each refusal above is due to its one change."""
     path = _scenario_file(tmp_path, lambda doc: doc)
     assert main(["workspace", "import", path, "--name", "other", "--db", ops_db]) == 0
+
+
+@pytest.mark.parametrize("norad", [None, 125544])
+def test_scenario_satellite_from_omm_imports_like_its_tle(ops_db, tmp_path, capsys, norad):
+    """OMM wherever TLEs are accepted: a scenario satellite given as ``omm`` gets the same orbit
+    (a six-digit catalogue number as Alpha-5), and its passes are those of the TLE."""
+    from sgp4.api import Satrec
+    doc = small_doc()
+    tle = (doc["satellites"][0]["tle_line1"], doc["satellites"][0]["tle_line2"])
+    changes = {} if norad is None else {"NORAD_CAT_ID": norad}
+    path = tmp_path / "omm.json"
+    omm_doc = _omm(**changes)(small_doc())
+    omm_doc["satellites"][0].pop("norad_id", None)
+    path.write_text(json.dumps(omm_doc), encoding="utf-8")
+    assert main(["workspace", "import", str(path), "--name", "orbits", "--db", ops_db]) == 0, capsys.readouterr().err
+    db = ScheduleDB(ops_db)
+    try:
+        sat = next(s for s in db.list_satellites(db.find_workspace("orbits").id) if s.id == doc["satellites"][0]["id"])
+    finally:
+        db.close()
+    assert sat.norad_id == (norad or int(tle[0][2:7]))
+    a, b = Satrec.twoline2rv(sat.tle_line1, sat.tle_line2), Satrec.twoline2rv(*tle)
+    for field in ("ecco", "inclo", "nodeo", "argpo", "mo", "no_kozai", "bstar", "jdsatepoch"):
+        assert getattr(a, field) == pytest.approx(getattr(b, field), rel=1e-6, abs=1e-9), field
+    jd = b.jdsatepoch + 0.5
+    assert a.sgp4(jd, 0.0)[1] == pytest.approx(b.sgp4(jd, 0.0)[1], abs=1e-3)  # km, half a day after the epoch
 
 
 ORDER_CSV_CASES = [

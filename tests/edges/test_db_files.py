@@ -1,7 +1,14 @@
 """Database files as users hand them over: missing folders, empty and foreign files, damaged and
 read-only files, SQLite runtime errors, all one line and nothing written."""
+import hashlib
+import json
 import os
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -69,13 +76,119 @@ def test_damaged_file_opens_read_only_with_reason(ops_db, tmp_path, capsys):
     assert out.is_file() and open(ops_db, "rb").read() == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway")
-def test_read_only_file_reads_and_exports(ops_db, tmp_path, capsys):
-    os.chmod(ops_db, 0o444)
-    assert main(["orders", "list", "--workspace", "ops", "--db", ops_db]) == 0
-    assert main(["orders", "add", "--workspace", "ops", "--target", "Tokyo", "--priority", "1",
-                 "--db", ops_db]) == 2
-    assert "read-only" in capsys.readouterr().err
+def _run(argv, capsys):
+    rc = main(argv)
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def _unmount(view) -> None:
+    # lazy: a connection this process still holds must not leave the mount behind
+    subprocess.run(["umount", "-l", str(view)], capture_output=True)
+
+
+def _mount_read_only(folder, tmp_path):
+    """A read-only bind mount of ``folder`` (what a read-only share or medium looks like; root
+    only: root ignores permission bits, not a read-only file system)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a read-only mount needs root")
+    view = tmp_path / "ro_view"
+    view.mkdir(parents=True)
+    for cmd in (["mount", "--bind", str(folder), str(view)], ["mount", "-o", "remount,ro,bind", str(view)]):
+        done = subprocess.run(cmd, capture_output=True)
+        if done.returncode != 0:
+            _unmount(view)
+            pytest.skip(f"cannot mount read-only here: {done.stderr.decode().strip()}")
+    return view
+
+
+@pytest.fixture(params=["read-only-mount", "immutable-file", "no-write-permission"])
+def read_only_db(request, ops_db, tmp_path):
+    """The ops database made read-only three ways; yields (the path to open, the file itself)."""
+    path = Path(ops_db)
+    kind = request.param
+    if kind == "read-only-mount":
+        view = _mount_read_only(path.parent, tmp_path / "mnt")
+        yield str(view / path.name), str(path)
+        _unmount(view)
+    elif kind == "immutable-file":
+        if os.geteuid() != 0 or shutil.which("chattr") is None:
+            pytest.skip("chattr +i needs root")
+        done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip(f"chattr +i is not supported here: {done.stderr.decode().strip()}")
+        yield str(path), str(path)
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root ignores permission bits (the two other kinds cover root)")
+        os.chmod(path, 0o444)
+        yield str(path), str(path)
+        os.chmod(path, 0o644)
+
+
+def test_read_only_file_reads_and_exports(read_only_db, tmp_path, capsys):
+    """Read-only files open read-only: listing and exporting work, every change is one line,
+    exit 2, and the file is byte-for-byte as it was."""
+    read_only_db, real = read_only_db
+    before_sha, before = _sha(real), dump(real)
+    rc, out, err = _run(["orders", "list", "--workspace", "ops", "--limit", "100", "--db", read_only_db], capsys)
+    assert rc == 0, err
+    assert len(json.loads(out)) == before[0]["orders"]
+    export = tmp_path / "s.json"
+    rc, out, err = _run(["export", "--workspace", "ops", "--format", "json", "--out", str(export),
+                         "--db", read_only_db], capsys)
+    assert rc == 0, err
+    assert len(json.loads(export.read_text())["acquisitions"]) == before[0]["acquisitions"] > 0
+    rc, out, err = _run(["workspace", "export", "ops", "--out", "-", "--db", read_only_db], capsys)
+    assert rc == 0 and json.loads(out)["name"] == "ops"
+    for argv in (["orders", "add", "--workspace", "ops", "--target", "Tokyo", "--priority", "1"],
+                 ["plan", "--workspace", "ops", "--mode", "incremental"],
+                 ["workspace", "advance", "--workspace", "ops"]):
+        rc, out, err = _run(argv + ["--db", read_only_db], capsys)
+        assert rc == 2 and "read-only" in err and err.count("\n") == 1 and "Traceback" not in err, (argv, err)
+    assert _sha(real) == before_sha and dump(real) == before
+
+
+def _commit_then_die(path) -> None:
+    """A writer that commits a change and is SIGKILLed before any checkpoint: the change lives
+    only in the -wal file (with its -shm index)."""
+    code = ("import os, signal, sqlite3, sys\n"
+            "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "con.execute('PRAGMA wal_autocheckpoint=0')\n"
+            "con.execute(\"UPDATE orders SET notes = 'only in the WAL' WHERE rowid = (SELECT min(rowid) FROM orders)\")\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)])
+    assert done.returncode == -signal.SIGKILL
+    assert os.path.getsize(f"{path}-wal") > 0
+
+
+def test_read_only_folder_still_reads_the_last_commit(ops_db, tmp_path, capsys):
+    """Opening a read-only folder's database ``immutable`` would ignore committed changes still in
+    its -wal (a writer killed before its checkpoint) and show an older schedule."""
+    db = ScheduleDB(ops_db)  # in WAL mode
+    db.close()
+    _commit_then_die(ops_db)
+    view = _mount_read_only(Path(ops_db).parent, tmp_path)
+    try:
+        rc, out, err = _run(["orders", "list", "--workspace", "ops", "--limit", "100",
+                             "--db", str(view / "ops.db")], capsys)
+        assert rc == 0, err
+        assert [o["notes"] for o in json.loads(out)].count("only in the WAL") == 1
+    finally:
+        _unmount(view)
+    # Without its -shm index the log cannot be read in a read-only folder: refused, not stale.
+    os.unlink(f"{ops_db}-shm")
+    view = _mount_read_only(Path(ops_db).parent, tmp_path / "again")
+    try:
+        rc, out, err = _run(["orders", "list", "--workspace", "ops", "--db", str(view / "ops.db")], capsys)
+        assert rc == 2 and "ops.db-wal" in err and err.count("\n") == 1, err
+    finally:
+        _unmount(view)
 
 
 @pytest.mark.parametrize("message, expected", [

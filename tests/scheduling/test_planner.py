@@ -109,7 +109,9 @@ def test_soft_lock_shift_bound_and_window():
 
 def test_replace_if_better_threshold():
     sats = [satellite("SAT-1")]
-    o = order("ord_1", target="A")
+    # A window start without an end: timing is flat, so geometry decides (an ASAP order, without a
+    # window start, would keep its earlier pass whatever the geometry: tests/scheduling/test_asap.py).
+    o = order("ord_1", target="A", requested_window_start=at(0))
     existing = [acquisition("acq_1", "SAT-1", 10000.0, order_id="ord_1", target="A", incidence_angle_deg=20.0,
                             opportunity_id="A_cur")]
     cfg = ValueConfig(quality_model="monotonic")
@@ -132,7 +134,9 @@ def test_time_based_freeze_zones_move_with_the_clock():
     sats = [satellite("SAT-1")]
     a = acquisition("acq_1", "SAT-1", 5 * 3600.0, order_id="ord_1", target="A", state=AcquisitionState.COMMITTED)
     later = acquisition("acq_2", "SAT-1", 40 * 3600.0, order_id="ord_2", target="B", state=AcquisitionState.COMMITTED)
-    base = request(sats, [order("ord_1", target="A"), order("ord_2", target="B")], [target("A"), target("B")], [],
+    # ord_1 has a window start (not ASAP, which would keep its earlier pass whatever the geometry).
+    base = request(sats, [order("ord_1", target="A", requested_window_start=T0), order("ord_2", target="B")],
+                   [target("A"), target("B")], [],
                    mode="reshuffle", policy="time_based_freeze", existing=[a, later], hours=48.0)
     assert classify(replace(base, now=T0), a) == "shift"          # 5 h away: soft zone (< 24 h)
     assert classify(replace(base, now=T0), later) == "free"       # 40 h away: tentative

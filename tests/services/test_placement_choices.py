@@ -8,20 +8,31 @@ from datetime import timedelta
 import pytest
 
 from app.domain import RuleViolation
+from app.persistence import ScheduleDB
 from app.scheduling import SatelliteSpec, ValueModel, slew_time
 from app.services import commits, edits
 from app.services.placement_choices import placement_choices
 from app.services.planning import PlanOptions, _value_config, run_planning
+from app.services.scenario_file import parse_scenario
+from app.services.workspaces import import_scenario
 
 #: Two implementations (the checks here and the service) may round a slew differently.
 SLEW_TOL_S = 1e-6
 
 
 @pytest.fixture
-def planned(small_db):
-    db, ws = small_db
+def planned(db_url, small_scenario):
+    """The small workspace planned and committed. Its orders get a window start (no end): an
+    ASAP order takes its earliest feasible pass, which would leave no earlier choice to offer
+    (tests/scheduling/test_asap.py); with a window start, the best-looking pass is taken."""
+    doc = small_scenario()
+    for o in doc["orders"]:
+        o["requested_window_start"] = doc["settings"]["horizon_start"]
+    db = ScheduleDB(db_url)
+    ws = import_scenario(db, parse_scenario(doc), "small").id
     commits.commit_plan(db, ws, run_planning(db, ws, PlanOptions()).plan_id)
-    return db, ws
+    yield db, ws
+    db.close()
 
 
 def _neighbours(acqs, moving, sat, start):
@@ -96,7 +107,8 @@ def test_a_swap_recomputes_every_figure_of_the_new_placement(planned):
     _, after = edits.swap(db, ws_id, a.id, o.id)
     order = db.get_order(a.order_id)
     model = ValueModel(_value_config(ws.settings, PlanOptions()), {order.id: order},
-                       {t.id: t for t in db.list_targets(ws_id)})
+                       {t.id: t for t in db.list_targets(ws_id)},
+                       horizon=(ws.settings.horizon_start, ws.settings.horizon_end))
     value, quality = model.evaluate(o)
     assert after.mode == o.mode != a.mode
     assert after.incidence_angle_deg == o.incidence_deg and after.satellite_id == o.satellite_id

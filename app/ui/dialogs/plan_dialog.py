@@ -59,7 +59,7 @@ HELP = {
     "weights": "Weight of priority, viewing geometry and timing in an order's value.",
     "quality_model": "How the incidence angle scores the viewing geometry.",
     "time_limit": "Optimal only: it stops here with the best plan found so far.",
-    "timing": "Timing favours early in each window; an ASAP order (no window start) gets its earliest feasible pass.",
+    "timing": "Early in a window counts more; an ASAP order gets its earliest feasible pass.",
 }
 #: Which policy parameters each policy uses (the others are disabled).
 POLICY_PARAMS = {
