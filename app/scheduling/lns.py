@@ -1,7 +1,9 @@
 """Large-neighbourhood search with exact CP-SAT sub-problems: the ``optimal`` algorithm beyond the
 size CP-SAT proves quickly (spec section 7; issue #11).
 
-Start: the roll-pitch best fit with its local search (greedy.py, local_search.py), a feasible schedule.
+Start: the best feasible schedule built by the Lagrangian relaxation of the order constraints
+(relaxation.py: exact per-satellite chains, then insertion with the lanes' checks), and on small
+problems the roll-pitch best fit with its local search (greedy.py, local_search.py) when it is better.
 Then, repeatedly, a **neighbourhood** is a set of windows (satellite, [t0, t1)): mostly every satellite
 over a window (between :data:`MIN_WINDOW_S` and :data:`MAX_WINDOW_S`) holding a candidate c of an
 unserved order, plus short windows around another candidate of each order blocking c on its satellite
@@ -28,8 +30,9 @@ time limit (:data:`NEIGHBOURHOODS_PER_SECOND`), so the same seed and time limit 
 schedule. A wall-clock guard (1.5 × the limit, counted from the end of the warm start) stops early
 on an overloaded machine; only then may the result depend on the machine's speed.
 
-Bound: the sum over unserved-by-fixed orders of their best candidate value (every schedule serves
-each order at most once), a valid upper bound; ``gap`` is relative to it.
+Bound: the lower of the relaxation's bound and the sum over unserved-by-fixed orders of their best
+candidate value (every schedule serves each order at most once), both valid upper bounds; ``gap`` is
+relative to it.
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ from .greedy import build_lanes, greedy
 from .lane import Lane
 from .problem import Problem
 from .progress import Cancelled, Progress
+from .relaxation import relax
 from .slew import FEASIBILITY_EPS_S, feasible, slew_times
 
 #: Shortest and longest neighbourhood window (s).
@@ -69,6 +73,12 @@ BLOCKER_REACH_S = 150.0
 MAX_CHAIN = 4
 #: Wall-clock guard, as a multiple of the time limit.
 WALL_GUARD = 1.5
+#: Lagrangian relaxation steps (relaxation.py) per second of time limit, and their range.
+RELAXATION_STEPS_PER_SECOND = 4.0
+RELAXATION_STEPS = (10, 120)
+#: Up to this many candidates the warm start is also compared with the roll-pitch best fit and its
+#: local search (cheap there; on the 30,000-candidate AEOSSP cases it costs 20–40 s).
+BEST_FIT_START_MAX_CANDIDATES = 5000
 
 
 @dataclass
@@ -333,11 +343,20 @@ def lns(problem: Problem, *, time_limit_s: float = 30.0, seed: int = 0, mask: np
     served = P.served_by_fixed()
     if served:
         alive &= ~np.isin(P.order[: P.n_candidates], np.fromiter(served, dtype=np.int64))
+    relaxed_bound = float("inf")
     if start is None:
-        start = greedy(P, Algorithm.ROLL_PITCH_BEST_FIT, mask=alive, cancel=cancel)
+        steps = int(round(RELAXATION_STEPS_PER_SECOND * time_limit_s))
+        steps = min(max(steps, RELAXATION_STEPS[0]), RELAXATION_STEPS[1])
+        rel = relax(P, alive, iterations=steps, progress=progress, cancel=cancel)
+        start, relaxed_bound = rel.selected, rel.bound
+        if P.n_candidates <= BEST_FIT_START_MAX_CANDIDATES:
+            fit = greedy(P, Algorithm.ROLL_PITCH_BEST_FIT, mask=alive, cancel=cancel)
+            if sum(P.L_value[i] for i in fit) > rel.value + 1e-12:
+                start = fit
     search = _Search(P, list(start), alive)
     start_value = search.value()
-    bound = value_bound(P, alive) + sum(P.L_value[c] for c in P.required.values() if not alive[c])
+    bound = (min(value_bound(P, alive), relaxed_bound)
+             + sum(P.L_value[c] for c in P.required.values() if not alive[c]))
     total = max(1, int(round(NEIGHBOURHOODS_PER_SECOND * time_limit_s)))
     wall0 = time.monotonic()  # the guard watches the neighbourhoods, not the warm start
     rng = random.Random(seed)
