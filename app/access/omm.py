@@ -128,11 +128,14 @@ def parse_omm_text(text: str, source: str = "<text>") -> list[TleRecord]:
             records.append(_record_from_fields(item, f"{source}:[{i}]", text_source=False))
     elif flavour == "csv":
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        for row in reader:
-            if None in row:
-                raise ValidationError(f"{source}:line {reader.line_num}", "more values than header columns")
-            records.append(_record_from_fields({k.strip(): (v or "").strip() for k, v in row.items() if k},
-                                               f"{source}:line {reader.line_num}", text_source=True))
+        try:
+            for row in reader:
+                if None in row:
+                    raise ValidationError(f"{source}:line {reader.line_num}", "more values than header columns")
+                records.append(_record_from_fields({k.strip(): (v or "").strip() for k, v in row.items() if k},
+                                                   f"{source}:line {reader.line_num}", text_source=True))
+        except csv.Error as exc:
+            raise ValidationError(f"{source}:line {reader.line_num + 1}", f"not CSV: {exc}") from None
     elif flavour == "xml":
         try:
             segments = list(omm.parse_xml(io.StringIO(text)))

@@ -56,7 +56,8 @@ def load_sites_csv(path: str | Path, kind: Literal["target", "station"] = "targe
     header: list[str] | None = None
     sites: list[Target] | list[GroundStation] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    rows = _rows(reader, path)
+    for row in rows:
         n = reader.line_num
         if not row or all(not cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
@@ -130,3 +131,12 @@ def load_targets_geojson(path: str | Path) -> list[Target]:
     if not targets:
         raise ValidationError(str(path), "the FeatureCollection has no features")
     return targets
+
+
+def _rows(reader, path):
+    """The reader's rows; a csv error (a cell over the csv module's 128 KiB limit, a stray quote)
+    becomes a one-line refusal naming the row."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ValidationError(f"{path}:row {reader.line_num}", f"not CSV: {exc}") from None

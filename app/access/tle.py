@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sgp4.api import Satrec
 
+from app.domain import checks
 from app.domain.errors import ValidationError
 from app.domain.times import UTC
 
@@ -144,7 +145,9 @@ def parse_tle_text(text: str, source: str = "<text>") -> list[TleRecord]:
                                   f"name line {name[1]!r} is not followed by TLE line 1")
         else:
             title = line[2:] if line.startswith("0 ") else line
-            name = (n, title.strip())
+            # the name becomes a satellite id: the same text checks as every name (length, control
+            # and direction characters), named by file and line
+            name = (n, checks.text(title.strip(), where, 80))
     if line1 is not None:
         raise ValidationError(f"{source}:line {line1[0]}", "TLE line 1 is not followed by line 2")
     if name is not None:

@@ -12,13 +12,14 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from app.cli import options
 from app.access import (TleRecord, compute_contacts, compute_opportunities, is_stale, load_sites_csv,
                         load_targets_geojson, load_tle_file)
-from app.domain import Mode, Satellite, parse_utc, to_iso
+from app.domain import Mode, Satellite, ValidationError, limits, parse_utc, to_iso
 
 STALE_DAYS = 7.0
 DEFAULT_LIMIT_DEG = 30.0
@@ -55,6 +56,11 @@ def _satellites(records: Sequence[TleRecord], args: argparse.Namespace) -> list[
 
 def _load(args: argparse.Namespace):
     start, end = parse_utc(args.start, "--start"), parse_utc(args.end, "--end")
+    if end <= start:
+        raise ValidationError("--end", "must be after --start")
+    if end - start > timedelta(days=limits.MAX_HORIZON_DAYS):
+        # the same cap as a workspace's horizon: access cost grows with its length
+        raise ValidationError("--end", f"the horizon is longer than {limits.MAX_HORIZON_DAYS} days")
     records = load_tle_file(args.tle)
     for rec in records:
         if is_stale(rec, start, STALE_DAYS):

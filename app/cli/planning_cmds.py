@@ -6,7 +6,7 @@ import sys
 
 from app.cli import options
 from app.cli.output import emit
-from app.domain import Algorithm, LockLevel, PlanningMode, ReshufflePolicy
+from app.domain import Algorithm, LockLevel, PlanningMode, ReshufflePolicy, ValidationError
 from app.domain.scenario import WEIGHT_PRESETS
 from app.services import commits, demo, planning
 from app.services.database import open_database
@@ -37,6 +37,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    if args.mode != "reshuffle":
+        # A policy or its parameters without --mode reshuffle would be silently ignored.
+        given = [f"--{k}" for k, v in (("policy", args.policy), ("max-shift-minutes", args.max_shift_minutes),
+                                       ("improvement-threshold-pct", args.improvement_threshold_pct))
+                 if v is not None]
+        if given:
+            raise ValidationError(given[0].lstrip("-"), f"applies only with --mode reshuffle (mode is {args.mode})")
     params = {k: v for k, v in (("max_shift_minutes", args.max_shift_minutes),
                                 ("improvement_threshold_pct", args.improvement_threshold_pct)) if v is not None}
     options = planning.PlanOptions(

@@ -11,6 +11,8 @@ Promotion only raises: a lock is never lowered, nothing is moved or deleted.
 """
 from __future__ import annotations
 
+import math
+
 import re
 from datetime import datetime, timedelta
 
@@ -81,6 +83,9 @@ def parse_duration(text: object, field: str = "step") -> timedelta:
         pos = m.end()
     if pos == 0 or raw[pos:].strip():
         raise ValidationError(field, f"not a duration: {text!r} (use e.g. 6h, 90m, 1d12h, -3h)")
+    if not math.isfinite(seconds) or seconds > MAX_STEP.total_seconds():
+        # checked before timedelta(), which overflows on 1e20d instead of naming the field
+        raise ValidationError(field, f"steps of more than {MAX_STEP.days} days are refused, got {text!r}")
     step = timedelta(seconds=sign * seconds)
     if step == timedelta(0):
         raise ValidationError(field, "a step of zero does not move the clock")

@@ -38,5 +38,7 @@ MAX_NAME_CHARS = 200
 MAX_NOTES_CHARS = 10_000
 #: JSON nesting (a scenario file is 4 levels deep).
 MAX_JSON_DEPTH = 32
+#: Reshuffle replace_if_better threshold (percent).
+MAX_IMPROVEMENT_PCT = 1000.0
 #: Planner time limit (seconds).
 MAX_TIME_LIMIT_S = 24 * 3600.0

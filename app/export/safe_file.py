@@ -38,6 +38,8 @@ def check_target(out: str | os.PathLike[str], *, field: str = "out", protected: 
     p = Path(out)
     if str(out) == "":
         raise ValidationError(field, "empty file name")
+    if "\x00" in str(out):  # no file system takes it; the OS error would not name the option
+        raise ValidationError(field, "file name contains a NUL character")
     if p.is_symlink():
         if not follow_symlinks:
             raise ValidationError(field, f"{p} is a symbolic link; give the real path (or allow links)")

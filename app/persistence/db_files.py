@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -81,13 +82,22 @@ def check_tables(engine: Engine, create: bool = False) -> None:
     try:
         tables = _tables(engine)
     except sqlite3.DatabaseError as exc:
-        raise ValidationError("db", f"cannot open {path} as a schedule database: {exc}") from None
+        raise ValidationError("db", f"cannot open {path} as a schedule database: {exc}{disk_hint(path)}") from None
     if tables and not tables & _OUR_TABLES:
         raise ValidationError("db", f"{path} is another program's SQLite database ({len(tables)} tables, none of "
                                     "the workbench's); give --create to add the workbench's tables to it")
     if not tables:
         raise ValidationError("db", f"{path} is an empty SQLite database, not a workbench database; "
                                     "give --create to make it one")
+
+
+def disk_hint(path: Path) -> str:
+    """`` (the disk holding it is full)`` when its folder's file system has no room left: SQLite
+    then reports only "disk I/O error" (it cannot grow the WAL index), which says nothing useful."""
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage(path.parent).free < 64 * 1024:
+            return " (the disk holding it is full; free some space and retry)"
+    return ""
 
 
 def create_new_file(url: str) -> None:
@@ -110,6 +120,8 @@ def create_new_file(url: str) -> None:
             ddl = CreateTable(Base.metadata.tables["schema_migrations"]).compile(dialect=sqlite_dialect.dialect())
             con.execute(str(ddl))
             con.commit()
+        except sqlite3.Error as exc:  # a full disk, an I/O error: one line, and no file left
+            raise ValidationError("db", f"cannot create {path}: {exc}{disk_hint(path)}") from None
         finally:
             con.close()
         try:

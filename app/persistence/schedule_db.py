@@ -24,7 +24,7 @@ from .conflict_store import ConflictStore
 from .execution_store import ExecutionStore
 from .forecast_store import ForecastStore
 from .db_errors import describe_server_error
-from .db_files import (RECOVERY_HINT, check_tables, create_new_file, preflight, quick_check, read_only_url,
+from .db_files import (RECOVERY_HINT, check_tables, create_new_file, disk_hint, preflight, quick_check, read_only_url,
                        sqlite_path)
 from .engine import enable_wal, make_engine, writer
 from .legacy import LegacyMigration
@@ -69,8 +69,9 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
             server = describe_server_error(exc)
             if server is not None:
                 raise ValidationError("db", f"cannot open {self.location}: {server}") from None
+            path = sqlite_path(self.url)
             raise ValidationError("db", f"cannot open {self.location} as a schedule database: "
-                                        f"{getattr(exc, 'orig', exc)}") from None
+                                        f"{getattr(exc, 'orig', exc)}{disk_hint(path) if path else ''}") from None
         if self.read_only_reason is None:
             enable_wal(self._engine)
         self._writer = sessionmaker(bind=writer(self._engine), expire_on_commit=False)
@@ -99,8 +100,9 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
             problem = quick_check(engine)
         except (DatabaseError, OperationalError) as exc:
             engine.dispose()
+            path = sqlite_path(self.url)
             raise ValidationError("db", f"cannot open {self.location} as a schedule database: "
-                                        f"{getattr(exc, 'orig', exc)}") from None
+                                        f"{getattr(exc, 'orig', exc)}{disk_hint(path) if path else ''}") from None
         except ValidationError:
             engine.dispose()
             raise

@@ -43,7 +43,7 @@ import numpy as np
 
 from app.domain import (Acquisition, AcquisitionState, Algorithm, ChangeType, Conflict, LockLevel, Opportunity,
                         Order, PlanningMode, ReshufflePolicy, Satellite, ScoreFunction, Severity, Target,
-                        ValidationError)
+                        ValidationError, checks, limits)
 from app.domain.enums import IMMUTABLE_STATES, parse_enum
 from app.domain.times import to_epoch, to_iso
 
@@ -71,10 +71,12 @@ class PolicyParams:
     def __post_init__(self) -> None:
         object.__setattr__(self, "score_function",
                            parse_enum(ScoreFunction, self.score_function, "score_function"))
-        if not self.max_shift_minutes >= 0:
-            raise ValidationError("max_shift_minutes", f"must be ≥ 0, got {self.max_shift_minutes}")
-        if not self.improvement_threshold_pct >= 0:
-            raise ValidationError("improvement_threshold_pct", f"must be ≥ 0, got {self.improvement_threshold_pct}")
+        # Bounded like every option (issue 14): a shift no longer than the longest horizon, a
+        # threshold up to 1000 % (the Plan dialog's range); NaN, text and true refused.
+        checks.positive(self.max_shift_minutes, "max_shift_minutes", allow_zero=True,
+                        hi=limits.MAX_HORIZON_HOURS * 60.0)
+        checks.positive(self.improvement_threshold_pct, "improvement_threshold_pct", allow_zero=True,
+                        hi=limits.MAX_IMPROVEMENT_PCT)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,14 @@ def conflicts_report(db: ScheduleDB, workspace: str, *, satellite_id: str | None
     """Detect, store, and return {"success", "conflicts", "summary"} filtered by satellite and time window."""
     t0 = parse_optional_utc(horizon_start, "horizon_start")
     t1 = parse_optional_utc(horizon_end, "horizon_end")
+    if t0 and t1 and t1 <= t0:
+        raise ValidationError("horizon_end", "must be after horizon_start")
+    if satellite_id is not None:
+        ws = resolve_workspace(db, workspace)
+        known = {s.id for s in db.list_satellites(ws.id)}
+        if satellite_id not in known:  # checked before anything is stored
+            raise ValidationError("satellite", f"unknown satellite {satellite_id!r}; the workspace has "
+                                               f"{', '.join(sorted(known)) or 'none'}")
     conflicts = detect_and_store(db, workspace)
     if satellite_id or t0 or t1:
         ws = resolve_workspace(db, workspace)

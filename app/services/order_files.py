@@ -9,10 +9,12 @@ from typing import Any
 from app.domain import OrderConstraints, ValidationError, checks, limits, parse_optional_utc
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Every order constraint of the spec (section 3): one missing here would be kept as an extra
+# text column and silently not apply.
 _CONSTRAINTS = ("max_incidence_deg", "look_side", "pass_direction", "preferred_satellite", "sensor_type",
-                "duration_s", "value")
+                "mode", "sar_mode", "min_sun_elevation_deg", "duration_s", "value")
 COLUMNS = ("target", "priority", "lat", "lon", "window_start", "window_end", *_CONSTRAINTS, "notes", "external_ref")
-_NUMERIC = {"lat", "lon", "max_incidence_deg", "duration_s", "value"}
+_NUMERIC = {"lat", "lon", "max_incidence_deg", "min_sun_elevation_deg", "duration_s", "value"}
 
 
 def _read_text(path: Path) -> str:
@@ -59,8 +61,8 @@ def _row(raw: dict[str, Any], where: str, text: bool) -> dict[str, Any]:
     if data.get("target") is None:
         raise ValidationError(f"{where}.target", "required")
     target = checks.name(data["target"], f"{where}.target")
-    for key in ("look_side", "pass_direction", "preferred_satellite", "sensor_type", "window_start",
-                "window_end", "external_ref"):
+    for key in ("look_side", "pass_direction", "preferred_satellite", "sensor_type", "mode", "sar_mode",
+                "window_start", "window_end", "external_ref"):
         checks.optional_text(data.get(key), f"{where}.{key}")
     checks.optional_text(data.get("notes"), f"{where}.notes", limits.MAX_NOTES_CHARS, multiline=True)
     raw_priority = data.get("priority") if data.get("priority") is not None else 3
@@ -117,11 +119,14 @@ def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
         if len(set(header)) != len(header):
             raise ValidationError("line 1", "a column name appears twice")
         rows = []
-        for record in reader:
-            if None in record:
-                raise ValidationError(f"line {reader.line_num}", "more values than header columns")
-            rows.append(_row({k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in record.items()},
-                             f"line {reader.line_num}", text=True))
+        try:
+            for record in reader:
+                if None in record:
+                    raise ValidationError(f"line {reader.line_num}", "more values than header columns")
+                rows.append(_row({k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in record.items()},
+                                 f"line {reader.line_num}", text=True))
+        except csv.Error as exc:  # a cell over the csv module's 128 KiB limit, a stray quote
+            raise ValidationError(f"line {reader.line_num + 1}", f"not CSV: {exc}") from None
     else:
         raise ValidationError(str(p), "order files must end in .csv or .json")
     if not rows:

@@ -11,6 +11,7 @@ from app.domain.orders import check_manual_transition
 from app.persistence import ScheduleDB
 
 from .order_files import parse_order_file
+from .order_refs import reference_problem
 from .workspaces import resolve_workspace
 
 
@@ -44,8 +45,9 @@ def add_order(db: ScheduleDB, workspace: str, target: str, priority: Any = 3, *,
         new_target = Target(id=target, lat=lat, lon=lon, priority=priority)
     elif lat is not None or lon is not None:
         raise ValidationError("lat", f"target {target!r} already exists; omit --lat/--lon")
-    if cons.preferred_satellite and cons.preferred_satellite not in {s.id for s in db.list_satellites(ws.id)}:
-        raise ValidationError("preferred_satellite", f"unknown satellite {cons.preferred_satellite!r}")
+    problem = reference_problem(cons.to_dict(), db.list_satellites(ws.id))
+    if problem is not None:
+        raise ValidationError(*problem)
     row = {"target_id": target, "priority": priority, "requested_window_start": start,
            "requested_window_end": end, "constraints": cons.to_dict(), "source": source, "notes": notes,
            "external_ref": external_ref}
@@ -113,7 +115,7 @@ def import_order_file(db: ScheduleDB, workspace: str, path: str) -> OrderImport:
     rows = parse_order_file(path)
     ws = resolve_workspace(db, workspace)
     known = {t.id for t in db.list_targets(ws.id)}
-    satellites = {s.id for s in db.list_satellites(ws.id)}
+    satellites = db.list_satellites(ws.id)
     existing = {o.external_ref: o.id for o in db.list_orders(workspace_id=ws.id, limit=None) if o.external_ref}
     new_targets: dict[str, Target] = {}
     report = OrderImport()
@@ -124,10 +126,9 @@ def import_order_file(db: ScheduleDB, workspace: str, path: str) -> OrderImport:
         if ref is not None and ref in existing:
             report.duplicates.append({"row": where, "external_ref": ref, "order_id": existing[ref]})
             continue
-        preferred = row["constraints"].get("preferred_satellite")
-        if preferred is not None and preferred not in satellites:
-            raise ValidationError(f"{where}.preferred_satellite", f"unknown satellite {preferred!r}; the workspace "
-                                  f"has {', '.join(sorted(satellites)) or 'none'}")
+        problem = reference_problem(row["constraints"], satellites)
+        if problem is not None:
+            raise ValidationError(f"{where}.{problem[0]}", problem[1])
         name = row["target_id"]
         if name not in known and name not in new_targets:
             if row["lat"] is None:

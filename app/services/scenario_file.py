@@ -15,6 +15,8 @@ from app.access.tle import parse_tle_text
 from app.domain import (WEIGHT_PRESETS, GroundStation, OrderConstraints, PowerModel, Satellite, Target,
                         ValidationError, WorkspaceSettings, checks, limits, parse_optional_utc, to_iso)
 
+from .order_refs import reference_problem
+
 FORMAT = "mission-planning-workbench/scenario"
 VERSION = 1
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -113,7 +115,6 @@ def parse_scenario(data: Any, name: str | None = None) -> Scenario:
     satellites = _entities(data.get("satellites", []), "satellites", c, _satellite)
     targets = _entities(data.get("targets", []), "targets", c, _target)
     stations = _entities(data.get("ground_stations", []), "ground_stations", c, _station)
-    sat_ids = {s.id for s in satellites}
     target_ids = {t.id for t in targets}
     orders: list[dict[str, Any]] = []
     extra_targets: dict[str, Target] = {}
@@ -122,7 +123,7 @@ def parse_scenario(data: Any, name: str | None = None) -> Scenario:
         c.add("orders", "must be a list")
         raw_orders = []
     for i, raw in enumerate(raw_orders):
-        order = _order(raw, f"orders[{i}]", c, target_ids, sat_ids, extra_targets)
+        order = _order(raw, f"orders[{i}]", c, target_ids, satellites, extra_targets)
         if order is not None:
             orders.append(order)
     if c.errors:
@@ -289,7 +290,7 @@ def _weights(value: Any, c: _Collector) -> tuple[float, float, float] | None:
         return None
 
 
-def _order(raw: Any, path: str, c: _Collector, target_ids: set[str], sat_ids: set[str],
+def _order(raw: Any, path: str, c: _Collector, target_ids: set[str], satellites: list[Satellite],
            extra_targets: dict[str, Target]) -> dict[str, Any] | None:
     if not c.keys(raw, _ORDER_KEYS, path):
         return None
@@ -332,9 +333,9 @@ def _order(raw: Any, path: str, c: _Collector, target_ids: set[str], sat_ids: se
             checks.optional_text(raw.get(key), f"{path}.{key}", max_length, multiline=multiline)
         except ValidationError as exc:
             c.add(exc.field, exc.reason)
-    preferred = constraints.get("preferred_satellite")
-    if isinstance(preferred, str) and preferred not in sat_ids:
-        c.add(f"{path}.constraints.preferred_satellite", f"unknown satellite {preferred!r}")
+    problem = reference_problem(constraints, satellites)
+    if problem is not None:
+        c.add(f"{path}.constraints.{problem[0]}", problem[1])
     try:
         OrderConstraints.from_dict(constraints)
     except ValidationError as exc:

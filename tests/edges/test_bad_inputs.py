@@ -118,6 +118,8 @@ SCENARIO_CASES = [
     ("omm-name-rlo", _omm(OBJECT_NAME="SAT\u202e1"), "satellites[0].omm.OBJECT_NAME"),
     ("omm-not-an-object", lambda doc: _set("satellites.0.omm", [1, 2])(_omm()(doc)), "satellites[0].omm"),
     ("omm-and-tle", _omm(_tle=True), "satellites[0].omm"),
+    ("order-sensor-type-unknown", _set("orders.0.constraints", {"sensor_type": "LIDAR"}),
+     "orders[0].constraints.sensor_type"),
     ("omm-norad-differs", lambda doc: _set("satellites.0.norad_id", 12345)(_omm()(doc)), "satellites[0].norad_id"),
 ]
 
@@ -203,6 +205,11 @@ ORDER_CSV_CASES = [
      "line 2.preferred_satellite"),
     ("unknown-look-side", "target,priority,look_side\nTokyo,1,UP\n", "line 2.look_side"),
     ("unknown-target-no-coordinates", "target,priority\nAtlantis,1\n", "line 2.target"),
+    ("sensor-type-no-satellite-has", "target,priority,sensor_type\nTokyo,1,LIDAR\n", "line 2.sensor_type"),
+    ("mode-unknown", "target,priority,mode\nTokyo,1,INFRARED\n", "line 2.mode"),
+    ("min-sun-elevation-nan", "target,priority,min_sun_elevation_deg\nTokyo,1,nan\n",
+     "line 2.min_sun_elevation_deg"),
+    ("cell-over-128-KiB", "target,priority,notes\nTokyo,1," + "x" * 200_000 + "\n", "line 2"),
 ]
 
 
@@ -222,6 +229,9 @@ ORDER_JSON_CASES = [
     ("priority-infinity", '[{"target": "Tokyo", "priority": Infinity}]', "orders[0].priority"),
     ("target-number", json.dumps([{"target": 5}]), "orders[0].target"),
     ("notes-object", json.dumps([{"target": "Tokyo", "notes": {"a": 1}}]), "orders[0].notes"),
+    ("sensor-type-no-satellite-has", json.dumps([{"target": "Tokyo", "sensor_type": "LIDAR"}]),
+     "orders[0].sensor_type"),
+    ("mode-number", json.dumps([{"target": "Tokyo", "mode": 3}]), "orders[0].mode"),
 ]
 
 
@@ -262,6 +272,20 @@ OPTION_CASES = [
                             "soft_lock_windowed", "--max-shift-minutes", "nan"], "--max-shift-minutes"),
     ("export-from-year-9999", ["export", "--workspace", "ops", "--format", "json", "--out", "{tmp}/x.json",
                                "--from", "9999-12-31T23:00:00-05:00"], "from"),
+    ("add-sensor-type-no-satellite-has", ADD + ["--sensor-type", "LIDAR"], "sensor_type"),
+    ("plan-max-shift-1e300", ["plan", "--workspace", "ops", "--mode", "reshuffle", "--policy",
+                              "soft_lock_windowed", "--max-shift-minutes", "1e300"], "max_shift_minutes"),
+    ("plan-threshold-1e6", ["plan", "--workspace", "ops", "--mode", "reshuffle", "--policy",
+                            "replace_if_better", "--improvement-threshold-pct", "1e6"], "improvement_threshold_pct"),
+    ("plan-policy-without-reshuffle", ["plan", "--workspace", "ops", "--policy", "soft_lock_windowed"], "policy"),
+    ("plan-max-shift-without-reshuffle", ["plan", "--workspace", "ops", "--mode", "incremental",
+                                          "--max-shift-minutes", "10"], "max-shift-minutes"),
+    ("export-out-nul", ["export", "--workspace", "ops", "--format", "json", "--out", "{tmp}/x\x00.json"], "out"),
+    ("clock-step-1e20-days", ["clock", "--workspace", "ops", "--step", "99999999999999999999d"], "step"),
+    ("clock-step-1e300-hours", ["clock", "--workspace", "ops", "--step", "1e300h"], "step"),
+    ("conflicts-unknown-satellite", ["conflicts", "--workspace", "ops", "--satellite", "NOPE"], "satellite"),
+    ("conflicts-window-reversed", ["conflicts", "--workspace", "ops", "--horizon-start", "2026-08-11T00:00:00Z",
+                                  "--horizon-end", "2026-08-10T00:00:00Z"], "horizon_end"),
 ]
 
 
@@ -271,6 +295,31 @@ def test_bad_option_refused_nothing_written(case, ops_db, tmp_path, capsys):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--db", ops_db]
     _refused(argv, ops_db, capsys, field)
     assert not (tmp_path / "x.json").exists()
+
+
+_S2 = ("SENTINEL-2A\n1 40697U 15028A   26274.29857647 -.00000002  00000+0  15863-4 0  9990\n"
+       "2 40697  98.5653 347.6046 0001070  85.9280 274.2026 14.30818852588907\n")
+_TARGETS = "name,lat,lon\nAthens,37.98,23.72\n"
+_DAY = ["--start", "2026-10-01T00:00:00Z", "--end", "2026-10-02T00:00:00Z"]
+ACCESS_CASES = [
+    # (id, TLE/OMM file, targets file, options, field named)
+    ("tle-name-rlo", "SENTINEL\u202e-2A\n" + _S2.split("\n", 1)[1], _TARGETS, _DAY, "t.tle:line 1"),
+    ("tle-name-nul", "SENTI\x00NEL\n" + _S2.split("\n", 1)[1], _TARGETS, _DAY, "t.tle:line 1"),
+    ("horizon-61-days", _S2, _TARGETS, ["--start", "2026-10-01T00:00:00Z", "--end", "2026-12-01T00:00:00Z"], "--end"),
+    ("horizon-reversed", _S2, _TARGETS, ["--start", "2026-10-02T00:00:00Z", "--end", "2026-10-01T00:00:00Z"], "--end"),
+    ("targets-cell-over-128-KiB", _S2, "name,lat,lon\nAthens,37.9," + "8" * 200_000 + "\n", _DAY, "targets.csv:row 2"),
+    ("omm-csv-cell-over-128-KiB", "NORAD_CAT_ID,OBJECT_NAME\n1," + "x" * 200_000 + "\n", _TARGETS, _DAY,
+     "t.tle:line 2"),
+]
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=[c[0] for c in ACCESS_CASES])
+def test_bad_access_input_refused(case, ops_db, tmp_path, capsys):
+    _, tle, targets, opts, field = case
+    (tmp_path / "t.tle").write_text(tle, encoding="utf-8")
+    (tmp_path / "targets.csv").write_text(targets, encoding="utf-8")
+    _refused(["access", "opportunities", "--tle", str(tmp_path / "t.tle"), "--targets", str(tmp_path / "targets.csv"),
+              *opts, "--db", ops_db], ops_db, capsys, field)
 
 
 def _order(db_path, status):

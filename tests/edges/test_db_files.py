@@ -218,3 +218,41 @@ def test_locked_database_is_one_line_from_the_cli(ops_db, capsys, monkeypatch):
         holder.close()
     err = capsys.readouterr().err
     assert rc == 2 and "locked" in err and err.count("\n") == 1
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 1 MiB tmpfs (root only), filled up by the test."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a small tmpfs needs root")
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def _fill(folder) -> None:
+    with (folder / "filler").open("wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+
+
+def test_full_disk_when_creating_or_opening_is_one_line(ops_db, full_disk, capsys):
+    """SQLite says "database or disk is full" or, failing to grow its WAL index, only "disk I/O
+    error": either way one line that says the disk is full, and no file is left half-made."""
+    shutil.copy(ops_db, full_disk / "ops.db")
+    _fill(full_disk)
+    before = _sha(full_disk / "ops.db")
+    rc, out, err = _run(["demo", "--db", str(full_disk / "new.db"), "--create"], capsys)
+    assert rc == 2 and "full" in err and err.count("\n") == 1 and "Traceback" not in err, err
+    assert sorted(p.name for p in full_disk.iterdir()) == ["filler", "ops.db"]
+    rc, out, err = _run(["orders", "add", "--workspace", "ops", "--target", "Tokyo", "--priority", "1",
+                         "--db", str(full_disk / "ops.db")], capsys)
+    assert rc == 2 and "full" in err and err.count("\n") == 1, err
+    assert _sha(full_disk / "ops.db") == before

@@ -73,3 +73,18 @@ def test_a_2_3_database_gains_the_extra_column(ops_db):
     con = sqlite3.connect(ops_db)
     assert "extra_json" in {r[1] for r in con.execute("PRAGMA table_info(orders)")}
     con.close()
+
+
+def test_every_order_constraint_is_a_column_not_an_extra(ops_db, tmp_path, capsys):
+    """mode, sar_mode and min_sun_elevation_deg are constraints (spec section 3): kept as extra text
+    they would silently not apply."""
+    path = tmp_path / "o.csv"
+    path.write_text("target,priority,mode,sar_mode,min_sun_elevation_deg\nTokyo,2,SAR,SPOTLIGHT,\n"
+                    "Tokyo,2,OPTICAL,,20\n", encoding="utf-8")
+    assert main(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db]) == 0, capsys.readouterr().err
+    out = json.loads(capsys.readouterr().out)
+    assert out["extra_columns"] == []
+    by_id = {o.id: o for o in _orders(ops_db)}
+    sar, optical = (by_id[i] for i in out["ids"])
+    assert str(sar.constraints.mode) == "SAR" and sar.constraints.sar_mode == "SPOTLIGHT" and sar.extra is None
+    assert str(optical.constraints.mode) == "OPTICAL" and optical.constraints.min_sun_elevation_deg == 20.0
