@@ -29,7 +29,17 @@ def _paths(doc, prefix=()):
     return out
 
 
-_BASE = small_doc()
+def _base() -> dict:
+    """The small scenario with its second satellite given as an OMM element set (``omm``), so
+    that the OMM fields are fuzzed too."""
+    from .test_formats import _omm_fields
+    doc = small_doc()
+    sat = doc["satellites"][1]
+    sat["omm"] = _omm_fields(sat["id"], sat.pop("tle_line1"), sat.pop("tle_line2"))
+    return doc
+
+
+_BASE = _base()
 _PATHS = _paths(_BASE)
 
 
@@ -71,10 +81,12 @@ def test_scenario_json_fuzz(template_db, changes):
 
 
 _COLUMNS = ["target", "priority", "lat", "lon", "window_start", "window_end", "max_incidence_deg", "look_side",
-            "pass_direction", "preferred_satellite", "sensor_type", "duration_s", "value", "notes", "external_ref"]
+            "pass_direction", "preferred_satellite", "sensor_type", "mode", "sar_mode", "min_sun_elevation_deg",
+            "duration_s", "value", "notes", "external_ref", "customer"]
 _cells = (st.text(max_size=25) | st.sampled_from(["", "nan", "inf", "-inf", "1e999", "true", "3", "0", "-91",
                                                   "2026-08-10T06:00:00Z", "0001-01-01T00:00:00+01:00", "Tokyo",
-                                                  "=HYPERLINK(\"x\")", "LEFT", "\u202e", "1e12"]))
+                                                  "=HYPERLINK(\"x\")", "LEFT", "\u202e", "1e12", "SAR",
+                                                  "OPTICAL", "visible", "SPOTLIGHT", "x" * 140_000]))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
