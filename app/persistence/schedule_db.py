@@ -89,10 +89,11 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
                                         f"installed ({exc}){hint}") from None
 
     def _open_engine(self, echo: bool):
-        """The engine; a file failing ``PRAGMA quick_check`` is reopened read-only (db_files)."""
-        if self.read_only_reason is not None:
-            return self._make_engine(echo, read_only_url(self.url))
-        engine = self._make_engine(echo)
+        """The engine; a file failing ``PRAGMA quick_check`` is reopened read-only (db_files).
+        A read-only file gets the same checks (another program's file refused, a damaged one
+        opened with the damage as its reason) through its read-only engine."""
+        read_only = self.read_only_reason is not None
+        engine = self._make_engine(echo, read_only_url(self.url) if read_only else None)
         if sqlite_path(self.url) is None:
             return engine
         try:
@@ -108,9 +109,11 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
             raise
         if problem is None:
             return engine
-        engine.dispose()
         self.read_only_reason = (f"{self.location} failed its integrity check ({problem}); opened read-only "
                                  f"so nothing is written into a damaged file: {RECOVERY_HINT}")
+        if read_only:
+            return engine
+        engine.dispose()
         return self._make_engine(echo, read_only_url(self.url))
 
     @contextmanager

@@ -260,9 +260,10 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
               "replaces": {it.opportunity.id: it.replaces_acquisition_id for it in items
                            if it.replaces_acquisition_id},
               "changes": changes, "unserved": outcome.unserved}
-    if not items and not outcome.supersede and not changes:
-        # Nothing to propose: an empty candidate would only replace the current one (and send
-        # its orders back to the Inbox) for nothing.
+    if not items and not outcome.supersede and all(c["type"] == "unchanged" for c in changes):
+        # Nothing to propose (an incremental run over a schedule that already serves every open
+        # order lists its acquisitions as "unchanged"): an empty candidate would only replace the
+        # current one (and send its orders back to the Inbox) for nothing.
         raise ValidationError("plan", f"nothing to plan: no open order of {ws.name} can be served between "
                                       f"{to_iso(start)} and {to_iso(end)}"
                                       + (f" ({len(outcome.unserved)} unserved)" if outcome.unserved else ""))

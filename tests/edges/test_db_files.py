@@ -256,3 +256,47 @@ def test_full_disk_when_creating_or_opening_is_one_line(ops_db, full_disk, capsy
                          "--db", str(full_disk / "ops.db")], capsys)
     assert rc == 2 and "full" in err and err.count("\n") == 1, err
     assert _sha(full_disk / "ops.db") == before
+
+
+@pytest.fixture
+def freeze():
+    """``freeze(path)`` makes a file read-only (chattr +i as root, who ignores permission bits;
+    chmod 444 otherwise), undone afterwards."""
+    frozen = []
+
+    def make(path):
+        if os.geteuid() == 0:
+            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+            if done.returncode != 0:
+                pytest.skip(f"chattr +i is not supported here: {done.stderr.decode().strip()}")
+        else:
+            os.chmod(path, 0o444)
+        frozen.append(path)
+        return str(path)
+    yield make
+    for path in frozen:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+        else:
+            os.chmod(path, 0o644)
+
+
+def test_read_only_files_get_the_same_checks(ops_db, tmp_path, capsys, freeze):
+    """A read-only file is not spared the checks on open: another program's file is refused as
+    such (not "attempt to write a readonly database"), a damaged one says it is damaged."""
+    foreign = tmp_path / "photos.sqlite"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+    con.commit()
+    con.close()
+    rc, out, err = _run(["workspace", "list", "--db", freeze(foreign)], capsys)
+    assert rc == 2 and "another program's SQLite database" in err and err.count("\n") == 1, err
+    _damage(ops_db)
+    before = _sha(ops_db)
+    path = freeze(ops_db)
+    rc, out, err = _run(["orders", "list", "--workspace", "ops", "--db", path], capsys)
+    assert rc == 0, err  # still readable
+    rc, out, err = _run(["orders", "add", "--workspace", "ops", "--target", "Tokyo", "--priority", "1",
+                         "--db", path], capsys)
+    assert rc == 2 and "integrity check" in err and "Recovering a damaged database" in err, err
+    assert _sha(ops_db) == before

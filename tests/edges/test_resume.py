@@ -122,6 +122,22 @@ def test_plan_with_nothing_to_plan_stores_no_plan(tmp_path, capsys):
     assert dump(path) == before
 
 
+@pytest.mark.parametrize("mode", ["incremental", "from_scratch"])
+def test_plan_when_everything_is_served_stores_no_plan(ops_db, capsys, mode):
+    """Every open order already served: incremental has nothing to add (its existing acquisitions
+    are only "unchanged"), and a second run exits 2 without storing an empty candidate."""
+    assert main(["plan", "--workspace", "ops", "--mode", "incremental", "--commit", "--db", ops_db]) == 0
+    capsys.readouterr()
+    before = dump(ops_db)
+    rc = main(["plan", "--workspace", "ops", "--mode", "incremental", "--commit", "--db", ops_db])
+    err = capsys.readouterr().err
+    assert rc == 2 and "nothing to plan" in err and err.count("\n") == 1, err
+    assert dump(ops_db) == before
+    if mode == "from_scratch":  # re-planning what is committed is a real proposal: it is stored
+        assert main(["plan", "--workspace", "ops", "--mode", "from_scratch", "--db", ops_db]) == 0
+        assert dump(ops_db)[0]["plans"] == before[0]["plans"] + 1
+
+
 def test_plan_and_items_stored_in_one_transaction(ops_db, monkeypatch):
     """A failure while the items are written leaves the earlier candidate as it was."""
     from app.persistence import plan_store
