@@ -9,12 +9,15 @@ TEME-like inertial axes (it moves about 1° per day there; the chord error over 
 from __future__ import annotations
 
 import warnings
+from datetime import datetime, timezone
 from functools import lru_cache
 
 import numpy as np
 import skyfield_data
 from skyfield.api import Loader
 from skyfield.framelib import itrs
+
+from app.domain.errors import ValidationError
 
 from .frames import gmst82, rotate_z, unit
 
@@ -50,12 +53,41 @@ def skyfield_times(t: np.ndarray):
     return timescale().utc(1970, 1, 1 + days, 0, 0, t - days * 86400.0)
 
 
+_JD_UNIX_EPOCH = 2440587.5
+
+
+@lru_cache(maxsize=1)
+def coverage() -> tuple[float, float]:
+    """The POSIX seconds (first, last) that every segment of the ephemeris covers."""
+    segments = [seg.spk_segment for seg in planets().segments]
+    first = max(s.start_jd for s in segments)
+    last = min(s.end_jd for s in segments)
+    return (first - _JD_UNIX_EPOCH) * 86400.0, (last - _JD_UNIX_EPOCH) * 86400.0
+
+
+def _day(t: float) -> str:
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d")
+
+
+def check_coverage(t0: float, t1: float) -> None:
+    """Refuse a horizon [t0, t1] (POSIX seconds) that the ephemeris does not cover (with the
+    tables' margin of two hours). Times are accepted from 1900 to 2200, the shipped ephemeris is
+    shorter: this names the horizon rather than let skyfield's "ephemeris segment only covers"
+    escape."""
+    first, last = coverage()
+    if t0 - 2 * _TABLE_STEP_S < first or t1 + 3 * _TABLE_STEP_S > last:
+        raise ValidationError("horizon", f"{_day(t0)} – {_day(t1)} is outside the Sun ephemeris shipped "
+                                         f"with the workbench (DE421: {_day(first + 86400)} – "
+                                         f"{_day(last - 86400)})")
+
+
 class SkyTables:
     """UT1 and the Sun's direction on an hourly table covering [t0, t1] (POSIX seconds)."""
 
     def __init__(self, t0: float, t1: float) -> None:
         start = np.floor(t0 / _TABLE_STEP_S) * _TABLE_STEP_S - _TABLE_STEP_S
         count = int(np.ceil((t1 - start) / _TABLE_STEP_S)) + 2
+        check_coverage(t0, t1)
         self.times = start + _TABLE_STEP_S * np.arange(count)
         ts = skyfield_times(self.times)
         self._dut1 = np.asarray(ts.dut1, dtype=np.float64)

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from app.access.ephemeris import check_coverage
 from app.cli import options
 from app.access import (TleRecord, compute_contacts, compute_opportunities, is_stale, load_sites_csv,
                         load_targets_geojson, load_tle_file)
@@ -57,10 +58,11 @@ def _satellites(records: Sequence[TleRecord], args: argparse.Namespace) -> list[
 def _load(args: argparse.Namespace):
     start, end = parse_utc(args.start, "--start"), parse_utc(args.end, "--end")
     if end <= start:
-        raise ValidationError("--end", "must be after --start")
+        raise ValidationError("--end", "must be after start")
     if end - start > timedelta(days=limits.MAX_HORIZON_DAYS):
         # the same cap as a workspace's horizon: access cost grows with its length
         raise ValidationError("--end", f"the horizon is longer than {limits.MAX_HORIZON_DAYS} days")
+    check_coverage(start.timestamp(), end.timestamp())  # before any warning is printed
     records = load_tle_file(args.tle)
     for rec in records:
         if is_stale(rec, start, STALE_DAYS):

@@ -52,7 +52,7 @@ def _plan(args: argparse.Namespace) -> int:
     # Every option is checked (above) before the database is opened or anything written.
     db = open_database(args.db)
     progress = _terminal_progress(args.progress)
-    result = planning.run_planning(db, args.workspace, options, progress=progress)
+    result = planning.run_planning(db, args.workspace, options, progress=progress, for_commit=args.commit)
     if progress is not None:
         print(file=sys.stderr)
     out = result.summary()

@@ -202,13 +202,15 @@ def _initial_attitudes(db: ScheduleDB, ws_id: str, satellites, start: datetime) 
 
 
 def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progress: Progress | None = None,
-                 cancel: Callable[[], bool] | None = None, now: datetime | None = None) -> PlanResult:
+                 cancel: Callable[[], bool] | None = None, now: datetime | None = None,
+                 for_commit: bool = False) -> PlanResult:
     """Compute access for the open orders, plan the horizon and store a candidate plan.
 
     ``now`` defaults to the workspace's scenario clock, else the real time; the frozen zone is
     [now, now + freeze_window_hours). Earlier candidate plans of the workspace are rejected (their
     orders return to the Inbox before this plan takes them). Raises Cancelled when ``cancel()``
-    turns True; nothing is written then.
+    turns True; nothing is written then. ``for_commit``: the plan is to be committed at once, so
+    one with nothing to commit is refused before it is stored.
     """
     inputs = planning_inputs(db, workspace, options)
     ws, start, end = inputs["workspace"], inputs["start"], inputs["end"]
@@ -260,13 +262,20 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
               "replaces": {it.opportunity.id: it.replaces_acquisition_id for it in items
                            if it.replaces_acquisition_id},
               "changes": changes, "unserved": outcome.unserved}
-    if not items and not outcome.supersede and all(c["type"] == "unchanged" for c in changes):
+    only_unchanged = all(c["type"] == "unchanged" for c in changes)
+    if not items and not outcome.supersede and (
+            not changes or for_commit or (only_unchanged and options.mode == PlanningMode.INCREMENTAL)):
         # Nothing to propose (an incremental run over a schedule that already serves every open
-        # order lists its acquisitions as "unchanged"): an empty candidate would only replace the
-        # current one (and send its orders back to the Inbox) for nothing.
-        raise ValidationError("plan", f"nothing to plan: no open order of {ws.name} can be served between "
-                                      f"{to_iso(start)} and {to_iso(end)}"
-                                      + (f" ({len(outcome.unserved)} unserved)" if outcome.unserved else ""))
+        # order lists its acquisitions as "unchanged"), or nothing to commit: an empty candidate
+        # would only replace the current one (and send its orders back to the Inbox) for nothing.
+        # A reshuffle that keeps everything is still shown (its change list says so).
+        between = f"between {to_iso(start)} and {to_iso(end)}"
+        if outcome.unserved or not inputs["orders"]:
+            why = f"no open order of {ws.name} can be served {between}" + (
+                f" ({len(outcome.unserved)} unserved)" if outcome.unserved else "")
+        else:
+            why = f"every open order of {ws.name} {between} is already served"
+        raise ValidationError("plan", f"nothing to plan: {why}")
     run_id = new_run_id()
     stored, plan_items = db.store_candidate_plan(str(options.algorithm), config, outcome.input_hash, run_id,
                                                  metrics, ws.id, [_item_row(it) for it in items],

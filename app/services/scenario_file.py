@@ -122,9 +122,16 @@ def parse_scenario(data: Any, name: str | None = None) -> Scenario:
     if not isinstance(raw_orders, list):
         c.add("orders", "must be a list")
         raw_orders = []
+    refs: dict[str, int] = {}
     for i, raw in enumerate(raw_orders):
         order = _order(raw, f"orders[{i}]", c, target_ids, satellites, extra_targets)
         if order is not None:
+            ref = order["external_ref"].strip() if isinstance(order["external_ref"], str) else None
+            if ref and ref in refs:  # one request, one order: as order files report duplicates
+                c.add(f"orders[{i}].external_ref", f"{ref!r} is already the reference of orders[{refs[ref]}]")
+                continue
+            if ref:
+                refs[ref] = i
             orders.append(order)
     if c.errors:
         raise ScenarioError(c.errors)

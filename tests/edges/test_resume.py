@@ -1,4 +1,5 @@
 """A failed or interrupted command changes nothing (or is completed by the next run)."""
+import json
 import os
 import signal
 import subprocess
@@ -136,6 +137,21 @@ def test_plan_when_everything_is_served_stores_no_plan(ops_db, capsys, mode):
     if mode == "from_scratch":  # re-planning what is committed is a real proposal: it is stored
         assert main(["plan", "--workspace", "ops", "--mode", "from_scratch", "--db", ops_db]) == 0
         assert dump(ops_db)[0]["plans"] == before[0]["plans"] + 1
+
+
+def test_reshuffle_commit_with_nothing_to_change_writes_nothing(ops_db, capsys):
+    """A reshuffle that keeps everything is shown (its change list says so), but with --commit
+    there is nothing to commit: refused before its candidate is stored."""
+    assert main(["plan", "--workspace", "ops", "--mode", "incremental", "--commit", "--db", ops_db]) == 0
+    capsys.readouterr()
+    before = dump(ops_db)
+    argv = ["plan", "--workspace", "ops", "--mode", "reshuffle", "--policy", "hard_lock_committed", "--db", ops_db]
+    rc = main(argv + ["--commit"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "nothing to plan" in err and err.count("\n") == 1, err
+    assert dump(ops_db) == before
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["change_counts"]["unchanged"] == before[0]["acquisitions"]
 
 
 def test_plan_and_items_stored_in_one_transaction(ops_db, monkeypatch):
