@@ -29,6 +29,16 @@ CASES = [
      "sensor_type"),
     ("order-update-notes-nul", lambda db: orders.update_order(
         db, db.list_orders(workspace_id=db.find_workspace("ops").id)[0].id, notes="a\x00b"), "notes"),
+    ("order-sensor-type-no-satellite-has", lambda db: orders.add_order(
+        db, "ops", "Tokyo", 1, constraints={"sensor_type": "LIDAR"}), "sensor_type"),
+    ("order-sar-mode-text-bidi", lambda db: orders.add_order(
+        db, "ops", "Tokyo", 1, constraints={"sar_mode": "SPOT\u202e"}), "sar_mode"),
+    ("plan-max-shift-1e300", lambda db: planning.PlanOptions(
+        mode="reshuffle", policy="soft_lock_windowed", policy_params={"max_shift_minutes": 1e300}),
+     "max_shift_minutes"),
+    ("plan-threshold-true", lambda db: planning.PlanOptions(
+        mode="reshuffle", policy="replace_if_better", policy_params={"improvement_threshold_pct": True}),
+     "improvement_threshold_pct"),
     ("plan-weights-nan", lambda db: planning.PlanOptions(weights={"priority": float("nan")}), "weights.priority"),
     ("plan-time-limit-inf", lambda db: planning.PlanOptions(time_limit_s=float("inf")), "time_limit_s"),
     ("plan-horizon-20-years", lambda db: planning.PlanOptions(horizon_start="2026-01-01T00:00:00Z",
