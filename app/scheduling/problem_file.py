@@ -58,7 +58,7 @@ def _str(d: dict, key: str, path: str) -> str | None:
         return None
     if not isinstance(v, str) or not v.strip():
         raise ValidationError(f"{path}.{key}", f"expected a non-empty string, got {v!r}")
-    return v
+    return checks.text(v, f"{path}.{key}")  # ids: bounded, no control or direction characters
 
 
 def _list(data: dict, key: str) -> list:

@@ -349,3 +349,42 @@ def test_planned_order_can_be_cancelled(ops_db, capsys):
     order = _order(ops_db, "planned")
     assert main(["orders", "update", order.id, "--status", "cancelled", "--db", ops_db]) == 0
     assert _order(ops_db, "cancelled").id == order.id
+
+
+_PROBLEM = {"satellites": [{"id": "SAT-1", "roll_rate_dps": 1.0, "roll_accel_dps2": 0.5, "pitch_rate_dps": 1.0,
+                            "pitch_accel_dps2": 0.5, "settle_time_s": 5.0, "max_roll_deg": 45.0,
+                            "max_pitch_deg": 30.0}],
+            "opportunities": [{"id": "o1", "satellite_id": "SAT-1", "order_id": "ord_1",
+                               "start": "2026-08-07T09:15:00Z", "end": "2026-08-07T09:15:05Z", "roll_deg": 12.5,
+                               "pitch_deg": 0.0, "value": 0.8}]}
+SOLVE_CASES = [
+    # (id, problem-file mutation, extra options, field named)
+    ("id-rlo", _set("opportunities.0.id", "o\u202e1"), [], "opportunities[0].id"),
+    ("order-id-nul", _set("opportunities.0.order_id", "ord\x001"), [], "opportunities[0].order_id"),
+    ("value-nan", _set("opportunities.0.value", float("nan")), [], "value"),
+    ("value-true", _set("opportunities.0.value", True), [], "value"),
+    ("deep", "deep", [], "nested deeper"),
+    ("out-onto-the-problem", lambda doc: doc, ["--out", "{problem}"], "out"),
+    ("out-through-a-link", lambda doc: doc, ["--out", "{tmp}/link.json"], "out"),
+    ("time-limit-nan", lambda doc: doc, ["--time-limit", "nan"], "--time-limit"),
+]
+
+
+@pytest.mark.parametrize("case", SOLVE_CASES, ids=[c[0] for c in SOLVE_CASES])
+def test_bad_problem_file_refused_nothing_written(case, tmp_path, capsys):
+    """solve reads a problem file and writes --out like every export: never over its input or
+    through a link, and the input stays as it was."""
+    _, mutation, extra, field = case
+    problem = tmp_path / "p.json"
+    if mutation == "deep":
+        problem.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    else:
+        problem.write_text(json.dumps(mutation(json.loads(json.dumps(_PROBLEM))), allow_nan=True), encoding="utf-8")
+    (tmp_path / "real.json").write_text("old\n")
+    (tmp_path / "link.json").symlink_to(tmp_path / "real.json")
+    before = problem.read_bytes()
+    extra = [a.replace("{problem}", str(problem)).replace("{tmp}", str(tmp_path)) for a in extra]
+    rc = main(["solve", str(problem), "--algorithm", "best_fit", *extra])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error: ") and err.count("\n") == 1 and field in err, err
+    assert problem.read_bytes() == before and (tmp_path / "real.json").read_text() == "old\n"
