@@ -349,7 +349,7 @@ def lns(problem: Problem, *, time_limit_s: float = 30.0, seed: int = 0, mask: np
         steps = min(max(steps, RELAXATION_STEPS[0]), RELAXATION_STEPS[1])
         rel = relax(P, alive, iterations=steps, progress=progress, cancel=cancel)
         start, relaxed_bound = rel.selected, rel.bound
-        if P.n_candidates <= BEST_FIT_START_MAX_CANDIDATES:
+        if P.n_candidates <= BEST_FIT_START_MAX_CANDIDATES or rel.iterations == 0:
             fit = greedy(P, Algorithm.ROLL_PITCH_BEST_FIT, mask=alive, cancel=cancel)
             if sum(P.L_value[i] for i in fit) > rel.value + 1e-12:
                 start = fit

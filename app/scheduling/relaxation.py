@@ -42,6 +42,9 @@ from .slew import FEASIBILITY_EPS_S, slew_times
 STALL = 5
 #: A warm start is built from the chains every this many iterations (and after the last one).
 PRIMAL_EVERY = 20
+#: Most near pairs (predecessors within the longest slew) the chains may hold, about 50 bytes each
+#: (the AEOSSP cases: ~1.5 million); beyond, the relaxation is skipped (no bound, greedy start).
+MAX_PAIRS = 10_000_000
 
 
 @dataclass
@@ -62,11 +65,9 @@ class _Chains:
 
     __slots__ = ("idx", "near", "by_end", "far", "m")
 
-    def __init__(self, problem: Problem, s: int, cand: np.ndarray) -> None:
+    def __init__(self, problem: Problem, s: int, idx: np.ndarray, reach: float) -> None:
         P = problem
-        idx = cand[np.lexsort((P.end[cand], P.start[cand]))]
         st, en = P.start[idx], P.end[idx]
-        reach = P.max_slew(s)
         I, J = _pairs_in_sweep(st, en, reach)  # pairs with st[J] < en[I] + reach: checked one by one
         a, b = idx[I], idx[J]
         ok = st[J] >= en[I] + slew_times(P.agility(s), P.r1[a], P.p1[a], P.r0[b], P.p0[b],
@@ -148,7 +149,7 @@ def relax(problem: Problem, alive: np.ndarray, *, iterations: int, progress: Pro
           cancel: Callable[[], bool] | None = None) -> Relaxation:
     """Run ``iterations`` subgradient steps over the candidates in ``alive`` (see the module docstring);
     returns the best bound and the best feasible schedule built (never worse than the plain roll-pitch
-    best fit, which seeds it). ``progress(done, total, text)``; ``cancel()`` → True raises Cancelled."""
+    best fit, which seeds it). Beyond :data:`MAX_PAIRS` nothing is relaxed: bound inf, 0 iterations. ``progress(done, total, text)``; ``cancel()`` → True raises Cancelled."""
     P = problem
     n = P.n_candidates
     alive = alive[:n]
@@ -158,7 +159,18 @@ def relax(problem: Problem, alive: np.ndarray, *, iterations: int, progress: Pro
     cand = np.nonzero(alive)[0]
     if len(cand) == 0:
         return Relaxation(best_value, best_sel, best_value, 0)
-    chains = [_Chains(P, s, cand[P.sat[cand] == s]) for s in range(len(P.satellites))]
+    per_sat = []
+    pairs = 0
+    for s in range(len(P.satellites)):
+        idx = cand[P.sat[cand] == s]
+        idx = idx[np.lexsort((P.end[idx], P.start[idx]))]
+        reach = P.max_slew(s)
+        hi = np.searchsorted(P.start[idx], P.end[idx] + reach, side="left")
+        pairs += int(np.maximum(hi - np.arange(1, len(idx) + 1), 0).sum())
+        per_sat.append((s, idx, reach))
+    if pairs > MAX_PAIRS:
+        return Relaxation(float("inf"), best_sel, best_value, 0)
+    chains = [_Chains(P, s, idx, reach) for s, idx, reach in per_sat]
     value = P.value[:n]
     order = P.order[:n]
     lam = np.zeros(len(P.order_ids))

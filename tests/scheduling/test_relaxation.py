@@ -65,3 +65,13 @@ def test_deterministic_and_cancellable():
     assert seen[0] == (0, 5) and all(total == 5 for _, total in seen)
     with pytest.raises(Cancelled):
         relax(P, _alive(P), iterations=5, cancel=lambda: True)
+
+
+def test_too_many_pairs_skips_the_relaxation(monkeypatch):
+    import app.scheduling.relaxation as relaxation
+
+    P = random_problem(9, n_sats=3, n_passes=40, n_orders=20, span_s=4000.0)
+    monkeypatch.setattr(relaxation, "MAX_PAIRS", 0)
+    rel = relax(P, _alive(P), iterations=10)
+    assert rel.iterations == 0 and rel.bound == float("inf")
+    assert rel.selected == greedy(P, Algorithm.ROLL_PITCH_BEST_FIT, improve_phase=False)
