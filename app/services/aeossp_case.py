@@ -30,7 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.domain import (PowerModel, Satellite, Target, ValidationError, WorkspaceSettings, parse_utc)
+from app.domain import (PowerModel, Satellite, Target, ValidationError, WorkspaceSettings, checks, limits,
+                        parse_utc)
 from app.domain.enums import QualityModel, SlewModel, ValueSource
 
 from .scenario_file import Scenario
@@ -83,6 +84,8 @@ def _load_yaml(case_dir: Path, name: str) -> Any:
         raise CaseError(name, "", f"not UTF-8 text (byte {exc.start})") from None
     try:
         return yaml.safe_load(text)
+    except RecursionError:  # the YAML parser recurses once per level
+        raise CaseError(name, "", "nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
@@ -274,6 +277,11 @@ def _task(raw: Any, i: int, start: datetime, end: datetime, grid: int) -> tuple[
     sensor = f.choice("required_sensor_type", SENSOR_TYPES)
     weight = f.number("weight", positive=True) if "weight" in f.data else 1.0
     name = f.data.get("name")
+    if name is not None:  # kept as the order's notes: the same text checks as notes anywhere
+        try:
+            checks.text(name, "name", limits.MAX_NAME_CHARS)
+        except ValidationError as exc:
+            raise f.fail("name", exc.reason) from None
     try:
         target = Target(id=tid, lat=lat, lon=lon, alt_m=alt)
     except ValidationError as exc:

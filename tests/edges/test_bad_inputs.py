@@ -1,6 +1,8 @@
 """Every bad input of issue #14, table-driven: exit 2, one line on stderr naming the field, and
 the database byte-for-byte as it was (row counts and a hash of every row)."""
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -388,3 +390,33 @@ def test_bad_problem_file_refused_nothing_written(case, tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("error: ") and err.count("\n") == 1 and field in err, err
     assert problem.read_bytes() == before and (tmp_path / "real.json").read_text() == "old\n"
+
+
+_CASE_DIR = Path(__file__).resolve().parents[1] / "data" / "aeossp_small"
+AEOSSP_CASES = [
+    # (id, file of the case directory, its new text (or a function of the old), field named)
+    ("task-name-rlo", "tasks.yaml", lambda t: t.replace("name: background_0282", 'name: "back\\u202eground"', 1),
+     "tasks.yaml: tasks[0].name"),
+    ("yaml-nested-5000-deep", "tasks.yaml", "tasks: " + "[" * 5000 + "]" * 5000 + "\n", "tasks.yaml"),
+    ("yaml-python-tag", "tasks.yaml", "tasks: !!python/object/apply:os.system ['true']\n", "tasks.yaml"),
+    ("latitude-nan", "tasks.yaml", lambda t: t.replace("latitude_deg: 81.001957", "latitude_deg: .nan", 1),
+     "tasks.yaml: tasks[0].latitude_deg"),
+    ("slew-rate-inf", "satellites.yaml", lambda t: t.replace("max_slew_velocity_deg_per_s: 1.0",
+                                                             "max_slew_velocity_deg_per_s: .inf", 1),
+     "satellites.yaml: satellites[0].attitude_model.max_slew_velocity_deg_per_s"),
+    ("horizon-20-years", "mission.yaml", lambda t: t.replace("horizon_end: '2026-04-14T16:00:00Z'",
+                                                            "horizon_end: '2046-04-14T16:00:00Z'"), "horizon_end"),
+]
+
+
+@pytest.mark.parametrize("case", AEOSSP_CASES, ids=[c[0] for c in AEOSSP_CASES])
+def test_bad_aeossp_case_refused_nothing_written(case, ops_db, tmp_path, capsys):
+    _, name, change, field = case
+    case_dir = tmp_path / "case"
+    shutil.copytree(_CASE_DIR, case_dir)
+    old = (case_dir / name).read_text(encoding="utf-8")
+    new = change(old) if callable(change) else change
+    assert new != old
+    (case_dir / name).write_text(new, encoding="utf-8")
+    _refused(["workspace", "import", str(case_dir), "--format", "aeossp", "--name", "a", "--db", ops_db],
+             ops_db, capsys, field)
