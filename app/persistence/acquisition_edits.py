@@ -246,7 +246,7 @@ class AcquisitionEdits(StoreBase):
         if moved:
             refusals += rules.check_move(a, ctx, values.get("start_time"), values.get("end_time"),
                                          values.get("satellite_id"))
-        elif set(values) & rules.METRIC_FIELDS:
+        elif set(values) & (rules.METRIC_FIELDS | rules.PROVENANCE_FIELDS):
             refusals += rules.check_metrics(a)
         if "lock_level" in values:
             refusals += rules.check_lock(a, ctx, values["lock_level"])
@@ -306,6 +306,8 @@ class AcquisitionEdits(StoreBase):
                 out[key] = parse_enum(AcquisitionState, value, f)
             elif key == "lock_level":
                 out[key] = parse_enum(LockLevel, value, f)
+            elif key == "source":
+                out[key] = parse_enum(AcquisitionSource, value, f)
         if "start_time" in out and "end_time" not in out:
             out["end_time"] = out["start_time"] + (a.end_time - a.start_time)
         start, end = out.get("start_time", a.start_time), out.get("end_time", a.end_time)

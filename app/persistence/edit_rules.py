@@ -40,7 +40,9 @@ MOVE_FIELDS = frozenset({"start_time", "end_time", "roll_angle_deg", "pitch_angl
                          "scene_length_km"})
 #: Derived figures that planning recomputes when neighbours change; not a move.
 METRIC_FIELDS = frozenset({"quality_score", "maneuver_time_s", "slack_time_s"})
-EDITABLE_FIELDS = MOVE_FIELDS | METRIC_FIELDS | {"state", "lock_level"}
+#: How the acquisition came to be (auto, manual, reshuffle): a planner's move by hand makes it manual.
+PROVENANCE_FIELDS = frozenset({"source"})
+EDITABLE_FIELDS = MOVE_FIELDS | METRIC_FIELDS | PROVENANCE_FIELDS | {"state", "lock_level"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,15 @@ def check_move(a: Acquisition, ctx: EditContext, new_start: datetime | None = No
                                           f"frozen zone (before {to_iso(ctx.freeze_cutoff)})",
                            overridable=True))
     return out
+
+
+def check_add(start: datetime, ctx: EditContext) -> list[Refusal]:
+    """Refusals for adding an acquisition by hand that starts at ``start``: nothing is added
+    in the past or inside the frozen zone (the same cutoff that refuses a move into it)."""
+    if start < ctx.freeze_cutoff:
+        return [Refusal("frozen_zone", f"{to_iso(start)} is inside the frozen zone (before "
+                                       f"{to_iso(ctx.freeze_cutoff)}): nothing is added there", overridable=False)]
+    return []
 
 
 def check_metrics(a: Acquisition) -> list[Refusal]:

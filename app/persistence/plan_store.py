@@ -304,15 +304,18 @@ class PlanStore(StoreBase):
     def commit_direct(self, items: Sequence[Any], algorithm: str = "direct", mode: str | None = None,
                       lock_level: str = "none", workspace_id: str | None = None, now: Any = None,
                       config: dict[str, Any] | None = None, metrics: dict[str, Any] | None = None,
-                      recheck: Recheck | None = None) -> dict[str, Any]:
+                      recheck: Recheck | None = None, source: str = "auto") -> dict[str, Any]:
         """Seed 000 "Direct Commit": commit items without a stored plan. A plan (with its items) is
         recorded for provenance, its input hash taken over the items; all in one transaction,
-        always re-checked against the schedule (see ``commit_plan``). Returns what ``commit_plan`` returns."""
+        always re-checked against the schedule (see ``commit_plan``). ``source``: the new
+        acquisitions' source (``manual`` for a planner's placement by hand), also in the audit entry.
+        Returns what ``commit_plan`` returns."""
         items = list(items)
         if not items:
             raise ValidationError("items", "nothing to commit")
         lock = parse_enum(LockLevel, lock_level, "lock_level")
         mode_ = parse_enum(Mode, mode, "mode") if mode is not None else None
+        src = parse_enum(AcquisitionSource, source, "source")
         with self._write() as s:
             ws = self._require_workspace(s, workspace_id)
             values = [item_values(item, i, "") for i, item in enumerate(items)]
@@ -322,7 +325,7 @@ class PlanStore(StoreBase):
             for v in values:
                 v["plan_id"] = plan.id
             self._insert_item_values(s, plan, values, "items")
-            return self._commit(s, plan, values, lock, mode_, [], now, AcquisitionSource.AUTO, recheck)
+            return self._commit(s, plan, values, lock, mode_, [], now, src, recheck)
 
     def _items_to_commit(self, s: Connection, plan: Plan, item_ids: list[str]) -> list[dict[str, Any]]:
         # Times are read as their stored text: they go straight into the acquisitions rows.
@@ -382,7 +385,8 @@ class PlanStore(StoreBase):
                    "acquisitions_created": [{"id": a, "plan_item_id": p} for a, p in created],
                    "orders_updated": committed_orders + returned, "superseded": superseded, "plan_id": plan.id}
         self._audit(s, "commit", "plan", plan.id, {"status": plan.status.value},
-                    {"status": PlanStatus.COMMITTED.value, "lock_level": lock.value, **summary}, plan.workspace_id,
+                    {"status": PlanStatus.COMMITTED.value, "lock_level": lock.value, "source": source.value,
+                     **summary}, plan.workspace_id,
                     at, plain=True)
         return summary
 

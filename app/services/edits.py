@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from app.domain import Acquisition, LockLevel, NotFoundError, Opportunity, RuleViolation, StaleEditError
+from app.domain import (Acquisition, AcquisitionSource, LockLevel, NotFoundError, Opportunity, Order, RuleViolation,
+                        StaleEditError)
 from app.domain.enums import parse_enum
 from app.persistence import ScheduleDB
 
@@ -85,6 +86,11 @@ OPPORTUNITY_FIELDS = ("satellite_id", "start_time", "end_time", "roll_angle_deg"
 PLACEMENT_FIELDS = OPPORTUNITY_FIELDS + ("quality_score", "maneuver_time_s", "slack_time_s")
 
 
+#: What a planner's placement by hand (Swap, Move, a drag on the timeline) also changes: the
+#: acquisition is then the planner's own (``source`` manual, in the audit entry of the move).
+BY_HAND = {"source": AcquisitionSource.MANUAL.value}
+
+
 def opportunity_changes(opp: Opportunity) -> dict[str, Any]:
     """The acquisition changes that put it on ``opp`` (times, attitude, geometry, satellite)."""
     return {"satellite_id": opp.satellite_id, "start_time": opp.start, "end_time": opp.end,
@@ -100,12 +106,21 @@ def alternatives(db: ScheduleDB, workspace: str, acquisition_id: str) -> list[Op
     ws = resolve_workspace(db, workspace)
     acq = db.get_acquisition(acquisition_id)
     order = db.get_order(acq.order_id) if acq.order_id else None
+    if order is None:
+        return []
+    return [o for o in order_opportunities(db, ws.id, order) if o.id != acq.opportunity_id]
+
+
+def order_opportunities(db: ScheduleDB, workspace_id: str, order: Order) -> list[Opportunity]:
+    """The opportunities of ``order`` in the workspace horizon (same access engine and order
+    constraints as planning), by start time; none without a horizon."""
+    ws = resolve_workspace(db, workspace_id)
     start, end = ws.settings.horizon_start, ws.settings.horizon_end
-    if order is None or start is None or end is None:
+    if start is None or end is None:
         return []
     found = access_service.order_opportunities(db.list_satellites(ws.id), db.list_targets(ws.id), [order],
                                                start, end, ws.settings)
-    return [o for o in found.by_order.get(order.id, []) if o.id != acq.opportunity_id]
+    return list(found.by_order.get(order.id, []))
 
 
 def swap(db: ScheduleDB, workspace: str, acquisition_id: str, opportunity_id: str) -> tuple[Acquisition, Acquisition]:
@@ -117,7 +132,8 @@ def swap(db: ScheduleDB, workspace: str, acquisition_id: str, opportunity_id: st
     if before is None:
         raise NotFoundError("acquisition", acquisition_id)
     choice = require_valid(placement_choices(db, workspace, acquisition_id), opportunity_id, acquisition_id)
-    after = db.update_acquisition(acquisition_id, placement_changes(choice), expected_version=before.version)
+    after = db.update_acquisition(acquisition_id, {**placement_changes(choice), **BY_HAND},
+                                  expected_version=before.version)
     return before, after
 
 
@@ -140,7 +156,8 @@ def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
         why = f" ({near[0].refusal})" if near else " (target out of reach)"
         raise RuleViolation("move", f"{acquisition_id}: no valid opportunity on {before.satellite_id} within "
                                     f"{tolerance_s:g} s of {wanted:%Y-%m-%d %H:%M:%S}Z{why}")
-    after = db.update_acquisition(acquisition_id, placement_changes(best), expected_version=before.version)
+    after = db.update_acquisition(acquisition_id, {**placement_changes(best), **BY_HAND},
+                                  expected_version=before.version)
     return before, after
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from app.domain import Acquisition, AcquisitionState, NotFoundError, Opportunity, RuleViolation, utc_now
 from app.domain.times import to_epoch
 from app.persistence import ScheduleDB
-from app.persistence.edit_rules import EditContext, check_move
+from app.persistence.edit_rules import EditContext, check_add, check_move
 from app.scheduling import ValueModel
 from app.scheduling.problem import SatelliteSpec
 from app.scheduling.slew import feasible, slew_time
@@ -96,22 +96,38 @@ def placement_choices(db: ScheduleDB, workspace: str, acquisition_id: str,
     now = settings.scenario_clock or utc_now()
     ctx = EditContext(now, now + timedelta(hours=settings.freeze_window_hours),
                       order.requested_window_start if order else None, order.requested_window_end if order else None)
+    near = _neighbours(db, ws.id, opps, a.id)
+    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
+    model = _value_model(db, ws, order, a.target_id)
+    out = [_check(o, [r.reason for r in check_move(a, ctx, o.start, o.end, o.satellite_id)], near, specs, model)
+           for o in opps if o.id != a.opportunity_id]
+    return _ranked(out)
+
+
+def _neighbours(db: ScheduleDB, workspace_id: str, opps: list[Opportunity], moving: str) -> _Neighbours:
+    """The live acquisitions around ``opps`` (6 h either side) on their satellites, without ``moving``."""
     lo = min(o.start for o in opps) - timedelta(hours=6)
     hi = max(o.end for o in opps) + timedelta(hours=6)
-    nearby = db.list_acquisitions(ws.id, start_time=lo, end_time=hi)
+    nearby = db.list_acquisitions(workspace_id, start_time=lo, end_time=hi)
     # The previous acquisition of each satellite may lie further back: its end attitude sets the
     # manoeuvre into every choice before the first one in the window.
     for sat in sorted({o.satellite_id for o in opps}):
-        last = db.last_acquisition_before(ws.id, sat, lo)
+        last = db.last_acquisition_before(workspace_id, sat, lo)
         if last is not None and all(x.id != last.id for x in nearby):
             nearby.append(last)
-    near = _Neighbours(nearby, a.id)
-    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
-    orders = {order.id: order} if order else {}
-    targets = {t.id: t for t in db.list_targets(ws.id) if t.id == a.target_id}
+    return _Neighbours(nearby, moving)
+
+
+def _value_model(db: ScheduleDB, ws, order, target_id: str) -> ValueModel:
+    """The workspace's value model for one order (as planning values it, horizon included)."""
+    settings = ws.settings
+    targets = {t.id: t for t in db.list_targets(ws.id) if t.id == target_id}
     horizon = (settings.horizon_start, settings.horizon_end) if settings.horizon_start and settings.horizon_end else None
-    model = ValueModel(_value_config(settings, PlanOptions()), orders, targets, horizon=horizon)
-    out = [_check(a, o, ctx, near, specs, model) for o in opps if o.id != a.opportunity_id]
+    return ValueModel(_value_config(settings, PlanOptions()), {order.id: order} if order else {}, targets,
+                      horizon=horizon)
+
+
+def _ranked(out: list[PlacementChoice]) -> list[PlacementChoice]:
     best: dict[tuple, float] = {}
     for c in out:
         if c.valid:
@@ -120,13 +136,54 @@ def placement_choices(db: ScheduleDB, workspace: str, acquisition_id: str,
                                       c.opportunity.start))
 
 
-def _check(a: Acquisition, o: Opportunity, ctx: EditContext, near: _Neighbours, specs: dict[str, SatelliteSpec],
+def order_choices(db: ScheduleDB, workspace: str, order_id: str,
+                  opportunities: list[Opportunity] | None = None) -> list[PlacementChoice]:
+    """Every opportunity of an Inbox order, each checked as an acquisition added by hand (the
+    frozen zone: ``persistence.edit_rules.check_add``; overlaps and both neighbours' slews on its
+    satellite) with its figures; ranked as ``placement_choices``. ``opportunities`` None: computed
+    with the access engine and the order's constraints, as planning does."""
+    ws = resolve_workspace(db, workspace)
+    order = db.get_order(order_id)
+    if order is None or order.workspace_id != ws.id:
+        raise NotFoundError("order", order_id)
+    opps = edits.order_opportunities(db, ws.id, order) if opportunities is None else opportunities
+    if not opps:
+        return []
+    settings = ws.settings
+    now = settings.scenario_clock or utc_now()
+    ctx = EditContext(now, now + timedelta(hours=settings.freeze_window_hours),
+                      order.requested_window_start, order.requested_window_end)
+    near = _neighbours(db, ws.id, opps, "")
+    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
+    model = _value_model(db, ws, order, order.target_id)
+    return _ranked([_check(o, [r.reason for r in check_add(o.start, ctx)], near, specs, model) for o in opps])
+
+
+def nearest_valid(choices: list[PlacementChoice], satellite_id: str, at: datetime) -> PlacementChoice | None:
+    """The valid choice on ``satellite_id`` whose start is nearest to ``at`` (ties: the earlier)."""
+    valid = [c for c in choices if c.valid and c.opportunity.satellite_id == satellite_id]
+    return min(valid, key=lambda c: (abs((c.opportunity.start - at).total_seconds()), c.opportunity.start),
+               default=None)
+
+
+def same_pass(choices: list[PlacementChoice], a: Acquisition) -> list[PlacementChoice]:
+    """The choices in the pass ``a`` is in (its satellite, a pass spanning its start), by start:
+    where a drag along its row may put it."""
+    def in_pass(o: Opportunity) -> bool:
+        lo = o.pass_start or o.start
+        hi = o.pass_end or o.end
+        return o.satellite_id == a.satellite_id and lo <= a.start_time <= hi
+    return sorted((c for c in choices if in_pass(c.opportunity)), key=lambda c: c.opportunity.start)
+
+
+def _check(o: Opportunity, refusals: list[str], near: _Neighbours, specs: dict[str, SatelliteSpec],
            model: ValueModel) -> PlacementChoice:
+    """``o`` checked against its neighbours' overlaps and slews, after the edit rule's ``refusals``."""
     try:
         value, quality = model.evaluate(o)
     except Exception:  # an order the value model does not know (manual acquisition): no value
         value, quality = 0.0, 1.0
-    refusals = [r.reason for r in check_move(a, ctx, o.start, o.end, o.satellite_id)]
+    refusals = list(refusals)
     spec = specs.get(o.satellite_id)
     before, after = near.around(o.satellite_id, o.start)
     maneuver, slack = 0.0, math.inf

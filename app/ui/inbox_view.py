@@ -73,6 +73,12 @@ class InboxView(QtWidgets.QWidget):
     orderSelected = QtCore.Signal(str)
     editRequested = QtCore.Signal(str)
     newOrderRequested = QtCore.Signal()
+    #: A new order is being dragged out of the list (onto the timeline): its id.
+    orderDragStarted = QtCore.Signal(str)
+    #: ... the pointer moved to (global position) / was released at / the drag was cancelled (Esc).
+    orderDragMoved = QtCore.Signal(QtCore.QPoint)
+    orderDragFinished = QtCore.Signal(QtCore.QPoint)
+    orderDragCancelled = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +104,11 @@ class InboxView(QtWidgets.QWidget):
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        # Orders are dragged by hand (not QDrag): the drop target is a pyqtgraph view, and the
+        # gesture must work the same on every platform plugin, the headless one included.
+        self._press: tuple[str, QtCore.QPoint] | None = None
+        self.dragging: str | None = None
+        self.table.viewport().installEventFilter(self)
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.title)
@@ -142,6 +153,53 @@ class InboxView(QtWidgets.QWidget):
                 self.table.scrollTo(idx)
                 return True
         return False
+
+    # ------------------------------------------------------------------ dragging an order out
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        E = QtCore.QEvent.Type
+        if self.dragging is not None:
+            if kind == E.MouseMove:
+                self.orderDragMoved.emit(event.globalPosition().toPoint())
+                return True
+            if kind == E.MouseButtonRelease:
+                self._end_drag()
+                self.orderDragFinished.emit(event.globalPosition().toPoint())
+                return True
+            if kind == E.KeyPress and event.key() == QtCore.Qt.Key.Key_Escape:
+                self._end_drag()
+                self.orderDragCancelled.emit()
+                return True
+            return False
+        if obj is self.table.viewport():
+            if kind == E.MouseButtonPress and event.button() == QtCore.Qt.MouseButton.LeftButton:
+                index = self.table.indexAt(event.position().toPoint())
+                order = self.model.item(self.proxy.mapToSource(index).row()) if index.isValid() else None
+                self._press = (order.id, event.position().toPoint()) \
+                    if order is not None and order.status == OrderStatus.NEW else None
+            elif kind == E.MouseMove and self._press is not None \
+                    and event.buttons() & QtCore.Qt.MouseButton.LeftButton:
+                order_id, at = self._press
+                if (event.position().toPoint() - at).manhattanLength() >= QtWidgets.QApplication.startDragDistance():
+                    self._start_drag(order_id)
+                    self.orderDragMoved.emit(event.globalPosition().toPoint())
+                    return True
+            elif kind == E.MouseButtonRelease:
+                self._press = None
+        return super().eventFilter(obj, event)
+
+    def _start_drag(self, order_id: str) -> None:
+        self._press = None
+        self.dragging = order_id
+        # Every move and the release, wherever they land (over the timeline too), come here.
+        QtWidgets.QApplication.instance().installEventFilter(self)
+        QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.DragCopyCursor)
+        self.orderDragStarted.emit(order_id)
+
+    def _end_drag(self) -> None:
+        self.dragging = None
+        QtWidgets.QApplication.instance().removeEventFilter(self)
+        QtWidgets.QApplication.restoreOverrideCursor()
 
     def _update_badge(self) -> None:
         n = self.count()

@@ -16,7 +16,7 @@ from app.services.database import open_database
 from app.services.session import WorkbenchSession
 from app.workers.jobs import JobRunner
 
-from . import menus, operations_actions, window_layout
+from . import drag_actions, menus, operations_actions, window_layout
 from .edit_actions import EditActions
 from .planning_flow import PlanningFlow
 from .session_views import SessionViews
@@ -42,6 +42,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views = SessionViews(self, self.session, self.worker_views.load_alternatives)
         self._connect()
         self._show_title()
+        drag_actions.install(self)  # bars along their rows, Inbox orders onto rows
         self.session.reload()  # after the menus: opening applies time passing at the workspace clock
         self.timeline.zoom_to_horizon()  # the whole planning week first; Ctrl+1/2/3 zoom in
         window_layout.restore_layout(self)

@@ -101,6 +101,9 @@ class TimelineBars(pg.GraphicsObject):
         self._ghost_pen = _cosmetic(GHOST_OUTLINE, 1.2, QtCore.Qt.PenStyle.DashLine)
         self._preview_pen = _cosmetic(PREVIEW_OUTLINE, 2.0, QtCore.Qt.PenStyle.DashLine)
         self._preview_brush = QtGui.QBrush(colour(PREVIEW_OUTLINE, 50))
+        self._preview_refused = False
+        self._refused_pen = _cosmetic(CONFLICT_OUTLINE, 2.0, QtCore.Qt.PenStyle.DashLine)
+        self._refused_brush = QtGui.QBrush(colour(CONFLICT_OUTLINE, 40))
         self._label_font = QtGui.QFont()
         self._label_font.setPointSizeF(8.0)
         #: Figures of the last paint (for the benchmark and tests): exposed and drawn rects.
@@ -178,9 +181,11 @@ class TimelineBars(pg.GraphicsObject):
         self.highlighted = np.fromiter((a in ids for a in self.ids), dtype=bool, count=len(self.ids))
         self.update()
 
-    def set_preview(self, start: float, end: float, row: int) -> None:
+    def set_preview(self, start: float, end: float, row: int, refused: bool = False) -> None:
+        """A dashed outline where a bar would go (``refused``: red, where it may not go)."""
         self.prepareGeometryChange()
         self._preview = (float(start), float(end), int(row))
+        self._preview_refused = bool(refused)
         self._bounds = None
         self.update()
 
@@ -314,8 +319,8 @@ class TimelineBars(pg.GraphicsObject):
         self._paint_overlay(painter, idx, s, e, r, self.selected, self._selection_pen, 0.07, 2 * px)
         if self._preview is not None:
             ps, pe, prow = self._preview
-            painter.setBrush(self._preview_brush)
-            painter.setPen(self._preview_pen)
+            painter.setBrush(self._refused_brush if self._preview_refused else self._preview_brush)
+            painter.setPen(self._refused_pen if self._preview_refused else self._preview_pen)
             painter.drawRect(QtCore.QRectF(ps, prow + BAR_TOP, max(pe - ps, min_w), h))
         if 0 < len(idx) <= MAX_DECORATED and sy * h >= 12:
             self._paint_decorations(painter, idx, s, e, r, sx)

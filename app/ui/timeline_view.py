@@ -23,6 +23,7 @@ from .palette import (BAR_COLOURS, CATEGORY_LABELS, GHOST_FILL, NOW_LINE, ZONE_F
 from .resource_lanes_item import ResourceLanes
 from .time_axis import TwoLevelTimeAxis
 from .timeline_bars import MIN_BAR_PX, TimelineBars
+from .timeline_drag import DragChoices, DragLayer
 from .timeline_viewbox import Mods, TimelineViewBox
 
 pg.setConfigOptions(antialias=False)
@@ -33,8 +34,8 @@ ZOOM_PRESETS: dict[str, float] = {"hour": 3600.0, "day": 86400.0, "week": 7 * 86
 MIN_SPAN_S = 60.0
 MAX_SPAN_S = 31 * 86400.0
 
-MOUSE_HINT = ("Drag: select · Shift+drag: add · Ctrl+drag: toggle · Wheel: zoom time · "
-              "Middle/Alt+drag: pan · Double-click: open")
+MOUSE_HINT = ("Drag a bar: move it in its pass · Drag elsewhere: select · Shift+drag: add · Ctrl+drag: toggle · "
+              "Wheel: zoom time · Middle/Alt+drag: pan · Double-click: open · Drag an Inbox order onto a row: place it")
 
 
 class TimelineView(QtWidgets.QWidget):
@@ -48,6 +49,14 @@ class TimelineView(QtWidgets.QWidget):
     contextMenuRequested = QtCore.Signal(list, QtCore.QPoint)
     #: The visible time range changed: (start, end) epoch seconds.
     rangeChanged = QtCore.Signal(float, float)
+    #: A bar is being dragged: its acquisition id (answer with ``set_drag_choices``).
+    barDragStarted = QtCore.Signal(str)
+    #: A bar was dropped on a valid start of its pass: (acquisition id, shift in seconds, + = later).
+    moveDropped = QtCore.Signal(str, float)
+    #: A drop was refused: (acquisition id, the reason in words); nothing moved.
+    dropRefused = QtCore.Signal(str, str)
+    #: An Inbox order was dropped on a row: (order id, satellite id, time under the pointer, epoch s).
+    orderDropped = QtCore.Signal(str, str, float)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +119,9 @@ class TimelineView(QtWidgets.QWidget):
         self.lanes.hide()
         self.viewbox.addItem(self.lanes, ignoreBounds=True)
 
+        self.drag = DragLayer(self)
+        self.viewbox.bar_at = self._draggable_at
+        self.viewbox.barDragged.connect(self._on_bar_drag)
         self.viewbox.rubberBandFinished.connect(self._on_rubber_band)
         self.viewbox.clicked.connect(self._on_click)
         self.viewbox.contextRequested.connect(self._on_context)
@@ -457,6 +469,71 @@ class TimelineView(QtWidgets.QWidget):
             return self.bars.ids[i]
         g = self.bars.ghost_index_at(x, y, self._min_width())
         return self.bars.ghost_ids[g] if g is not None else None
+
+    # ------------------------------------------------------------ drag and drop
+    def set_drag_choices(self, acquisition_id: str, choices: DragChoices) -> None:
+        """Where the bar being dragged may go (see ``timeline_drag``); ignored when it is not the
+        one being dragged any more."""
+        self.drag.set_choices(acquisition_id, choices)
+
+    def begin_order_drag(self, order_id: str, text: str) -> None:
+        """An Inbox order is being dragged (``text``: how it is named on the preview label)."""
+        self.drag.start_order(order_id, text)
+
+    def set_order_drag_slots(self, order_id: str, slots) -> None:
+        """The order's valid opportunities: satellite id → [(start, end) epoch seconds]."""
+        self.drag.set_order_slots(order_id, slots)
+
+    def order_drag_move(self, global_pos: QtCore.QPoint) -> None:
+        sat, row, t = self._row_at_global(global_pos)
+        self.drag.move_order(sat, row, t)
+
+    def order_drag_drop(self, global_pos: QtCore.QPoint) -> bool:
+        """The order was released at ``global_pos``: over a row, ``orderDropped`` is emitted."""
+        order = self.drag.order
+        sat, _row, t = self._row_at_global(global_pos)
+        self.drag.end_order()
+        if order is None or sat is None:
+            return False
+        self.orderDropped.emit(order.order_id, sat, t)
+        return True
+
+    def cancel_order_drag(self) -> None:
+        self.drag.end_order()
+
+    def _row_at_global(self, global_pos: QtCore.QPoint) -> tuple[str | None, int, float]:
+        local = self.plot.mapFromGlobal(global_pos)
+        if not self.plot.rect().contains(local):
+            return None, -1, 0.0
+        scene = self.plot.mapToScene(local)
+        if not self.viewbox.sceneBoundingRect().contains(scene):
+            return None, -1, 0.0
+        p = self.viewbox.mapSceneToView(scene)
+        row = int(np.floor(p.y()))
+        if not 0 <= row < len(self._rows):
+            return None, -1, p.x()
+        return self._rows[row], row, p.x()
+
+    def _draggable_at(self, x: float, y: float) -> bool:
+        return self.bars.index_at(x, y, self._min_width()) is not None
+
+    def _on_bar_drag(self, x0: float, y0: float, x: float, phase: str) -> None:
+        if phase == "start":
+            i = self.bars.index_at(x0, y0, self._min_width())
+            if i is None:
+                return
+            a = self._acqs[self.bars.ids[i]]
+            self.drag.start_bar(a.id, self._row_of[a.satellite_id], a.start_time.timestamp(),
+                                a.end_time.timestamp(), a.satellite_id)
+            self.barDragStarted.emit(a.id)
+        d = self.drag.bar
+        if d is None:
+            return
+        wanted = d.start + (x - x0)
+        if phase == "finish":
+            self.drag.finish_bar(wanted)
+        else:
+            self.drag.move_bar(wanted)
 
     def map_to_widget(self, t: datetime | float, row_y: float) -> QtCore.QPoint:
         """Viewport pixel of a data point (for tests, drag and drop, popups)."""

@@ -2,7 +2,8 @@
 
 Mouse scheme (shown to the planner in the timeline's hint label):
 
-* left drag: rubber-band select (plain: replace, Shift: add, Ctrl: toggle)
+* left drag on a bar (no modifier): move it along its row (``barDragged``; the view snaps it)
+* left drag elsewhere: rubber-band select (plain: replace, Shift: add, Ctrl: toggle)
 * middle drag, or Alt + left drag: pan in time
 * wheel: zoom in time around the cursor; right drag: zoom in time
 * click: select one bar (Shift adds, Ctrl toggles); double-click: open it; right click: menu
@@ -10,6 +11,8 @@ Mouse scheme (shown to the planner in the timeline's hint label):
 from __future__ import annotations
 
 import pyqtgraph as pg
+from collections.abc import Callable
+
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .palette import SELECTION_OUTLINE, colour
@@ -27,6 +30,8 @@ class TimelineViewBox(pg.ViewBox):
     clicked = QtCore.Signal(float, float, object, bool)
     #: (x, y, global screen position)
     contextRequested = QtCore.Signal(float, float, QtCore.QPoint)
+    #: (press x, press y, x now, phase "start" | "move" | "finish"): a bar is being dragged.
+    barDragged = QtCore.Signal(float, float, float, str)
 
     def __init__(self) -> None:
         super().__init__(enableMenu=False)
@@ -40,6 +45,9 @@ class TimelineViewBox(pg.ViewBox):
         self._band.setZValue(1e9)
         self._band.hide()
         self.addItem(self._band, ignoreBounds=True)
+        #: (x, y) → whether a plain left drag starting there moves a bar (set by the view).
+        self.bar_at: Callable[[float, float], bool] = lambda _x, _y: False
+        self._bar_press: QtCore.QPointF | None = None
 
     @property
     def band_visible(self) -> bool:
@@ -48,6 +56,20 @@ class TimelineViewBox(pg.ViewBox):
     def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - pyqtgraph API
         button = ev.button()
         mods = ev.modifiers()
+        if button == Btn.LeftButton and (self._bar_press is not None or ev.isStart()):
+            p0 = self.mapToView(ev.buttonDownPos())
+            if ev.isStart() and not (mods & (Mods.AltModifier | Mods.ShiftModifier | Mods.ControlModifier)) \
+                    and self.bar_at(p0.x(), p0.y()):
+                self._bar_press = p0
+            if self._bar_press is not None:
+                ev.accept()
+                phase = "start" if ev.isStart() else "finish" if ev.isFinish() else "move"
+                x = self.mapToView(ev.pos()).x()
+                press = self._bar_press
+                if ev.isFinish():
+                    self._bar_press = None
+                self.barDragged.emit(press.x(), press.y(), x, phase)
+                return
         if button == Btn.LeftButton and not (mods & Mods.AltModifier):
             ev.accept()
             p0 = self.mapToView(ev.buttonDownPos())

@@ -20,9 +20,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-#: What undo/redo of a change of placement writes back: the placement, its figures and the
-#: sensor mode (a swap onto a SAR satellite makes the acquisition SAR).
-PUT_FIELDS = PLACEMENT_FIELDS + ("mode",)
+#: What undo/redo of a change of placement writes back: the placement, its figures, the
+#: sensor mode (a swap onto a SAR satellite makes the acquisition SAR) and its source (by hand).
+PUT_FIELDS = PLACEMENT_FIELDS + ("mode", "source")
 
 
 def put_rows(db: ScheduleDB, rows: Sequence[Acquisition], left: Mapping[str, Acquisition],

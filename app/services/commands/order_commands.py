@@ -1,11 +1,13 @@
-"""Commands on orders: add (with a new target if it names one), edit, cancel."""
+"""Commands on orders: add (with a new target if it names one), edit, cancel, place by hand."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from app.domain import Order, Target
+from app.domain import Acquisition, Order, PlanStatus, Target
 from app.persistence import ScheduleDB
 
+from .. import commits, manual_placement
 from .. import orders as order_service
 from ..workspaces import resolve_workspace
 from .base import Changes, Command
@@ -111,3 +113,45 @@ class CancelOrder(EditOrder):
 
     def __init__(self, order_id: str, expected_version: int | None = None) -> None:
         super().__init__(order_id, expected_version, status="cancelled")
+
+
+class PlaceOrder(Command):
+    """Place an Inbox order by hand on a satellite at the valid opportunity nearest to a time
+    (``manual_placement.place_order``: an acquisition with source manual). Undo removes it (the
+    order goes back to the Inbox) and marks its one-item plan rejected, so the same placement can
+    be made again; redo puts the very same row back."""
+
+    def __init__(self, workspace: str, order_id: str, satellite_id: str, around: datetime) -> None:
+        super().__init__()
+        self.workspace, self.order_id, self.satellite_id, self.around = workspace, order_id, satellite_id, around
+        self.record: commits.CommitRecord | None = None
+
+    @property
+    def acquisition(self) -> Acquisition | None:
+        return self.record.created[0] if self.record and self.record.created else None
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        a = self.acquisition
+        return f"Place {a.target_id} on {a.satellite_id}" if a else f"Place order on {self.satellite_id}"
+
+    def _changes(self, forward: bool) -> Changes:
+        assert self.record is not None
+        ids = tuple(a.id for a in self.record.created)
+        return Changes(acquisitions=ids if forward else (), removed=() if forward else ids, orders=(self.order_id,))
+
+    def do(self, db: ScheduleDB) -> Changes:
+        self.record = manual_placement.place_order(db, self.workspace, self.order_id, self.satellite_id, self.around)
+        return self._changes(True)
+
+    def undo(self, db: ScheduleDB) -> Changes:
+        assert self.record is not None
+        commits.revert_commit(db, self.record)
+        db.restore_plan_status(self.record.plan_id, PlanStatus.REJECTED, expected=PlanStatus.COMMITTED)
+        return self._changes(False)
+
+    def redo(self, db: ScheduleDB) -> Changes:
+        assert self.record is not None
+        db.restore_plan_status(self.record.plan_id, PlanStatus.COMMITTED, expected=PlanStatus.REJECTED)
+        commits.reapply_commit(db, self.record)
+        return self._changes(True)
