@@ -44,6 +44,8 @@ GHOST_OUTLINE = "#1d4ed8"
 SELECTION_OUTLINE = "#0b2a6f"
 HIGHLIGHT_OUTLINE = "#ff7a00"
 PREVIEW_OUTLINE = "#c2410c"
+#: A valid place for a dragged bar or order (snapped; green: it may go there).
+VALID_OUTLINE = "#2e9d5b"
 CONFLICT_OUTLINE = "#b00000"
 NOW_LINE = "#d62828"
 

@@ -20,7 +20,7 @@ from pyqtgraph.Qt import internals
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .palette import (BAR_COLOURS, CONFLICT_OUTLINE, GHOST_FILL, GHOST_OUTLINE, HIGHLIGHT_OUTLINE,
-                      PREVIEW_OUTLINE, SELECTION_OUTLINE, BarCategory, colour)
+                      PREVIEW_OUTLINE, SELECTION_OUTLINE, VALID_OUTLINE, BarCategory, colour)
 
 #: Vertical extent of a bar inside its row (fractions of the row height).
 BAR_TOP, BAR_BOTTOM = 0.18, 0.82
@@ -101,9 +101,12 @@ class TimelineBars(pg.GraphicsObject):
         self._ghost_pen = _cosmetic(GHOST_OUTLINE, 1.2, QtCore.Qt.PenStyle.DashLine)
         self._preview_pen = _cosmetic(PREVIEW_OUTLINE, 2.0, QtCore.Qt.PenStyle.DashLine)
         self._preview_brush = QtGui.QBrush(colour(PREVIEW_OUTLINE, 50))
-        self._preview_refused = False
-        self._refused_pen = _cosmetic(CONFLICT_OUTLINE, 2.0, QtCore.Qt.PenStyle.DashLine)
-        self._refused_brush = QtGui.QBrush(colour(CONFLICT_OUTLINE, 40))
+        self._preview_style = "preview"
+        self._preview_looks = {
+            "preview": (self._preview_pen, self._preview_brush),
+            "valid": (_cosmetic(VALID_OUTLINE, 2.0, QtCore.Qt.PenStyle.DashLine), QtGui.QBrush(colour(VALID_OUTLINE, 70))),
+            "refused": (_cosmetic(CONFLICT_OUTLINE, 2.0, QtCore.Qt.PenStyle.DashLine),
+                        QtGui.QBrush(colour(CONFLICT_OUTLINE, 40)))}
         self._label_font = QtGui.QFont()
         self._label_font.setPointSizeF(8.0)
         #: Figures of the last paint (for the benchmark and tests): exposed and drawn rects.
@@ -181,11 +184,12 @@ class TimelineBars(pg.GraphicsObject):
         self.highlighted = np.fromiter((a in ids for a in self.ids), dtype=bool, count=len(self.ids))
         self.update()
 
-    def set_preview(self, start: float, end: float, row: int, refused: bool = False) -> None:
-        """A dashed outline where a bar would go (``refused``: red, where it may not go)."""
+    def set_preview(self, start: float, end: float, row: int, style: str = "preview") -> None:
+        """A dashed outline where a bar would go: ``preview`` (orange: a resolution's move),
+        ``valid`` (green: a drag's snapped place) or ``refused`` (red: where it may not go)."""
         self.prepareGeometryChange()
         self._preview = (float(start), float(end), int(row))
-        self._preview_refused = bool(refused)
+        self._preview_style = style
         self._bounds = None
         self.update()
 
@@ -319,8 +323,9 @@ class TimelineBars(pg.GraphicsObject):
         self._paint_overlay(painter, idx, s, e, r, self.selected, self._selection_pen, 0.07, 2 * px)
         if self._preview is not None:
             ps, pe, prow = self._preview
-            painter.setBrush(self._refused_brush if self._preview_refused else self._preview_brush)
-            painter.setPen(self._refused_pen if self._preview_refused else self._preview_pen)
+            pen, brush = self._preview_looks.get(self._preview_style, self._preview_looks["preview"])
+            painter.setBrush(brush)
+            painter.setPen(pen)
             painter.drawRect(QtCore.QRectF(ps, prow + BAR_TOP, max(pe - ps, min_w), h))
         if 0 < len(idx) <= MAX_DECORATED and sy * h >= 12:
             self._paint_decorations(painter, idx, s, e, r, sx)

@@ -23,14 +23,15 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .formatting import shift
-from .palette import colour
+from .palette import VALID_OUTLINE, colour
 from .timeline_bars import BAR_BOTTOM, BAR_TOP
 
 #: A drop this close to a valid start (seconds, or pixels on screen: the larger) snaps to it.
 SNAP_S = 15.0
 SNAP_PX = 8.0
-VALID_FILL = "#2e9d5b"
-REFUSED_FILL = "#d32f2f"
+VALID_FILL = VALID_OUTLINE
+#: The drag label wraps beyond this width (pixels).
+LABEL_MAX_PX = 300
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,13 @@ class _OrderDrag:
     loaded: bool = False
 
 
-def _when(x: float) -> str:
-    """``Thu 13 Aug 09:33:30Z``: valid starts are seconds apart, so the seconds are shown."""
-    return datetime.fromtimestamp(x, UTC).strftime("%a %d %b %H:%M:%SZ")
+def _when(x: float, same_day_as: float | None = None) -> str:
+    """``Thu 13 Aug 09:33:30Z`` (valid starts are seconds apart, so the seconds are shown); only
+    ``09:33:30Z`` when it is the same UTC day as ``same_day_as``."""
+    t = datetime.fromtimestamp(x, UTC)
+    if same_day_as is not None and datetime.fromtimestamp(same_day_as, UTC).date() == t.date():
+        return t.strftime("%H:%M:%SZ")
+    return t.strftime("%a %d %b %H:%M:%SZ")
 
 
 class DragLayer:
@@ -115,7 +120,7 @@ class DragLayer:
             return
         kind, at, text = self._resolve(wanted_start)
         length = d.end - d.start
-        self.view.bars.set_preview(at, at + length, d.row, refused=kind == "refused")
+        self.view.bars.set_preview(at, at + length, d.row, "refused" if kind == "refused" else "valid")
         self._show_label(at, d.row, text)
 
     def finish_bar(self, wanted_start: float) -> None:
@@ -163,7 +168,7 @@ class DragLayer:
                 return "refused", wanted, (f"no other valid start in its pass on {d.satellite} "
                                            "(Swap in the Inspector offers other passes)")
             return "refused", wanted, (f"outside its pass: on {d.satellite} it can start from "
-                                       f"{_when(valid[0])} to {_when(valid[-1])}")
+                                       f"{_when(valid[0])} to {_when(valid[-1], valid[0])}")
         if why:
             return "refused", s, why
         if abs(s - d.start) < 1e-6:
@@ -200,7 +205,7 @@ class DragLayer:
             self.view.bars.clear_preview()
             return
         s, e = min(slots, key=lambda p: (abs(p[0] - t), p[0]))
-        self.view.bars.set_preview(s, e, row)
+        self.view.bars.set_preview(s, e, row, "valid")
         self._show_label(s, row, f"Place {o.text} on {satellite} at {_when(s)}")
 
     def end_order(self) -> None:
@@ -229,7 +234,13 @@ class DragLayer:
         self.slots_item.hide()
 
     def _show_label(self, x: float, row: int, text: str) -> None:
+        # Left of the point in the right half of the view, so a long reason is never cut at the edge.
+        x0, x1 = self.view.x_range()
+        self.label.setAnchor((1, 1) if x > (x0 + x1) / 2 else (0, 1))
         self.label.setText(text)
+        # A long reason wraps (at most LABEL_MAX_PX wide) rather than running off the view.
+        wide = QtGui.QFontMetrics(self.label.textItem.font()).horizontalAdvance(text) > LABEL_MAX_PX
+        self.label.setTextWidth(LABEL_MAX_PX if wide else -1)
         self.label.setPos(x, row + BAR_TOP - 0.02)
         self.label.show()
 

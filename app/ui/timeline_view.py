@@ -34,8 +34,8 @@ ZOOM_PRESETS: dict[str, float] = {"hour": 3600.0, "day": 86400.0, "week": 7 * 86
 MIN_SPAN_S = 60.0
 MAX_SPAN_S = 31 * 86400.0
 
-MOUSE_HINT = ("Drag a bar: move it in its pass · Drag elsewhere: select · Shift+drag: add · Ctrl+drag: toggle · "
-              "Wheel: zoom time · Middle/Alt+drag: pan · Double-click: open · Drag an Inbox order onto a row: place it")
+MOUSE_HINT = ("Drag a bar: move it · Drag: select · Shift+drag: add · Ctrl+drag: toggle · Wheel: zoom · "
+              "Alt+drag: pan · Double-click: open · Inbox order onto a row: place it")
 
 
 class TimelineView(QtWidgets.QWidget):

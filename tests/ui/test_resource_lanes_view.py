@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 from PySide6.QtTest import QTest
@@ -65,8 +66,8 @@ def test_lanes_are_off_until_shown_then_drawn_in_their_strips(view):
 def test_hovering_a_lane_says_what_it_is(view, qtbot):
     view.show_resource_lanes(True)
     vp = view.plot.viewport()
+    qtbot.wait(50)  # the lanes' legend replaces the hint: the plot's height settles first
     p = view.map_to_widget(T0 + timedelta(minutes=35), (CONTACT_TOP + CONTACT_BOTTOM) / 2)
-    qtbot.wait(50)
     QTest.mouseMove(vp, p)
     qtbot.waitUntil(lambda: view.hover_text() != "", timeout=1000)
     assert view.hover_text().startswith("Contact with Svalbard: Thu 13 Aug 00:30Z → Thu 13 Aug 00:40Z (10 min 00 s)")
@@ -77,3 +78,30 @@ def test_hovering_a_lane_says_what_it_is(view, qtbot):
     qtbot.wait(50)
     QTest.mouseMove(vp, view.map_to_widget(T0 + timedelta(minutes=30), (SUN_TOP + SUN_BOTTOM) / 2))
     qtbot.waitUntil(lambda: view.hover_text() == "Eclipse (on battery)", timeout=1000)
+
+
+def _pixels(view) -> np.ndarray:
+    img = view.plot.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    return np.frombuffer(img.constBits(), dtype=np.uint32).reshape(img.height(), -1).copy()
+
+
+def test_dense_lines_rasterised_by_numpy_look_as_qpainter_draws_them(view, qtbot, monkeypatch):
+    """A week of a busy schedule rasterises the battery and memory lines into one image (numpy)
+    instead of ~200k QPainter segments; the pixels are the ones the segments would set, but for
+    the hairline rasteriser's tie-breaks (a fraction of a percent of the lanes' pixels)."""
+    import app.ui.resource_lanes_item as lanes_item
+    view.show_resource_lanes(True)
+    qtbot.wait(50)
+    monkeypatch.setattr(lanes_item, "RASTER_DENSITY", 1e9)  # QPainter segments
+    view.lanes.update()
+    by_qpainter = _pixels(view)
+    segments = dict(view.lanes.last_paint_stats)
+    monkeypatch.setattr(lanes_item, "RASTER_DENSITY", 0.0)  # numpy raster
+    view.lanes.update()
+    by_numpy = _pixels(view)
+    assert segments["battery"] > 0 and view.lanes.last_paint_stats["battery"] > segments["battery"]  # columns
+    battery = np.uint32(QtGui.QColor(lanes_item.BATTERY_LINE).rgb())
+    on_line = int((by_qpainter == battery).sum())
+    assert on_line > 100 and abs(int((by_numpy == battery).sum()) - on_line) <= 0.05 * on_line
+    differ = int((by_numpy != by_qpainter).sum())
+    assert differ <= 0.05 * on_line
