@@ -192,9 +192,10 @@ def main() -> int:
                  f"+{lanes_week_redraw_ms - week_ms:.1f} ms"))
     rows.append(("  … lanes drawn again, day view", f"{lanes_day_redraw_ms:.1f} ms", "< 30 ms",
                  f"without lanes: {day_ms:.1f} ms", f"+{lanes_day_redraw_ms - day_ms:.1f} ms"))
-    rows.append(("  lane items drawn in the week view (rects / line segments)",
+    rows.append(("  lane items drawn in the week view (rects / line segments / line × pixel columns rasterised)",
                  f"{sum(lane_stats[k] for k in ('eclipse', 'sunlit', 'contact', 'violation')):,} / "
-                 f"{sum(lane_stats[k] for k in ('battery', 'battery_candidate', 'memory', 'memory_candidate')):,}",
+                 f"{sum(lane_stats[k] for k in ('battery', 'battery_candidate', 'memory', 'memory_candidate')):,} / "
+                 f"{lane_stats.get('raster_columns', 0):,}",
                  "—", f"lanes computed in {lanes_build_ms:.0f} ms (once, cached)", "—"))
 
     # Rubber band over ~1,000 bars: hit test + selection update + the repaint that shows it.

@@ -68,6 +68,7 @@ class MainWindow(QtWidgets.QMainWindow):
         inspector.orderEditRequested.connect(edits.edit_order)
         self.centre_tabs.currentChanged.connect(lambda _: self.worker_views.refresh_map())
         self.map.targetClicked.connect(edits.show_target)
+        self.map.allTracksChanged.connect(lambda _on: self.worker_views.refresh_map(reframe=False))
 
     # What the planner sees, read from the one session (views never keep their own copy).
     ws = property(lambda self: self.session.workspace)

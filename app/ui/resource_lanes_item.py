@@ -12,7 +12,7 @@ time range with one ``drawRects`` per kind of strip and one ``drawLines`` per ki
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 
 import numpy as np
@@ -130,13 +130,15 @@ class _LineSet:
         return int(np.count_nonzero((self.t >= a) & (self.t <= b)))
 
     def raster(self, img: np.ndarray, a: float, b: float, sx: float, ox: float, sy: float, oy: float,
-               rgb: int) -> int:
+               colours: Sequence[tuple[int, int]]) -> int:
         """Draw the lines as one-pixel hairlines straight into ``img`` (rows × columns of 32-bit
         ARGB; device x = ``sx``·t + ``ox``, device y = ``sy``·y + ``oy``), downsampled to pixel
         columns: in each column a line fills the pixel rows between the lowest and highest of its
         values at the column's two edges and at its corners inside the column (what a polyline
         through them covers). All lines at once in a few numpy operations over lines × columns,
-        instead of ~200k QPainter segments for a week of 200 lines. Returns the columns drawn."""
+        instead of ~200k QPainter segments for a week of 200 lines. ``colours``: (end, ARGB) in
+        drawing order, lines before ``end`` in that colour (later ones drawn over earlier ones).
+        Returns the columns drawn."""
         if len(self.t) < 2:
             return 0
         h, w = img.shape
@@ -149,7 +151,12 @@ class _LineSet:
         edges = np.arange(w + 1, dtype=np.float64)
         y_edge = np.interp((np.arange(n_lines)[:, None] * shift + edges).reshape(-1), self.line * shift + x,
                            yd).reshape(n_lines, w + 1)
-        y_edge[(edges < x[self.first][:, None]) | (edges > x[self.last][:, None])] = np.nan
+        xf, xl = x[self.first], x[self.last]
+        part = np.flatnonzero((xf > 0) | (xl < w))  # lines that start or end in view
+        if len(part):
+            sub = y_edge[part]
+            sub[(edges < xf[part][:, None]) | (edges > xl[part][:, None])] = np.nan
+            y_edge[part] = sub
         # Column c lies between edges c and c + 1; corners inside it widen its span.
         lo = np.fmin(y_edge[:, :-1], y_edge[:, 1:]).reshape(-1)
         hi = np.fmax(y_edge[:, :-1], y_edge[:, 1:]).reshape(-1)
@@ -166,7 +173,14 @@ class _LineSet:
         m = r1 - r0 + 1
         p = np.repeat(np.arange(len(r0)), m)
         rows = r0[p] + (np.arange(len(p)) - np.repeat(np.cumsum(m) - m, m))
-        img[rows, cols[p]] = np.uint32(rgb)
+        # Cells are in line order: each colour's lines are one slice, written in drawing order
+        # (one fancy assignment with repeated pixels would not say which colour wins).
+        cuts = np.searchsorted(drawn // w, [end for end, _ in colours])
+        pix = np.searchsorted(p, cuts)
+        start = 0
+        for (_end, argb), stop in zip(colours, pix):
+            img[rows[start:stop], cols[p[start:stop]]] = np.uint32(argb)
+            start = stop
         return len(drawn)
 
 
@@ -212,6 +226,7 @@ class ResourceLanes(pg.GraphicsObject):
         self._violations = _RectSet()
         self._reserve = _LineSet()
         self._lines = {k: _LineSet() for k in _LINE_KINDS}
+
         self._range = (0.0, 1.0)
         self._brushes = {"eclipse": QtGui.QBrush(QtGui.QColor(ECLIPSE_FILL)),
                          "sunlit": QtGui.QBrush(QtGui.QColor(SUNLIT_FILL)),
@@ -276,6 +291,7 @@ class ResourceLanes(pg.GraphicsObject):
         self._reserve.set(reserve)
         for k in _LINE_KINDS:
             self._lines[k].set(lines[k])
+
         self.prepareGeometryChange()
         self._range = (lo, hi) if lo < hi else (0.0, 1.0)
         self.update()
@@ -347,11 +363,10 @@ class ResourceLanes(pg.GraphicsObject):
 
     def _raster_lines(self, painter: QtGui.QPainter, tr: QtGui.QTransform, exposed: QtCore.QRectF,
                       a: float, b: float) -> dict[str, int]:
-        """Battery and memory lines. Where a line has more corners in view than a quarter of its
-        pixel columns (a week of a busy schedule), the lines are rasterised by numpy into one image
-        of the exposed device rectangle and drawn with one drawImage; sparser ones (a day, an hour)
-        are fewer QPainter segments than pixel columns and are drawn as segments. (The view has
-        no rotation: x and y scale independently.)"""
+        """Battery and memory lines. When they have more corners in view than a quarter of their
+        pixel columns (a week of a busy schedule), they are rasterised by numpy into one image of the exposed device rectangle, drawn with one drawImage; sparser ones (a
+        day, an hour) are fewer QPainter segments than pixel columns and are drawn as segments.
+        (The view has no rotation: x and y scale independently.)"""
         device = painter.device()
         box = tr.mapRect(exposed).toAlignedRect()
         if device is not None:
@@ -360,27 +375,25 @@ class ResourceLanes(pg.GraphicsObject):
         if box.isEmpty():
             return stats
         px = 1.0 / (abs(tr.m11()) or 1.0)
-        dense = {k for k in _LINE_KINDS
-                 if self._lines[k].corners_in(a, b) > RASTER_DENSITY * len(self._lines[k].first) * box.width()}
-        image = pixels = None
-        if dense:
-            image = QtGui.QImage(box.width(), box.height(), QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(0)
-            pixels = np.frombuffer(image.bits(), dtype=np.uint32).reshape(box.height(), image.bytesPerLine() // 4)
-            pixels = pixels[:, :box.width()]
-        sx, sy = tr.m11(), tr.m22()
-        ox, oy = tr.dx() - box.left(), tr.dy() - box.top()
-        for kind in _LINE_KINDS:
-            if kind in dense:
-                stats[kind] = self._lines[kind].raster(pixels, a, b, sx, ox, sy, oy, self._argb[kind])
-            else:
+        corners = sum(self._lines[k].corners_in(a, b) for k in _LINE_KINDS)
+        if corners <= RASTER_DENSITY * sum(len(self._lines[k].first) for k in _LINE_KINDS) * box.width():
+            for kind in _LINE_KINDS:
                 painter.setPen(self._pens[kind])
-                stats[kind] = self._lines[kind].draw(painter, a, b, px, abs(sy))
-        if image is not None:
-            painter.save()
-            painter.resetTransform()
-            painter.drawImage(box.topLeft(), image)
-            painter.restore()
+                stats[kind] = self._lines[kind].draw(painter, a, b, px, abs(tr.m22()))
+            return stats
+        image = QtGui.QImage(box.width(), box.height(), QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        pixels = np.frombuffer(image.bits(), dtype=np.uint32).reshape(box.height(), image.bytesPerLine() // 4)
+        pixels = pixels[:, :box.width()]
+        # One kind at a time (in drawing order): arrays of one kind's lines × columns stay in the
+        # processor's cache; all four at once measured 3× slower.
+        stats["raster_columns"] = sum(
+            self._lines[k].raster(pixels, a, b, tr.m11(), tr.dx() - box.left(), tr.m22(), tr.dy() - box.top(),
+                                  [(len(self._lines[k].first), self._argb[k])]) for k in _LINE_KINDS)
+        painter.save()
+        painter.resetTransform()
+        painter.drawImage(box.topLeft(), image)
+        painter.restore()
         return stats
 
 

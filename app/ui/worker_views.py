@@ -35,9 +35,10 @@ class WorkerViews:
         self.w.jobs.start(kind, work, **slots)
 
     # ------------------------------------------------------------------ map
-    def refresh_map(self) -> None:
+    def refresh_map(self, reframe: bool = True) -> None:
         """When the map tab shows: target statuses now, tracks and footprints on a worker (the
-        selection's satellites around its time, or every satellite at the centre of the timeline)."""
+        selection's satellites around its time, or every satellite at the centre of the timeline;
+        every satellite's with the map's "All tracks" box)."""
         w, s = self.w, self.session
         if w.centre_tabs.currentWidget() is not w.map:
             return
@@ -49,10 +50,12 @@ class WorkerViews:
 
         def done(layers):
             w.map.set_layers(layers)
-            if acqs:
+            if acqs and reframe:
                 w.map.zoom_to_footprints(layers)
         ws_id = s.workspace.id
-        self.on_worker("map", lambda db, state: map_service.map_layers(db, ws_id, acqs, moment), on_done=done,
+        every = w.map.all_tracks()  # the map's "All tracks" box
+        self.on_worker("map", lambda db, state: map_service.map_layers(db, ws_id, acqs, moment, all_tracks=every),
+                       on_done=done,
                        on_error=lambda msg: self._status(f"Map: {msg}", 10000))
 
     # ------------------------------------------------------------------ swap choices

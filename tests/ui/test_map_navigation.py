@@ -61,3 +61,32 @@ def test_all_tracks_box_says_so(qtbot):
     m.allTracksChanged.connect(seen.append)
     m.all_tracks_box.click()
     assert seen == [True] and m.all_tracks()
+
+
+def test_the_all_tracks_box_shows_every_satellites_track_in_the_window(qtbot, db_path, settings):
+    """In the window: with one acquisition selected the map draws its satellite's track; the
+    "All tracks" box draws every satellite's, without moving the view; unticked, one again."""
+    from app.persistence import ScheduleDB
+    from app.services import commits
+    from app.services.planning import PlanOptions, run_planning
+    from app.ui.main_window import MainWindow
+    db = ScheduleDB(db_path)
+    commits.commit_plan(db, "day", run_planning(db, "day", PlanOptions()).plan_id)
+    n_satellites = len(db.list_satellites(db.list_workspaces()[0].id))
+    db.close()
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.views.select([next(iter(w.acquisitions))])
+    with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
+        w.centre_tabs.setCurrentWidget(w.map)
+    assert w.map.layer_counts() == {"tracks": 1, "footprints": 1}
+    view = span(w.map)[1]
+    with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
+        w.map.all_tracks_box.click()
+    assert w.map.layer_counts() == {"tracks": n_satellites, "footprints": 1}
+    assert span(w.map)[1] == view
+    with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
+        w.map.all_tracks_box.click()
+    assert w.map.layer_counts()["tracks"] == 1
