@@ -82,6 +82,7 @@ def test_the_all_tracks_box_shows_every_satellites_track_in_the_window(qtbot, db
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w.centre_tabs.setCurrentWidget(w.map)
     assert w.map.layer_counts() == {"tracks": 1, "footprints": 1}
+    qtbot.wait(100)  # the framing on the footprint settles (aspect lock after the tab's layout)
     view = span(w.map)[1]
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w.map.all_tracks_box.click()
