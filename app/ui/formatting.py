@@ -53,14 +53,21 @@ def number_text(value: float | None, fmt: str = ".2f", unit: str = "") -> str:
 
 def window_text(order: Order, compact: bool = False) -> str:
     """An order's requested window: ``ASAP → 2026-08-10 00:00Z``, ``… → no deadline``.
-    ``compact``: ``07 Aug 09:00 → open`` for dense tables."""
-    def fmt(dt: datetime) -> str:
-        return dt.astimezone(UTC).strftime("%d %b %H:%M") if compact else utc_text(dt, seconds=False)
-
-    start = fmt(order.requested_window_start) if order.requested_window_start else "ASAP"
-    end = fmt(order.requested_window_end) if order.requested_window_end else (
-        "open" if compact else "no deadline")
-    return f"{start} → {end}"
+    ``compact`` for dense tables (UTC, the horizon's year): ``07 Aug 09:00 → 09 Aug 18:00``,
+    whole days as ``10 Aug → 13 Aug`` (midnight to midnight), within a day ``07 Aug 09:00 → 12:30``,
+    ``ASAP → open``."""
+    start, end = order.requested_window_start, order.requested_window_end
+    if not compact:
+        return (f"{utc_text(start, seconds=False) if start else 'ASAP'} → "
+                f"{utc_text(end, seconds=False) if end else 'no deadline'}")
+    s = start.astimezone(UTC) if start else None
+    e = end.astimezone(UTC) if end else None
+    if s is not None and e is not None:
+        if s.time() == e.time() == datetime.min.time():
+            return f"{s:%d %b} → {e:%d %b}"
+        if s.date() == e.date():
+            return f"{s:%d %b %H:%M} → {e:%H:%M}"
+    return f"{f'{s:%d %b %H:%M}' if s else 'ASAP'} → {f'{e:%d %b %H:%M}' if e else 'open'}"
 
 
 def constraints_text(order: Order) -> str:

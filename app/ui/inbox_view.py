@@ -12,9 +12,22 @@ from app.services.session import INBOX_STATES
 
 from .formatting import attempts_text, constraints_text, utc_text, window_text
 from .list_table import ID_ROLE, FilterProxy, KeyedTableModel, Role, list_table
-from .resources import icon
 
 PRIORITY_COLOURS = {1: "#b42318", 2: "#c75a00", 3: "#1f2933", 4: "#5b6776", 5: "#8a94a3"}
+
+
+NBSP = "\u00a0"
+#: The role the Inbox's filter matches (cell texts with plain spaces).
+FILTER_ROLE = Role.UserRole + 3
+#: Columns that wrap in a narrow Inbox (window, constraints) and the widest each may take.
+WINDOW_COL, CONSTRAINTS_COL = 2, 3
+
+
+def _unbroken(text: str, separator: str) -> str:
+    """``text`` whose parts (between ``separator``) never break inside: a narrow column wraps
+    ``10 Aug 06:30 →`` / ``11 Aug 18:45`` (the arrow stays with the start: the caller joins it)
+    and ``inc ≤ 35°,`` / ``20 s``, never ``13 Au…``."""
+    return separator.join(part.replace(" ", NBSP) for part in text.split(separator))
 
 
 def _status_text(o: Order) -> str:
@@ -24,25 +37,31 @@ def _status_text(o: Order) -> str:
 class OrderTableModel(KeyedTableModel[Order]):
     """Orders as rows: priority, target, window, constraints, reference, id."""
 
-    HEADERS = ("P", "Target", "Window (UTC)", "Constraints", "Ref", "Order", "Status", "Tries")
-    HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest",
+    HEADERS = ("P", "Target", "Window", "Constraints", "Ref", "Order", "Status", "Tries")
+    HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest", 2: "Requested window (UTC)",
+                   3: "What the acquisition must meet (incidence, look side, sensor, duration …)",
                    7: "Failed execution attempts, with the last failure's reason"}
 
     def cells(self, o: Order) -> tuple[tuple, tuple]:
         constraints = constraints_text(o)
+        window = window_text(o, compact=True)
         start = o.requested_window_start.timestamp() if o.requested_window_start else float("-inf")
         status = _status_text(o)
-        return ((f"P{o.priority}", o.target_id, window_text(o, compact=True), constraints, o.external_ref or "", o.id,
-                 status, attempts_text(o)),
+        return ((f"P{o.priority}", o.target_id, _unbroken(window, " → ").replace(" →", NBSP + "→"),
+                 _unbroken(constraints, ", "),
+                 o.external_ref or "", o.id, status, attempts_text(o)),
                 (o.priority, o.target_id.lower(), start, constraints, o.external_ref or "", o.id, status,
                  o.attempt_count))
 
     def item_id(self, o: Order) -> str:
         return o.id
 
+    def data(self, index, role=Role.DisplayRole):
+        if role == FILTER_ROLE and index.isValid():  # what the filter box matches: plain spaces
+            return str(super().data(index, Role.DisplayRole) or "").replace(NBSP, " ")
+        return super().data(index, role)
+
     def item_data(self, o: Order, col: int, role: int):
-        if role == Role.DecorationRole and col == 1:
-            return icon("target")
         if role == Role.ForegroundRole and col == 0:
             return QtGui.QColor(PRIORITY_COLOURS.get(o.priority, "#1f2933"))
         if role == Role.FontRole and o.status == OrderStatus.PLANNED:
@@ -99,6 +118,8 @@ class InboxView(QtWidgets.QWidget):
         self.filter_edit.textChanged.connect(self.set_filter_text)
 
         self.table = list_table(self.proxy, (34, 92, 170, 150, 70))
+        self.proxy.setFilterRole(FILTER_ROLE)
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
@@ -108,6 +129,7 @@ class InboxView(QtWidgets.QWidget):
         # gesture must work the same on every platform plugin, the headless one included.
         self._press: tuple[str, QtCore.QPoint] | None = None
         self.dragging: str | None = None
+        self._fitting = False
         self.table.viewport().installEventFilter(self)
 
         top = QtWidgets.QHBoxLayout()
@@ -124,7 +146,36 @@ class InboxView(QtWidgets.QWidget):
     def set_orders(self, orders: Iterable[Order]) -> None:
         """Show the new and proposed orders among ``orders`` (others left the Inbox)."""
         self.model.set_items(o for o in orders if o.status in INBOX_STATES)
+        self._fit_columns()
         self._update_badge()
+
+    def _fit_columns(self) -> None:
+        """Priority, target, window and constraints as wide as their texts. When the panel is too
+        narrow for them (a 1366 px screen), the window and the constraints wrap between their
+        parts onto more lines instead of running out of sight or being cut ("13 Au…")."""
+        t = self.table
+        for col in range(4):
+            t.resizeColumnToContents(col)
+        # The priority's header (a letter and the sort arrow) need not set its column's width.
+        t.setColumnWidth(0, max(t.sizeHintForColumn(0), 34))
+        fixed = t.columnWidth(0) + t.columnWidth(1)
+        room = t.viewport().width() - fixed  # refitted when the viewport changes (a scroll bar comes or goes)
+        wide = t.columnWidth(WINDOW_COL) + t.columnWidth(CONSTRAINTS_COL)
+        if room > 0 and wide > room:
+            metrics = t.fontMetrics()
+            pad = 2 * (t.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, t) + 1) + 4
+
+            def widest_part(col: int, sep: str) -> int:
+                """The widest unbreakable part of the column's texts, or its header (never cut)."""
+                parts = (p + sep.strip() for r in range(self.model.rowCount())
+                         for p in str(self.model.index(r, col).data()).split(sep))
+                header = t.horizontalHeader().fontMetrics().horizontalAdvance(self.model.HEADERS[col]) + pad
+                return max(max((metrics.horizontalAdvance(p) for p in parts), default=0) + pad, header)
+            window = min(t.columnWidth(WINDOW_COL), widest_part(WINDOW_COL, "→ "))
+            t.setColumnWidth(WINDOW_COL, window)
+            # The constraints fill the rest: no sliver of the next column at the edge.
+            t.setColumnWidth(CONSTRAINTS_COL, max(widest_part(CONSTRAINTS_COL, ", "), room - window))
+        t.resizeRowsToContents()
 
     def count(self) -> int:
         return self.model.rowCount()
@@ -172,7 +223,13 @@ class InboxView(QtWidgets.QWidget):
                 return True
             return False
         if obj is self.table.viewport():
-            if kind == E.MouseButtonPress and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            if kind == E.Resize and not self._fitting:
+                self._fitting = True  # wrapped rows may bring a scroll bar: one refit, no loop
+                try:
+                    self._fit_columns()
+                finally:
+                    self._fitting = False
+            elif kind == E.MouseButtonPress and event.button() == QtCore.Qt.MouseButton.LeftButton:
                 index = self.table.indexAt(event.position().toPoint())
                 order = self.model.item(self.proxy.mapToSource(index).row()) if index.isValid() else None
                 self._press = (order.id, event.position().toPoint()) \

@@ -35,3 +35,14 @@ def test_order_window_and_constraints_summary():
     assert window_text(o, compact=True) == "ASAP → 10 Aug 00:00"
     assert constraints_text(o) == "inc ≤ 40°, look RIGHT"
     assert constraints_text(Order(id="o", workspace_id="w", target_id="T")) == "none"
+
+
+def test_compact_windows_keep_their_meaning_in_few_characters():
+    def win(start, end):
+        return window_text(Order(id="o", workspace_id="w", target_id="T", requested_window_start=start,
+                                 requested_window_end=end), compact=True)
+    d = datetime(2026, 8, 10, tzinfo=UTC)
+    assert win(d, d + timedelta(days=3)) == "10 Aug → 13 Aug"  # midnight to midnight
+    assert win(d.replace(hour=9), d.replace(hour=12, minute=30)) == "10 Aug 09:00 → 12:30"
+    assert win(d.replace(hour=9), d + timedelta(days=2, hours=18)) == "10 Aug 09:00 → 12 Aug 18:00"
+    assert win(d, None) == "10 Aug 00:00 → open" and win(None, None) == "ASAP → open"

@@ -174,3 +174,62 @@ def test_scheduled_updates_changed_rows_in_place_and_keeps_the_selection(qtbot, 
     view.update_acquisitions([moved])
     kids = view.model.acquisitions_under(view.model.group_index(moved.target_id))
     assert [a.start_time for a in kids] == sorted(a.start_time for a in kids) and moved in kids
+
+
+def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, settings, shots_dir):
+    """The Inbox of the main window at 1366×768 (its left dock as the window gives it): every
+    target, window and constraint list is as wide as its column (no "13 Au…")."""
+    from app.persistence import ScheduleDB
+    from app.services.orders import add_order
+    from app.ui.main_window import MainWindow
+    db = ScheduleDB(db_path)
+    targets = [t.id for t in db.list_targets(db.list_workspaces()[0].id)]
+    # Orders as the demo has them: windows of whole days, of hours, several constraints.
+    add_order(db, "day", targets[0], 2, window_start="2026-08-10T00:00:00Z", window_end="2026-08-13T00:00:00Z",
+              constraints={"max_incidence_deg": 35, "sensor_type": "visible", "duration_s": 20})
+    add_order(db, "day", targets[1], 3, window_start="2026-08-10T06:30:00Z", window_end="2026-08-11T18:45:00Z",
+              constraints={"max_incidence_deg": 40, "look_side": "LEFT"})
+    add_order(db, "day", targets[2], 1, window_start="2026-08-10T09:00:00Z", window_end="2026-08-10T12:30:00Z",
+              constraints={"sensor_type": "sar", "duration_s": 20})
+    db.close()
+    w = MainWindow(db_path, "day", settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 740)
+    w.show()
+    qtbot.waitExposed(w)
+    table = w.inbox.table
+    metrics = table.fontMetrics()
+    model = table.model()
+    assert model.rowCount() >= 10
+    # What an item view keeps of a cell for its text: the style's text margins, and the target's icon.
+    from PySide6 import QtWidgets
+    margin = 2 * (table.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    icon = table.iconSize().width() if table.iconSize().width() > 0 else 16
+    lines_of = {}
+    for row in range(model.rowCount()):
+        for col, sep in ((1, None), (2, "→ "), (3, ", ")):
+            text = model.index(row, col).data()
+            decorated = model.index(row, col).data(QtCore.Qt.ItemDataRole.DecorationRole) is not None
+            room = table.columnWidth(col) - margin - (icon + 4 if decorated else 0)
+            # Nothing is cut: a part of a window or constraint list never breaks, and each fits.
+            parts = [text] if sep is None else [p + sep.strip() for p in text.split(sep)]
+            assert all(metrics.horizontalAdvance(p) <= room for p in parts), (col, text, table.columnWidth(col))
+            if sep is not None:  # the row is tall enough for the lines the parts wrap onto
+                lines, used = 1, 0
+                for p in parts:
+                    need = metrics.horizontalAdvance(p + " ")
+                    if used and used + need > room:
+                        lines, used = lines + 1, 0
+                    used += need
+                lines_of[(row, col)] = lines
+                assert table.rowHeight(row) >= lines * metrics.lineSpacing(), (row, text)
+    # … and the four columns that say what an order is are in sight without scrolling.
+    assert table.columnViewportPosition(3) + table.columnWidth(3) <= table.viewport().width()
+    assert max(lines_of.values()) >= 2  # the narrow panel did wrap
+    header = table.horizontalHeader()
+    for col in range(1, 4):  # the headers too
+        text = model.headerData(col, QtCore.Qt.Orientation.Horizontal)
+        assert header.fontMetrics().horizontalAdvance(text) + margin <= header.sectionSize(col), text
+    w.grab().save(str(shots_dir / "inbox_1366.png"))
+    w.inbox.set_filter_text("inc ≤ 35°")
+    assert w.inbox.count() >= 1 and len(w.inbox.visible_order_ids()) == 1
