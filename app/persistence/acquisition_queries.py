@@ -37,9 +37,13 @@ class AcquisitionQueries(StoreBase):
 
     def list_acquisitions(self, workspace_id: str, start_time: Any = None, end_time: Any = None,
                           satellite_id: str | None = None, states: Sequence[str] | None = None,
-                          order_id: str | None = None, plan_id: str | None = None) -> list[Acquisition]:
-        """A workspace's acquisitions by start time; optional time overlap and filters."""
+                          order_id: str | None = None, plan_id: str | None = None,
+                          archived: bool = True) -> list[Acquisition]:
+        """A workspace's acquisitions by start time; optional time overlap and filters.
+        ``archived`` False leaves out those a closed horizon archived (kept for its reports)."""
         stmt = select(*rows.ACQUISITION_COLUMNS).where(AcquisitionRow.workspace_id == workspace_id)
+        if not archived:
+            stmt = stmt.where(AcquisitionRow.archived_at.is_(None))
         stmt = self._time_filter(stmt, start_time, end_time)
         if satellite_id is not None:
             stmt = stmt.where(AcquisitionRow.satellite_id == satellite_id)

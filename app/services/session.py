@@ -91,7 +91,8 @@ class WorkbenchSession:
 
     def _read_all(self) -> None:
         ws = self.workspace = resolve_workspace(self.db, self.workspace.id)
-        self.acquisitions = {a.id: a for a in self.db.list_acquisitions(ws.id)}
+        # A closed horizon's archived acquisitions are its reports', not the planner's schedule.
+        self.acquisitions = {a.id: a for a in self.db.list_acquisitions(ws.id, archived=False)}
         self.orders = {o.id: o for o in self.db.list_orders(workspace_id=ws.id, limit=None)}
         self.conflicts = {c.id: c for c in self.db.list_conflicts(ws.id)}
         self._read_candidate()

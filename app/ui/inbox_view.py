@@ -175,6 +175,8 @@ class InboxView(QtWidgets.QWidget):
             t.setColumnWidth(WINDOW_COL, window)
             # The constraints fill the rest: no sliver of the next column at the edge.
             t.setColumnWidth(CONSTRAINTS_COL, max(widest_part(CONSTRAINTS_COL, ", "), room - window))
+        elif room > 0:  # all fit: the constraints fill the rest (the next columns start off the edge)
+            t.setColumnWidth(CONSTRAINTS_COL, room - t.columnWidth(WINDOW_COL))
         t.resizeRowsToContents()
 
     def count(self) -> int:

@@ -1,7 +1,9 @@
 """Colours and display categories of schedule states, shared by the timeline and the lists.
 
-A bar's category is what a planner must see first: a conflict (red) wins over a lock (grey),
-which wins over the state (green committed, yellow tentative).
+A bar's category is what a planner must see first: a conflict (red) wins over what happened
+(executing, completed, failed: history that never changes), which wins over a lock (grey), which
+wins over the plan state (green committed, yellow tentative). Each has a pattern as well as a
+colour where colour alone would not tell them apart in greyscale.
 """
 from __future__ import annotations
 
@@ -18,8 +20,11 @@ class BarCategory(IntEnum):
     COMMITTED = 0
     TENTATIVE = 1
     SOFT_LOCKED = 2
-    FROZEN = 3  # hard-locked, in the frozen zone, or executing/completed/failed: will not change
+    FROZEN = 3  # hard-locked or in the frozen zone: will not change
     CONFLICT = 4
+    EXECUTING = 5
+    COMPLETED = 6
+    FAILED = 7
 
 
 #: (fill, outline) per category, as hex RGB.
@@ -29,6 +34,9 @@ BAR_COLOURS: dict[BarCategory, tuple[str, str]] = {
     BarCategory.SOFT_LOCKED: ("#aab4c0", "#6b7785"),
     BarCategory.FROZEN: ("#7d8794", "#4a525c"),
     BarCategory.CONFLICT: ("#e0413a", "#9e1c17"),
+    BarCategory.EXECUTING: ("#1f9bb4", "#0d5f70"),
+    BarCategory.COMPLETED: ("#2b5d3a", "#163620"),
+    BarCategory.FAILED: ("#6d4c41", "#3e2723"),
 }
 
 CATEGORY_LABELS: dict[BarCategory, str] = {
@@ -37,7 +45,14 @@ CATEGORY_LABELS: dict[BarCategory, str] = {
     BarCategory.SOFT_LOCKED: "soft-locked",
     BarCategory.FROZEN: "hard-locked / frozen",
     BarCategory.CONFLICT: "in conflict",
+    BarCategory.EXECUTING: "executing",
+    BarCategory.COMPLETED: "completed",
+    BarCategory.FAILED: "failed",
 }
+
+#: What happened to an acquisition, by state (conflicts aside, these come first).
+_HISTORY = {AcquisitionState.EXECUTING: BarCategory.EXECUTING, AcquisitionState.COMPLETED: BarCategory.COMPLETED,
+            AcquisitionState.FAILED: BarCategory.FAILED}
 
 GHOST_FILL = "#3b82f6"
 GHOST_OUTLINE = "#1d4ed8"
@@ -73,9 +88,12 @@ def is_locked(acq: Acquisition) -> bool:
 
 def bar_category(acq: Acquisition, in_conflict: bool = False,
                  freeze_cutoff: datetime | None = None) -> BarCategory:
-    """The display category of an acquisition (conflict > frozen/hard > soft lock > state)."""
+    """The display category of an acquisition (conflict > executing/completed/failed >
+    frozen/hard > soft lock > state)."""
     if in_conflict:
         return BarCategory.CONFLICT
+    if acq.state in _HISTORY:
+        return _HISTORY[acq.state]
     if (acq.lock_level == LockLevel.HARD or acq.immutable
             or (freeze_cutoff is not None and acq.start_time < freeze_cutoff)):
         return BarCategory.FROZEN

@@ -89,8 +89,13 @@ class TimelineBars(pg.GraphicsObject):
         self._pens = {c: _cosmetic(BAR_COLOURS[c][1], 1.0) for c in BarCategory}
         # Lock level by pattern as well as colour (readable in greyscale and for colour-blind
         # planners): soft lock = sparse diagonal lines, hard lock / frozen = cross-hatch.
-        self._hatches = {BarCategory.SOFT_LOCKED: QtGui.QBrush(QtGui.QColor("#39424d"), QtCore.Qt.BrushStyle.BDiagPattern),
-                         BarCategory.FROZEN: QtGui.QBrush(QtGui.QColor("#ffffff"), QtCore.Qt.BrushStyle.DiagCrossPattern)}
+        # What happened, likewise: executing = horizontal lines (in flight), completed = solid dark
+        # (done), failed = a square grid (crossed out).
+        Style = QtCore.Qt.BrushStyle
+        self._hatches = {BarCategory.SOFT_LOCKED: QtGui.QBrush(QtGui.QColor("#39424d"), Style.BDiagPattern),
+                         BarCategory.FROZEN: QtGui.QBrush(QtGui.QColor("#ffffff"), Style.DiagCrossPattern),
+                         BarCategory.EXECUTING: QtGui.QBrush(QtGui.QColor("#ffffff"), Style.HorPattern),
+                         BarCategory.FAILED: QtGui.QBrush(QtGui.QColor("#ffccbc"), Style.CrossPattern)}
         self._conflict_pen = _cosmetic(CONFLICT_OUTLINE, 2.0)
         self._count_font = QtGui.QFont()
         self._count_font.setPointSizeF(7.0)
@@ -437,7 +442,8 @@ class TimelineBars(pg.GraphicsObject):
                 text = metrics.elidedText(self.labels[i], QtCore.Qt.TextElideMode.ElideRight,
                                           int(text_rect.width()))
                 if text and text != "…":
-                    dark = self.category[i] in (BarCategory.FROZEN, BarCategory.CONFLICT)
+                    dark = self.category[i] in (BarCategory.FROZEN, BarCategory.CONFLICT, BarCategory.EXECUTING,
+                                                BarCategory.COMPLETED, BarCategory.FAILED)
                     painter.setPen(QtGui.QColor("#ffffff" if dark else "#16202b"))
                     painter.drawText(text_rect, QtCore.Qt.AlignmentFlag.AlignVCenter, text)
         painter.restore()

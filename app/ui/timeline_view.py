@@ -225,20 +225,31 @@ class TimelineView(QtWidgets.QWidget):
         return w
 
     def _legend(self) -> QtWidgets.QWidget:
+        """Two rows: what is planned (plan states, locks, conflicts, the candidate), then what
+        happened (executing, completed, failed), so it fits beside the buttons at 1366 px."""
         w = QtWidgets.QWidget()
-        lay = QtWidgets.QHBoxLayout(w)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(10)
-        entries = [(BAR_COLOURS[c][0], BAR_COLOURS[c][1], CATEGORY_LABELS[c], False, c) for c in BarCategory]
-        entries.append((GHOST_FILL, GHOST_FILL, "candidate", True, None))
-        for fill, edge, text, dashed, category in entries:
-            lbl = QtWidgets.QLabel()
-            lbl.setPixmap(_swatch(fill, edge, dashed, self.bars.hatch_of(category)))
-            lay.addWidget(lbl)
-            t = QtWidgets.QLabel(text)
-            t.setProperty("role", "hint")
-            lay.addWidget(t)
-            lay.addSpacing(2)
+        rows = QtWidgets.QVBoxLayout(w)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(1)
+        history = (BarCategory.EXECUTING, BarCategory.COMPLETED, BarCategory.FAILED)
+        planned = [(BAR_COLOURS[c][0], BAR_COLOURS[c][1], CATEGORY_LABELS[c], False, c)
+                   for c in BarCategory if c not in history]
+        planned.append((GHOST_FILL, GHOST_FILL, "candidate", True, None))
+        happened = [(BAR_COLOURS[c][0], BAR_COLOURS[c][1], CATEGORY_LABELS[c], False, c) for c in history]
+        for entries in (planned, happened):
+            lay = QtWidgets.QHBoxLayout()
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(10)
+            for fill, edge, text, dashed, category in entries:
+                lbl = QtWidgets.QLabel()
+                lbl.setPixmap(_swatch(fill, edge, dashed, self.bars.hatch_of(category)))
+                lay.addWidget(lbl)
+                t = QtWidgets.QLabel(text)
+                t.setProperty("role", "hint")
+                lay.addWidget(t)
+                lay.addSpacing(2)
+            lay.addStretch(1)
+            rows.addLayout(lay)
         return w
 
     # -------------------------------------------------------------------- API
