@@ -75,8 +75,11 @@ class MapView(QtWidgets.QWidget):
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", "longitude (°)")
         item.setLabel("left", "latitude (°)")
-        item.getViewBox().setLimits(xMin=-200, xMax=200, yMin=-100, yMax=100, maxXRange=MAX_SPAN_DEG,
-                                    maxYRange=MAX_SPAN_DEG / 2, minXRange=MIN_SPAN_DEG, minYRange=MIN_SPAN_DEG / 2)
+        # y may span as much as x: in a map taller than 2:1 the whole world's width needs more than
+        # 180° of latitude on screen (the aspect is locked), else "Fit world" would cut the Americas.
+        item.getViewBox().setLimits(xMin=-200, xMax=200, yMin=-MAX_SPAN_DEG / 2, yMax=MAX_SPAN_DEG / 2,
+                                    maxXRange=MAX_SPAN_DEG, maxYRange=MAX_SPAN_DEG, minXRange=MIN_SPAN_DEG,
+                                    minYRange=MIN_SPAN_DEG / 2)
         item.hideButtons()
         lon, lat, connect = coastlines()
         self.land = pg.PlotCurveItem(lon, lat, connect=connect, pen=pg.mkPen("#7b8794", width=1))

@@ -91,3 +91,13 @@ def test_the_all_tracks_box_shows_every_satellites_track_in_the_window(qtbot, db
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w.map.all_tracks_box.click()
     assert w.map.layer_counts()["tracks"] == 1
+
+
+def test_fit_world_shows_every_longitude_in_a_tall_map(qtbot):
+    """A map narrower than 2:1 (a 1366 px screen's centre) still fits the whole world's width."""
+    m = make(qtbot)
+    m.resize(560, 520)
+    qtbot.wait(20)
+    m.fit_button.click()
+    _width, (x0, x1, _y0, _y1) = span(m)
+    assert x0 <= -180 and x1 >= 180
