@@ -1,4 +1,4 @@
-"""Fuzzing the two file boundaries (scenario JSON, order CSV) with hypothesis: whatever the
+"""Fuzzing the file boundaries (scenario JSON, order CSV, TLE and OMM files) with hypothesis: whatever the
 content, the command ends with exit 0 or a one-line refusal (exit 2), never a traceback, and a
 refusal leaves every row of the database as it was."""
 import json
@@ -103,3 +103,59 @@ def test_order_csv_fuzz(template_db, header, rows, raw_tail):
     writer.writerows(rows)
     content = buffer.getvalue().encode("utf-8", "surrogatepass") + raw_tail
     _run(template_db, lambda f, d: ["orders", "import", f, "--workspace", "ops", "--db", d], content, ".csv")
+
+
+_S2_LINES = ("SENTINEL-2A",
+             "1 40697U 15028A   26274.29857647 -.00000002  00000+0  15863-4 0  9990",
+             "2 40697  98.5653 347.6046 0001070  85.9280 274.2026 14.30818852588907")
+
+
+def _omm_record() -> dict:
+    from .test_formats import _omm_fields
+    return _omm_fields(*_S2_LINES)
+
+
+def _load_or_refuse(tmp: str, name: str, content: bytes) -> None:
+    """Loading a TLE/OMM file ends in records or a one-line ValidationError naming the file."""
+    from app.access import load_tle_file
+    from app.domain import ValidationError
+    path = Path(tmp) / name
+    path.write_bytes(content)
+    try:
+        records = load_tle_file(path)
+    except ValidationError as exc:
+        assert name in str(exc) and "\n" not in str(exc), str(exc)
+        return
+    assert records and all(r.line1[0] == "1" and r.line2[0] == "2" for r in records)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=st.integers(0, 2), column=st.integers(0, 68), char=st.characters(max_codepoint=0x2070),
+       cut=st.booleans())
+def test_tle_file_fuzz(line, column, char, cut):
+    """One character of a real TLE changed (or the line cut there): records or a refusal."""
+    lines = list(_S2_LINES)
+    text = lines[line]
+    lines[line] = text[:column] if cut else text[:column] + char + text[column + 1:]
+    with tempfile.TemporaryDirectory() as tmp:
+        _load_or_refuse(tmp, "s.tle", ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.dictionaries(st.sampled_from(sorted(_omm_record())), _json_values, min_size=1, max_size=3),
+       flavour=st.sampled_from(["json", "csv"]))
+def test_omm_file_fuzz(changes, flavour):
+    """OMM fields replaced by any JSON value (CSV: its text): records or a refusal."""
+    import csv
+    import io
+    record = {**_omm_record(), **changes}
+    if flavour == "json":
+        content = json.dumps([record], allow_nan=True)
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(record), lineterminator="\n")
+        writer.writeheader()
+        writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in record.items()})
+        content = buffer.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        _load_or_refuse(tmp, f"s.{flavour}", content.encode("utf-8", "surrogatepass"))

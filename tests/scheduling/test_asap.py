@@ -115,9 +115,11 @@ def test_asap_value_falls_with_the_start_and_counts_at_least_half():
 
 
 def test_the_plan_dialog_says_what_asap_means(qtbot):
+    from PySide6 import QtWidgets
+
     from app.ui.dialogs.plan_dialog import HELP, PlanDialog
     d = PlanDialog(T0, T0 + timedelta(days=1))
     qtbot.addWidget(d)
-    hints = [w.text() for w in d.findChildren(__import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel)]
+    hints = [w.text() for w in d.findChildren(QtWidgets.QLabel)]
     assert HELP["timing"] in hints
     assert "ASAP" in HELP["timing"] and "earliest feasible" in HELP["timing"]
