@@ -50,10 +50,9 @@ def parse_optional_utc(value: object, field: str) -> datetime | None:
 
 def to_iso(dt: datetime) -> str:
     """ISO 8601 with a ``Z`` suffix; microseconds only when present."""
-    dt = dt.astimezone(UTC)
-    if dt.microsecond:
-        return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat gives the same text as strftime("%Y-%m-%dT%H:%M:%S[.%f]"), several times faster
+    # (audit snapshots of a 1,000-row edit format thousands of times).
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 def utc_now() -> datetime:

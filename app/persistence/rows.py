@@ -193,6 +193,10 @@ def workspace(row: Sequence[Any]) -> Workspace:
 
 # --- JSON-able views (horizon response, audit snapshots) -----------------------------------------
 
+#: Field names of each dataclass type seen by ``to_jsonable`` (``dataclasses.fields`` is slow per call).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_jsonable(obj: Any) -> Any:
     """A dataclass (or value) as JSON-able data: times as ISO 8601 Z, enums as their values."""
     if isinstance(obj, Enum):
@@ -201,8 +205,11 @@ def to_jsonable(obj: Any) -> Any:
         return obj
     if isinstance(obj, datetime):
         return to_iso(obj)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, dict):

@@ -117,12 +117,14 @@ class WorkbenchSession:
 
     def _apply(self, changes: Changes) -> None:
         """Read again exactly the rows ``changes`` names (a row not found is gone)."""
-        fresh = {a.id: a for a in self.db.get_acquisitions(list(changes.acquisitions))} if changes.acquisitions else {}
+        known_acqs = {r.id: r for r in changes.fresh if isinstance(r, Acquisition)}
+        known_orders = {r.id: r for r in changes.fresh if isinstance(r, Order)}
+        fresh = _read(changes.acquisitions, known_acqs, self.db.get_acquisitions)
         gone = [i for i in changes.acquisitions if i not in fresh] + list(changes.removed)
         self.acquisitions.update(fresh)
         for i in gone:
             self.acquisitions.pop(i, None)
-        orders = {o.id: o for o in self.db.get_orders(list(changes.orders))} if changes.orders else {}
+        orders = _read(changes.orders, known_orders, self.db.get_orders)
         gone_orders = [i for i in changes.orders if i not in orders] + list(changes.removed_orders)
         self.orders.update(orders)
         for i in gone_orders:
@@ -146,12 +148,43 @@ class WorkbenchSession:
         self.orders = {o.id: o for o in self.db.list_orders(workspace_id=self.workspace.id, limit=None)}
         self._emit(SessionEvent(Changes(orders=tuple(self.orders), plan=True)))
 
-    def detect_conflicts(self) -> None:
+    def detect_conflicts(self) -> Changes:
         """Detect conflicts on the schedule as it is in the database and keep them (spec section
-        11). Detection reads the whole schedule, so the session does too: edits made meanwhile by
-        other processes show with the conflicts they make."""
+        11). Only the conflict list is read again, and the rows of acquisitions it names that
+        this session does not hold as stored (another process added or changed them)."""
         conflict_service.detect_and_store(self.db, self.workspace.id)
-        self.reload()
+        named = {i for c in self.db.list_conflicts(self.workspace.id) for i in c.acquisition_ids}
+        return self.refresh_rows(named, conflicts=True, only_missing=True)
+
+    def refresh_rows(self, acquisition_ids: Iterable[str] = (), order_ids: Iterable[str] = (),
+                     conflicts: bool = False, plan: bool = False, only_missing: bool = False) -> Changes:
+        """Rows another process may have changed (the team's change feed names them): read these
+        again and emit only those that differ from what the session holds (a change this
+        session made itself is already here and emits nothing). The orders of changed or gone
+        acquisitions are checked too. ``only_missing``: read only acquisitions not held at all.
+        Returns what differed."""
+        ids = [i for i in dict.fromkeys(acquisition_ids) if not (only_missing and i in self.acquisitions)]
+        fresh = {a.id: a for a in self.db.get_acquisitions(ids)} if ids else {}
+        changed = {i: a for i, a in fresh.items() if self.acquisitions.get(i) != a}
+        gone = [i for i in ids if i not in fresh and i in self.acquisitions]
+        touched_orders = {a.order_id for a in changed.values() if a.order_id}
+        touched_orders |= {self.acquisitions[i].order_id for i in gone if self.acquisitions[i].order_id}
+        order_list = list(dict.fromkeys([*order_ids, *sorted(touched_orders)]))
+        fresh_orders = {o.id: o for o in self.db.get_orders(order_list)} if order_list else {}
+        changed_orders = {i: o for i, o in fresh_orders.items() if self.orders.get(i) != o}
+        gone_orders = [i for i in order_list if i not in fresh_orders and i in self.orders]
+        if conflicts:
+            stored = {c.id: c for c in self.db.list_conflicts(self.workspace.id)}
+            conflicts = stored != self.conflicts
+        if plan:
+            before = self.candidate.plan_id if self.candidate else None
+            self._read_candidate()
+            plan = before != (self.candidate.plan_id if self.candidate else None)
+        changes = Changes(tuple(changed), tuple(gone), tuple(changed_orders), tuple(gone_orders), conflicts, plan,
+                          fresh=(*changed.values(), *changed_orders.values()))
+        if changes:
+            self._apply(changes)
+        return changes
 
     def discard_candidate(self) -> None:
         """Quitting without keeping the proposed plan: it is rejected, its orders return to new
@@ -192,3 +225,12 @@ class WorkbenchSession:
         inbox = self.inbox_orders()
         return Figures(len(inbox), sum(1 for o in inbox if o.status == OrderStatus.PLANNED), len(self.acquisitions),
                        in_horizon, len(self.conflicts), len(self.candidate.items) if self.candidate else None)
+
+
+def _read(ids: Iterable[str], known: dict, read: Callable[[list[str]], list]) -> dict:
+    """id → row of ``ids``: the ``known`` ones as given, the others read (a row not found is gone)."""
+    out = {i: known[i] for i in ids if i in known}
+    missing = [i for i in ids if i not in out]
+    if missing:
+        out.update((r.id, r) for r in read(missing))
+    return out

@@ -101,8 +101,17 @@ class PlanningFlow:
                              "Reject plan")
 
     def detect_conflicts(self) -> None:
+        """F5: first take in what other planners changed (only those rows), then detect on the
+        schedule as stored; only the conflict list and the bars' colours are redrawn."""
+        refusal = self.w.edit_refusal()
+        if refusal:
+            self._status(f"Detect conflicts refused: {refusal}", 15000)
+            return
+        self.w.team.poll()
         self.session.detect_conflicts()
         self.w.left_tabs.setCurrentWidget(self.w.conflicts_view)
+        n = len(self.session.conflicts)
+        self._status(f"{n} conflict{'s' * (n != 1)} on the schedule", 8000)
 
     # ------------------------------------------------------------------ quitting
     def ask_about_candidate(self) -> str:

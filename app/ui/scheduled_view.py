@@ -23,6 +23,8 @@ _GROUP = 0  # internalId of a group row; child rows carry group index + 1
 
 STATE_FILTERS = ("all states", "committed", "tentative", "locked", "unlocked", "executing",
                  "completed", "failed")
+#: Background of rows another planner just changed.
+FLASH_COLOUR = QtGui.QColor("#fff1b8")
 TIME_FILTERS = ("all times", "next 24 h", "next 48 h", "next 7 days", "custom")
 
 
@@ -36,6 +38,8 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         self._groups: list[tuple[str, list[Acquisition]]] = []
         self._where: dict[str, tuple[int, int]] = {}  # acquisition id → (group, row)
         self.group_by = "target"
+        #: Rows another planner just changed (tinted for a moment).
+        self.flashed: frozenset[str] = frozenset()
 
     def set_groups(self, acqs: Iterable[Acquisition], group_by: str) -> None:
         if group_by not in ("target", "satellite"):
@@ -68,6 +72,30 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         else:  # only the rows after a removed one move up, inside their own group
             for g in hit:
                 self._where.update((a.id, (g, r)) for r, a in enumerate(self._groups[g][1]))
+        self.endResetModel()
+
+    def insert(self, added: list[Acquisition]) -> None:
+        """Add rows (a commit, an undo of a delete) in their groups by start time: only the groups
+        they join are re-sorted; a new group is placed by name."""
+        if not added:
+            return
+        key = (lambda a: a.target_id) if self.group_by == "target" else (lambda a: a.satellite_id)
+        by_key: dict[str, list[Acquisition]] = {}
+        for a in added:
+            by_key.setdefault(key(a), []).append(a)
+        self.beginResetModel()
+        position = {k: g for g, (k, _) in enumerate(self._groups)}
+        new_keys = [k for k in by_key if k not in position]
+        for k, items in by_key.items():
+            g = position.get(k)
+            if g is not None:
+                merged = sorted(self._groups[g][1] + items, key=lambda a: (a.start_time, a.id))
+                self._groups[g] = (k, merged)
+                self._where.update((a.id, (g, r)) for r, a in enumerate(merged))
+        if new_keys:  # group indices shift
+            self._groups += [(k, sorted(by_key[k], key=lambda a: (a.start_time, a.id))) for k in new_keys]
+            self._groups.sort(key=lambda kv: kv[0].lower())
+            self._where = {a.id: (g, r) for g, (_, items) in enumerate(self._groups) for r, a in enumerate(items)}
         self.endResetModel()
 
     def replace(self, changed: dict[str, Acquisition]) -> bool:
@@ -192,6 +220,8 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
             return icon(state_icon_name(a))
         if role == ID_ROLE:
             return a.id
+        if role == Role.BackgroundRole and a.id in self.flashed:
+            return FLASH_COLOUR
         if role == Role.ToolTipRole:
             return (f"{acquisition_name(a)}\n{utc_text(a.start_time)} → "
                     f"{utc_text(a.end_time)}\nroll {roll_text(a.roll_angle_deg)}, pitch "
@@ -299,19 +329,44 @@ class ScheduledView(QtWidgets.QWidget):
         selected = set(self.selected_ids()) - gone
         self._all = [a for a in self._all if a.id not in gone]
         self.model.remove(gone)
-        n = self.count()
-        self.badge.setText(str(n))
-        self.badge.setToolTip(f"{n} of {len(self._all)} acquisitions pass the filters")
-        self.countChanged.emit(n)
+        self._count_changed()
+        self.set_selection(selected)
+
+    def add_acquisitions(self, added: Iterable[Acquisition]) -> None:
+        """Acquisitions new to the list (a commit, an undo of a delete): those passing the filters are
+        inserted in their groups (no regrouping of the others); the selection is kept."""
+        known = {a.id for a in self._all}
+        added = [a for a in added if a.id not in known]
+        if not added:
+            return
+        selected = set(self.selected_ids())
+        new_sats = {a.satellite_id for a in added} - {a.satellite_id for a in self._all}
+        self._all.extend(added)
+        if new_sats:  # the satellite filter lists them: rebuilt with the list
+            self.set_acquisitions(self._all)
+            return
+        self.model.insert(self._passing(added))
+        self._count_changed()
         self.set_selection(selected)
 
     def update_acquisitions(self, changed: Iterable[Acquisition]) -> None:
         """New versions of some acquisitions (a lock, an edit): rows updated in place when the
-        grouping, order and filters are unaffected, else the list is rebuilt."""
+        grouping, order and filters are unaffected, else those rows are taken out and put back."""
         changed = {a.id: a for a in changed}
         self._all = [changed.get(a.id, a) for a in self._all]
-        if self.state_filter.currentText() != "all states" or not self.model.replace(changed):
-            self.set_acquisitions(self._all)
+        if self.state_filter.currentText() == "all states" and self.model.replace(changed):
+            return
+        # A row that moves (another start, group or filter result): out of its place, back in its new one.
+        selected = set(self.selected_ids())
+        self.model.remove(set(changed))
+        self.model.insert(self._passing(changed.values()))
+        self._count_changed()
+        self.set_selection(selected)
+
+    def flash(self, ids: frozenset[str]) -> None:
+        """Tint these rows (another planner changed them); empty: none."""
+        self.model.flashed = frozenset(ids)
+        self.tree.viewport().update()
 
     def set_reference_time(self, now: datetime) -> None:
         """"now" for the relative time filters (the workspace's clock, not the machine's)."""
@@ -394,11 +449,15 @@ class ScheduledView(QtWidgets.QWidget):
 
     # ---------------------------------------------------------------- helpers
     def _filtered(self) -> list[Acquisition]:
+        return self._passing(self._all)
+
+    def _passing(self, acqs: Iterable[Acquisition]) -> list[Acquisition]:
+        """Those of ``acqs`` the state, satellite and time filters let through."""
         state = self.state_filter.currentText()
         sat = self.satellite_filter.currentText()
         window = self._time_window()
         out = []
-        for a in self._all:
+        for a in acqs:
             if sat != "all satellites" and a.satellite_id != sat:
                 continue
             if state == "locked" and not is_locked(a):
@@ -424,12 +483,15 @@ class ScheduledView(QtWidgets.QWidget):
     def _refilter(self) -> None:
         selected = set(self.selected_ids()) if self.model.rowCount() else set()
         self.model.set_groups(self._filtered(), self.model.group_by)
+        self._count_changed()
+        if selected:
+            self.set_selection(selected)
+
+    def _count_changed(self) -> None:
         n = self.count()
         self.badge.setText(str(n))
         self.badge.setToolTip(f"{n} of {len(self._all)} acquisitions pass the filters")
         self.countChanged.emit(n)
-        if selected:
-            self.set_selection(selected)
 
     def _on_selection(self, *_args) -> None:
         if not self._syncing:

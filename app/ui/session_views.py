@@ -35,22 +35,20 @@ class SessionViews:
             self.render_all()
             return
         s, w, c = self.session, self.w, event.changes
-        added = any(w.timeline.bars.index_of(i) is None for i in c.acquisitions)
-        if added:
-            # Rows added: the bars are rebuilt from the session's rows (no database read).
-            w.timeline.set_acquisitions(s.acquisitions.values(), s.conflict_acquisition_ids())
-            w.scheduled.set_acquisitions(s.acquisitions.values())
-        elif c.removed:
+        # Only the rows named change: gone ones dropped, new ones inserted, changed ones updated in place.
+        if c.removed:
             w.timeline.remove_acquisitions(c.removed)
             w.scheduled.remove_acquisitions(c.removed)
-            if c.acquisitions:
-                changed = [s.acquisitions[i] for i in c.acquisitions]
-                w.timeline.update_acquisitions(changed)
-                w.scheduled.update_acquisitions(changed)
-        elif c.acquisitions:
-            changed = [s.acquisitions[i] for i in c.acquisitions]
-            w.timeline.update_acquisitions(changed)
-            w.scheduled.update_acquisitions(changed)
+        if c.acquisitions:
+            rows = [s.acquisitions[i] for i in c.acquisitions if i in s.acquisitions]
+            new = [a for a in rows if w.timeline.bars.index_of(a.id) is None]
+            known = [a for a in rows if w.timeline.bars.index_of(a.id) is not None]
+            if new:
+                w.timeline.add_acquisitions(new)
+                w.scheduled.add_acquisitions(new)
+            if known:
+                w.timeline.update_acquisitions(known)
+                w.scheduled.update_acquisitions(known)
         if c.conflicts:
             w.conflicts_view.set_conflicts(list(s.conflicts.values()))
             w.timeline.set_conflict_ids(s.conflict_acquisition_ids())

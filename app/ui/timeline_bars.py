@@ -154,6 +154,29 @@ class TimelineBars(pg.GraphicsObject):
         self._max_duration = float((self.end - self.start).max()) if len(self.ids) else 0.0
         self._geometry_changed()
 
+    def add_bars(self, ids: Sequence[str], start: np.ndarray, end: np.ndarray, row: np.ndarray,
+                 category: np.ndarray, locked: np.ndarray, labels: Sequence[str]) -> None:
+        """Insert bars (a commit, an undo of a delete): only the new ones are converted; the
+        arrays are concatenated and re-sorted by start (selection and highlight kept)."""
+        if not len(ids):
+            return
+        n_new = len(ids)
+        start = np.concatenate([self.start, np.asarray(start, dtype=np.float64)])
+        order = np.argsort(start, kind="stable")
+        self.start = start[order]
+        self.end = np.maximum(np.concatenate([self.end, np.asarray(end, dtype=np.float64)])[order], self.start)
+        self.row = np.concatenate([self.row, np.asarray(row, dtype=np.int32)])[order]
+        self.category = np.concatenate([self.category, np.asarray(category, dtype=np.int8)])[order]
+        self.locked = np.concatenate([self.locked, np.asarray(locked, dtype=bool)])[order]
+        self.selected = np.concatenate([self.selected, np.zeros(n_new, dtype=bool)])[order]
+        self.highlighted = np.concatenate([self.highlighted, np.zeros(n_new, dtype=bool)])[order]
+        all_ids, all_labels = self.ids + list(ids), self.labels + list(labels)
+        self.ids = [all_ids[i] for i in order]
+        self.labels = [all_labels[i] for i in order]
+        self._index = {a: i for i, a in enumerate(self.ids)}
+        self._max_duration = float((self.end - self.start).max()) if len(self.ids) else 0.0
+        self._geometry_changed()
+
     def update_bars(self, indices: np.ndarray, category: np.ndarray, locked: np.ndarray) -> None:
         """New colour and lock glyph for some bars (``indices`` in the current bar order)."""
         self.category[indices] = category

@@ -298,20 +298,49 @@ class TimelineView(QtWidgets.QWidget):
 
     def update_acquisitions(self, changed: Iterable[Acquisition]) -> None:
         """New versions of shown acquisitions (a lock, a state change): colours and lock glyphs
-        updated in place; a change of time or satellite, or an unknown id, redraws everything."""
+        updated in place; a bar whose time or satellite changed (or an unknown id) is dropped
+        and inserted again — only those, the others are not rebuilt."""
         changed = list(changed)
 
         def place(a: Acquisition | None) -> tuple | None:
             return None if a is None else (a.start_time, a.end_time, a.satellite_id)
-        if any(place(self._acqs.get(a.id)) != place(a) for a in changed):
-            merged = dict(self._acqs)
-            merged.update((a.id, a) for a in changed)
-            self.set_acquisitions(merged.values(), self._conflict_ids)
+        moved = [a for a in changed if place(self._acqs.get(a.id)) != place(a)]
+        if moved:
+            selected = {a.id for a in moved} & set(self.bars.selected_ids())
+            self.remove_acquisitions([a.id for a in moved])
+            self.add_acquisitions(moved)
+            if selected:
+                self.bars.set_selected_ids(set(self.bars.selected_ids()) | selected)
+            moved_ids = {a.id for a in moved}
+            changed = [a for a in changed if a.id not in moved_ids]
+        if not changed:
             return
         self._acqs.update((a.id, a) for a in changed)
         ids = [a.id for a in changed]
         self.bars.update_bars(np.array([self.bars.index_of(i) for i in ids], dtype=np.int64), self._categories(ids),
                               np.fromiter((is_locked(a) for a in changed), dtype=bool, count=len(changed)))
+
+    def add_acquisitions(self, added: Iterable[Acquisition]) -> None:
+        """Acquisitions new to the view (a commit, an undo of a delete): their bars are inserted;
+        the others are not rebuilt. A satellite without a row gets one at the bottom."""
+        acqs = [a for a in added if a.id not in self._acqs]
+        if not acqs:
+            return
+        self._acqs.update((a.id, a) for a in acqs)
+        missing = [s for s in dict.fromkeys(a.satellite_id for a in acqs) if s not in self._row_of]
+        if missing:
+            self._rows.extend(missing)
+            self._row_of = {s: i for i, s in enumerate(self._rows)}
+            self._apply_rows()
+        ids = [a.id for a in acqs]
+        n = len(acqs)
+        self.bars.add_bars(ids, np.fromiter((a.start_time.timestamp() for a in acqs), dtype=np.float64, count=n),
+                           np.fromiter((a.end_time.timestamp() for a in acqs), dtype=np.float64, count=n),
+                           np.fromiter((self._row_of[a.satellite_id] for a in acqs), dtype=np.int32, count=n),
+                           self._categories(ids), np.fromiter((is_locked(a) for a in acqs), dtype=bool, count=n),
+                           [a.target_id for a in acqs])
+        if self._highlighted & set(ids):
+            self.bars.set_highlighted_ids(self._highlighted)
 
     def remove_acquisitions(self, ids: Iterable[str]) -> None:
         """Acquisitions gone (a delete): their bars are dropped in place, the rest is not rebuilt."""
@@ -366,6 +395,9 @@ class TimelineView(QtWidgets.QWidget):
         """Outline these acquisitions in orange (e.g. the ones of a conflict); empty clears."""
         self._highlighted = frozenset(ids)
         self.bars.set_highlighted_ids(self._highlighted)
+
+    def highlighted_ids(self) -> frozenset[str]:
+        return self._highlighted
 
     def preview(self, acquisition_id: str, new_start: datetime, new_end: datetime,
                 new_satellite: str | None = None) -> None:

@@ -336,6 +336,8 @@ def test_another_planners_change_shows_within_2_s(qtbot, db_path, settings):
     import sys
     import time
     w = _committed_window(qtbot, db_path, settings)
+    events = []
+    w.session.subscribe(events.append)
     ids = sorted(w.acquisitions)[:2]
     bob = ("import sys; from app.persistence import ScheduleDB; "
            "db = ScheduleDB(sys.argv[1], user='bob'); db.set_lock_level(sys.argv[2].split(','), 'hard')")
@@ -345,6 +347,16 @@ def test_another_planners_change_shows_within_2_s(qtbot, db_path, settings):
     qtbot.waitUntil(lambda: "bob changed 2 acquisitions" in w.statusBar().currentMessage(), timeout=2000)
     assert time.monotonic() - t0 < 2.0
     assert {str(w.acquisitions[i].lock_level) for i in ids} == {"hard"}
+    # Only those rows were read again and redrawn (no reload); they are flashed for a moment.
+    assert events and not any(e.full for e in events)
+    assert set(events[-1].changes.acquisitions) == set(ids)
+    assert w.timeline.highlighted_ids() == frozenset(ids) and w.scheduled.model.flashed == frozenset(ids)
+    assert all(w.timeline.bars.locked[w.timeline.bars.index_of(i)] for i in ids)
+    qtbot.waitUntil(lambda: not w.scheduled.model.flashed, timeout=8000)
+    assert not w.timeline.highlighted_ids()
+    # F5 reads the conflict list, not the workspace.
+    w.action_detect.trigger()
+    assert not any(e.full for e in events) and "conflict" in w.statusBar().currentMessage()
     w.close()
 
 

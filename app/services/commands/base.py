@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.persistence import ScheduleDB
 
@@ -29,11 +30,14 @@ class Changes:
     removed_orders: tuple[str, ...] = ()
     conflicts: bool = False
     plan: bool = False
+    #: Acquisitions and orders among the changed ones exactly as the step left them in the
+    #: database (read by the command itself): the session takes them instead of reading again.
+    fresh: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     def __or__(self, other: "Changes") -> "Changes":
         return Changes(_union(self.acquisitions, other.acquisitions), _union(self.removed, other.removed),
                        _union(self.orders, other.orders), _union(self.removed_orders, other.removed_orders),
-                       self.conflicts or other.conflicts, self.plan or other.plan)
+                       self.conflicts or other.conflicts, self.plan or other.plan, (*self.fresh, *other.fresh))
 
     def __bool__(self) -> bool:
         return bool(self.acquisitions or self.removed or self.orders or self.removed_orders or self.conflicts

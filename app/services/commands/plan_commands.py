@@ -43,7 +43,7 @@ class CommitPlan(Command):
     def text(self) -> str:  # type: ignore[override]
         return f"{self.verb} ({self.committed} acquisition{'s' * (self.committed != 1)})"
 
-    def _changes(self, forward: bool) -> Changes:
+    def _changes(self, forward: bool, fresh: tuple = ()) -> Changes:
         r = self.record
         assert r is not None
         added = tuple(a.id for a in r.created)
@@ -51,7 +51,7 @@ class CommitPlan(Command):
         moved = tuple(a.id for a in r.updated_after)
         orders = tuple(o.id for o in self.orders_before)
         if forward:
-            return Changes(acquisitions=added + moved, removed=gone, orders=orders, plan=True)
+            return Changes(acquisitions=added + moved, removed=gone, orders=orders, plan=True, fresh=fresh)
         return Changes(acquisitions=gone + moved, removed=added, orders=orders, plan=True)
 
     def do(self, db: ScheduleDB) -> Changes:
@@ -61,7 +61,8 @@ class CommitPlan(Command):
         self.record = commits.commit_plan(db, self.workspace, self.plan_id, lock_level=self.lock_level,
                                           item_ids=self.item_ids)
         self.orders_after = db.get_orders([o.id for o in self.orders_before])
-        return self._changes(True)
+        # The rows as the commit left them were just read: the session need not read them again.
+        return self._changes(True, (*self.record.created, *self.record.updated_after, *self.orders_after))
 
     def undo(self, db: ScheduleDB) -> Changes:
         assert self.record is not None
