@@ -171,7 +171,7 @@ class AcquisitionEdits(StoreBase):
         """Delete acquisitions (spec §10): hard- or soft-locked, frozen-zone ones need
         ``override=True`` (audited); executing/completed/failed ones never go. Orders left without
         acquisitions return to ``new``. Returns ``{"updated": [ids], "deleted": [ids],
-        "refused": {id: reason}, "orders_updated": [ids]}``; see ``set_lock_level`` for ``partial``
+        "refused": {id: reason}, "orders_updated": [ids], "rows": [the deleted Acquisitions as they were]}``; see ``set_lock_level`` for ``partial``
         and ``expected_versions``."""
         ids = ids_list(acquisition_ids, "acquisition_ids")
         with self._write() as s:
@@ -184,7 +184,8 @@ class AcquisitionEdits(StoreBase):
             if refused and not partial:
                 raise BulkEditRefused("delete", refused)
             orders_updated = self._delete(s, [acqs[a] for a in allowed], overrides, "delete")
-        return {"updated": allowed, "deleted": allowed, "refused": refused, "orders_updated": orders_updated}
+        return {"updated": allowed, "deleted": allowed, "refused": refused, "orders_updated": orders_updated,
+                "rows": [acqs[a] for a in allowed]}
 
     @staticmethod
     def _check_deletes(ids, acqs, ctxs, override):

@@ -33,11 +33,13 @@ def _span(acqs: list[Acquisition], ws) -> tuple[datetime, datetime] | None:
     return start, end
 
 
-def _context(db: ScheduleDB, workspace: str, with_resolutions: bool = True) -> _Context:
+def _context(db: ScheduleDB, workspace: str, with_resolutions: bool = True,
+             acquisitions: list[Acquisition] | None = None) -> _Context:
     ws = resolve_workspace(db, workspace)
     satellites = db.list_satellites(ws.id)
     specs = {s.id: SatelliteSpec.of(s) for s in satellites}
-    acquisitions = db.list_acquisitions(ws.id)
+    if acquisitions is None:
+        acquisitions = db.list_acquisitions(ws.id)
     for acq in acquisitions:
         if acq.satellite_id not in specs:
             raise NotFoundError("satellite", f"{acq.satellite_id} (used by {acq.id})")
@@ -60,6 +62,16 @@ def _context(db: ScheduleDB, workspace: str, with_resolutions: bool = True) -> _
     inputs = DetectionInput(satellites=specs, orders=orders, workspace_id=ws.id, alternatives=alternatives,
                             sunlit=sunlit, contacts=contacts, with_resolutions=with_resolutions)
     return _Context(ws.id, acquisitions, inputs)
+
+
+def detect(db: ScheduleDB, workspace: str, acquisitions: list[Acquisition] | None = None,
+           with_resolutions: bool = False) -> list[Conflict]:
+    """The conflicts of ``acquisitions`` (default: the workspace's whole schedule) found exactly as
+    ``detect_and_store`` finds them (same agility, sunlight for power, contacts for downlink), not
+    stored. Compare Plans counts the current schedule's conflicts with it, so its figure is the
+    Conflicts tab's."""
+    ctx = _context(db, workspace, with_resolutions, acquisitions)
+    return detect_conflicts(ctx.acquisitions, ctx.inputs)
 
 
 def detect_and_store(db: ScheduleDB, workspace: str) -> list[Conflict]:

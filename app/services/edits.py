@@ -60,9 +60,8 @@ def mine(db: ScheduleDB, ids: Sequence[str]) -> dict[str, int]:
 
 def delete(db: ScheduleDB, ids: Sequence[str]) -> EditResult:
     """Delete the acquisitions the rules allow (locked or frozen ones are refused with the reason)."""
-    before = {a.id: a for a in db.get_acquisitions(list(ids))}
     result = db.delete_acquisitions(list(ids), partial=True)
-    return EditResult(tuple(before[i] for i in result["deleted"]), result["refused"])
+    return EditResult(tuple(result["rows"]), result["refused"])
 
 
 def restore(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:

@@ -1,22 +1,14 @@
 """Figures of a whole schedule (committed acquisitions, or what a plan would leave), so that
-Compare Plans sets like against like (spec section 12)."""
+Compare Plans sets like against like (spec section 12). Conflicts are counted from one list,
+found by ``conflict_service.detect`` (the Conflicts tab's detection)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from app.domain import Acquisition, Conflict, Opportunity, Order, Satellite, Severity, Target
-from app.scheduling import DetectionInput, SatelliteSpec, ValueConfig, ValueModel, detect_conflicts
-
-
-def schedule_conflicts(acquisitions: Sequence[Acquisition], satellites: Sequence[Satellite],
-                       orders: Sequence[Order], workspace_id: str) -> list[Conflict]:
-    """Conflicts of a schedule under the one slew model (no resolution options)."""
-    specs = {s.id: SatelliteSpec.of(s) for s in satellites}
-    known = [a for a in acquisitions if a.satellite_id in specs]
-    return detect_conflicts(known, DetectionInput(satellites=specs, orders={o.id: o for o in orders},
-                                                  workspace_id=workspace_id, with_resolutions=False))
+from app.domain import Acquisition, Conflict, Opportunity, Order, Severity, Target
+from app.scheduling import ValueConfig, ValueModel
 
 
 def schedule_metrics(acquisitions: Sequence[Acquisition], orders: Sequence[Order], targets: Sequence[Target],

@@ -7,13 +7,13 @@ until the plan is committed (``app.services.commits``) or rejected.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from app.access import Cancelled as AccessCancelled
-from app.domain import (Acquisition, AcquisitionState, Algorithm, Order, OrderStatus, PlanItem, PlanningMode,
+from app.domain import (Acquisition, AcquisitionState, Algorithm, Conflict, Order, OrderStatus, PlanItem, PlanningMode,
                         ReshufflePolicy, ValidationError, checks, limits, new_run_id, parse_utc, to_iso,
                         utc_now)
 from app.domain.enums import parse_enum
@@ -23,9 +23,9 @@ from app.persistence import ScheduleDB
 from app.scheduling import (Cancelled, InitialAttitude, PlanningRequest, PolicyParams, ValueConfig, compare_plans,
                             plan)
 
-from . import access_service, forecasts
+from . import access_service, conflict_service, forecasts
 from .edits import opportunity_changes
-from .plan_metrics import schedule_conflicts, schedule_metrics
+from .plan_metrics import schedule_metrics
 from .workspaces import resolve_workspace
 
 __all__ = ["Cancelled", "PlanOptions", "PlanResult", "run_planning", "compare_plan", "reject_plan",
@@ -299,9 +299,14 @@ def _pseudo(it, workspace_id: str) -> Acquisition:
                        maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s, **opportunity_changes(o))
 
 
-def compare_plan(db: ScheduleDB, workspace: str, plan_id: str) -> dict[str, Any]:
+def compare_plan(db: ScheduleDB, workspace: str, plan_id: str,
+                 current_conflicts: Sequence[Conflict] | None = None) -> dict[str, Any]:
     """Compare Plans (spec section 12): the current schedule of the plan's horizon, as it is now,
-    against the schedule the plan would leave; rows with deltas and ▲/▼, and the change list."""
+    against the schedule the plan would leave; rows with deltas and ▲/▼, and the change list.
+
+    The current schedule's conflicts are those of ``current_conflicts`` (the stored list the
+    Conflicts tab shows, just detected) that involve an acquisition of the horizon; without it
+    they are detected the same way (``conflict_service.detect``): one count everywhere."""
     ws = resolve_workspace(db, workspace)
     stored = db.get_plan(plan_id)
     if stored.workspace_id != ws.id:
@@ -310,7 +315,10 @@ def compare_plan(db: ScheduleDB, workspace: str, plan_id: str) -> dict[str, Any]
     existing = db.list_acquisitions(ws.id, start_time=start, end_time=end, states=_LIVE_STATES)
     orders = [o for o in db.list_orders(workspace_id=ws.id, limit=None) if o.status in OPEN_ORDER_STATES]
     orders = [o for o in orders if _in_horizon(o, start, end) or any(a.order_id == o.id for a in existing)]
-    conflicts = schedule_conflicts(existing, db.list_satellites(ws.id), orders, ws.id)
+    if current_conflicts is None:
+        current_conflicts = conflict_service.detect(db, ws.id, existing)
+    shown = {a.id for a in existing}
+    conflicts = [c for c in current_conflicts if shown & set(c.acquisition_ids)]
     current = schedule_metrics(existing, orders, db.list_targets(ws.id), ValueConfig(**stored.config["value_config"]),
                                conflicts, horizon=(start, end))
     proposed = dict(stored.metrics.get("schedule", {}))

@@ -14,6 +14,12 @@ from .dialogs.compare_dialog import CompareDialog
 from .dialogs.plan_dialog import PlanDialog
 
 
+def plan_label(candidate: planning.PlanResult) -> str:
+    """``the proposed plan (best fit, incremental)``: how dialogs name a candidate (no id)."""
+    how = ", ".join(str(x).replace("_", " ") for x in (candidate.algorithm, candidate.mode) if x)
+    return f"the proposed plan ({how})" if how else "the proposed plan"
+
+
 class PlanningFlow:
     def __init__(self, window) -> None:
         self.w = window
@@ -68,8 +74,11 @@ class PlanningFlow:
         if candidate is None:
             self._status("No candidate plan: run Plan… first", 5000)
             return False
-        dialog = CompareDialog(planning.compare_plan(self.session.db, self.session.workspace.id, candidate.plan_id),
-                               parent=self.w)
+        # F5 first: the current plan's conflicts are the Conflicts tab's list, just detected (one count).
+        self.detect_conflicts(show=False)
+        comparison = planning.compare_plan(self.session.db, self.session.workspace.id, candidate.plan_id,
+                                           list(self.session.conflicts.values()))
+        dialog = CompareDialog(comparison, parent=self.w)
         dialog.exec()
         if dialog.choice() == "proposed":
             return self.commit(confirm=False)
@@ -82,7 +91,7 @@ class PlanningFlow:
             return False
         if confirm:
             preview = planning.commit_preview(candidate)
-            dialog = CommitDialog(preview["acquisitions"], candidate.conflicts, candidate.plan_id,
+            dialog = CommitDialog(preview["acquisitions"], candidate.conflicts, plan_label(candidate),
                                   superseded_count=preview["removed"], parent=self.w)
             if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
                 return False
@@ -100,15 +109,18 @@ class PlanningFlow:
             self.w.edits.run(commands.RejectPlan(self.session.workspace.id, self.session.candidate.plan_id),
                              "Reject plan")
 
-    def detect_conflicts(self) -> None:
+    def detect_conflicts(self, show: bool = True) -> None:
         """F5: first take in what other planners changed (only those rows), then detect on the
-        schedule as stored; only the conflict list and the bars' colours are redrawn."""
+        schedule as stored; only the conflict list and the bars' colours are redrawn. ``show``:
+        bring the Conflicts tab forward and say the count."""
         refusal = self.w.edit_refusal()
         if refusal:
             self._status(f"Detect conflicts refused: {refusal}", 15000)
             return
         self.w.team.poll()
         self.session.detect_conflicts()
+        if not show:
+            return
         self.w.left_tabs.setCurrentWidget(self.w.conflicts_view)
         n = len(self.session.conflicts)
         self._status(f"{n} conflict{'s' * (n != 1)} on the schedule", 8000)

@@ -158,7 +158,8 @@ def test_compare_dialog_arrows_colours_changes_and_buttons(qtbot):
                for r in range(d.table.rowCount())}
     assert colours["Coverage"] == BETTER_COLOUR and colours["Avg quality"] == WORSE_COLOUR
     texts = d.change_texts()
-    assert "• Athens: moved +12 min 00 s  [acq_1]" in texts
+    assert "• Athens: moved +12 min 00 s" in texts  # the id only in the line's tooltip
+    assert d.change_list.item(texts.index("• Athens: moved +12 min 00 s")).toolTip() == "acquisition: acq_1"
     assert "• Paris: NEW acquisition added" in texts
     assert "• Milan: switched satellite (S1 → S2)" in texts
     assert not any("Rome" in t for t in texts) and "• Oslo: dropped (order cancelled)" in texts
@@ -175,13 +176,14 @@ def test_commit_dialog_names_error_conflicts_and_needs_confirmation(qtbot):
                        description="Athens and Paris overlap on S1", acquisition_ids=("acq_1", "acq_2")),
               Conflict(id="conflict_bbb", type=ConflictType.SLEW_INFEASIBLE, severity=Severity.WARNING,
                        description="Insufficient slew time: need 45 s, have 38 s", acquisition_ids=("acq_3",))]
-    d = CommitDialog(item_count=42, conflicts=errors, plan_label="plan_x", default_lock="soft")
+    d = CommitDialog(item_count=42, conflicts=errors, plan_label="the proposed plan", default_lock="soft")
     qtbot.addWidget(d)
     d.show()
     assert d.error_conflict_ids() == ["conflict_aaa"]
     assert d.error_list.count() == 1
     line = d.error_list.item(0).text()
-    assert "conflict_aaa" in line and "Athens and Paris overlap on S1" in line and "acq_1" in line
+    assert "Athens and Paris overlap on S1" in line and "conflict_" not in line and "acq_" not in line
+    assert "conflict_aaa" in d.error_list.item(0).toolTip() and "acq_1" in d.error_list.item(0).toolTip()
     assert not d.commit_button.isEnabled()
     d.confirm.setChecked(True)
     assert d.commit_button.isEnabled()

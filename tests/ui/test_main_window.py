@@ -441,3 +441,40 @@ def test_quitting_with_a_candidate_asks_and_keeps_or_discards_it(qtbot, db_path,
         assert all(db.get_order(o).status == "new" for o in held)
     finally:
         db.close()
+
+
+def test_compare_and_the_conflicts_tab_count_the_same(qtbot, db_path, settings, force_overlap):
+    """Defect 6: Compare's current conflicts are the Conflicts tab's (F5 runs first); every row is
+    named in words; the change list names no ids; Commit asks for what it then commits."""
+    from app.services import orders as order_svc
+    w = _committed_window(qtbot, db_path, settings)
+    force_overlap(w.db, [a for a in w.acquisitions.values() if a.lock_level != "hard"])
+    for target in sorted(t.id for t in w.db.list_targets(w.ws.id))[14:16]:
+        order_svc.add_order(w.db, w.ws.id, target, 1)
+    w.reload()
+    _plan(w, qtbot, mode="incremental")
+    seen = {}
+
+    def look(dialog):
+        seen.update(rows=dict(dialog.rows), changes=dialog.change_texts())
+        dialog.keep_button.click()
+    answer_modal(look)
+    assert w.compare() is False
+    assert w.conflicts_view.count() >= 1
+    assert seen["rows"]["conflicts"][1] == str(w.conflicts_view.count())
+    assert not any("_" in cells[0] for cells in seen["rows"].values())
+    assert seen["changes"] and not any("acq_" in t or "ord_" in t for t in seen["changes"])
+    asked = {}
+
+    def commit(dialog):
+        asked["text"] = dialog.findChild(QtWidgets.QLabel).text()
+        asked["errors"] = [dialog.error_list.item(i).text() for i in range(dialog.error_list.count())]
+        dialog.confirm.setChecked(True)  # the forced overlap is still there: commit anyway
+        dialog.accept()
+    answer_modal(commit)
+    n = len(w.candidate.items)
+    assert w.commit() is True
+    assert asked["text"].startswith(f"Commit {n} acquisition") and "plan_" not in asked["text"]
+    assert not any("acq_" in t or "conflict_" in t for t in asked["errors"])
+    assert w.statusBar().currentMessage().startswith(f"Committed {n} acquisition")
+    w.close()

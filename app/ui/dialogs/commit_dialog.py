@@ -10,6 +10,7 @@ from app.domain import Conflict
 from app.domain.enums import LockLevel, Severity
 
 from ..conflicts_view import TYPE_LABELS
+from ..formatting import without_ids
 from ..resources import icon
 from .validation import ok_cancel
 
@@ -69,8 +70,10 @@ class CommitDialog(QtWidgets.QDialog):
             warn.setWordWrap(True)
             warn.setStyleSheet("color: #b42318;")
             for c in self.errors:
-                item = QtWidgets.QListWidgetItem(icon("error"), f"{TYPE_LABELS.get(c.type.value, c.type.value)}"
-                                                 f" ({c.id}): {c.description} — {', '.join(c.acquisition_ids)}")
+                item = QtWidgets.QListWidgetItem(icon("error"), f"{TYPE_LABELS.get(c.type.value, c.type.value)}: "
+                                                 f"{without_ids(c.description, 'an acquisition')}")
+                # Ids only in the tooltip (a planner reads names; support staff may need the ids).
+                item.setToolTip(f"{c.id}\nacquisitions: {', '.join(c.acquisition_ids)}")
                 item.setData(QtCore.Qt.ItemDataRole.UserRole, c.id)
                 self.error_list.addItem(item)
             self.error_list.setMaximumHeight(24 * min(len(self.errors), 6) + 8)

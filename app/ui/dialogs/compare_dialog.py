@@ -13,7 +13,9 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..formatting import duration_text
+from app.domain import parse_utc
+
+from ..formatting import day_time, duration_text, shift, without_ids
 from ..palette import BETTER_COLOUR, NEUTRAL_COLOUR, WORSE_COLOUR
 
 #: metric key → (label, +1 if higher is better / −1 if lower is better / 0 neutral, kind)
@@ -74,24 +76,40 @@ def arrow(key: str, delta: float | None) -> tuple[str, str, str]:
 
 
 def change_text(change: Any) -> str:
-    """One line of the change list, e.g. ``Athens: moved +12 min (acq_…)``."""
+    """One line of the change list in words, e.g. ``Athens: moved +12 min 00 s, now Thu 13 Aug 09:45Z``
+    (the acquisition's id is in ``change_details``, shown as the line's tooltip)."""
     if isinstance(change, str):
         return change
     if not isinstance(change, Mapping):
         return str(change)
     if change.get("description"):
-        return str(change["description"])
+        return without_ids(str(change["description"]), "an acquisition")
     kind = str(change.get("type", "changed"))
-    who = change.get("target_id") or change.get("order_id") or change.get("acquisition_id") or "?"
+    who = change.get("target_id") or "an order"
     text = f"{who}: {CHANGE_WORDS.get(kind, kind)}"
-    if change.get("shift_s") is not None:
-        s = float(change["shift_s"])
-        text += f" {'+' if s >= 0 else '−'}{duration_text(abs(s))}"
-    if change.get("from_satellite") or change.get("to_satellite"):
-        text += f" ({change.get('from_satellite', '?')} → {change.get('to_satellite', '?')})"
-    if change.get("acquisition_id") and who != change.get("acquisition_id"):
-        text += f"  [{change['acquisition_id']}]"
+    seconds = change.get("shift_seconds", change.get("shift_s"))
+    if seconds is not None:
+        text += f" {shift(float(seconds))}"
+    old_sat = change.get("old_satellite_id") or change.get("from_satellite")
+    new_sat = change.get("new_satellite_id") or change.get("to_satellite")
+    if kind == "satellite_switched" or (old_sat and new_sat and old_sat != new_sat):
+        text += f" ({old_sat or '?'} → {new_sat or '?'})"
+    elif kind == "added" and new_sat:
+        text += f" on {new_sat}"
+    start = change.get("new_start")
+    if start and kind != "removed":
+        text += f", {'now ' if kind != 'added' else ''}{day_time(parse_utc(start))}"
     return text
+
+
+def change_details(change: Any) -> str:
+    """The ids behind a change line (for its tooltip): acquisition, order, opportunity."""
+    if not isinstance(change, Mapping):
+        return ""
+    return "\n".join(f"{label}: {change[key]}" for key, label in (("acquisition_id", "acquisition"),
+                                                                   ("order_id", "order"),
+                                                                   ("opportunity_id", "opportunity"))
+                     if change.get(key))
 
 
 class CompareDialog(QtWidgets.QDialog):
@@ -152,7 +170,9 @@ class CompareDialog(QtWidgets.QDialog):
         self.changes_title.setProperty("role", "title")
         self.change_list = QtWidgets.QListWidget()
         for c in visible:
-            self.change_list.addItem(f"• {change_text(c)}")
+            item = QtWidgets.QListWidgetItem(f"• {change_text(c)}")
+            item.setToolTip(change_details(c))
+            self.change_list.addItem(item)
         if not visible:
             self.change_list.addItem("No change: the proposed plan keeps every acquisition.")
 
