@@ -20,7 +20,7 @@ from app.access.ephemeris import check_coverage
 from app.cli import options
 from app.access import (TleRecord, compute_contacts, compute_opportunities, is_stale, load_sites_csv,
                         load_targets_geojson, load_tle_file)
-from app.domain import Mode, Satellite, ValidationError, limits, parse_utc, to_iso
+from app.domain import Mode, Satellite, ValidationError, checks, limits, parse_utc, to_iso
 
 STALE_DAYS = 7.0
 DEFAULT_LIMIT_DEG = 30.0
@@ -38,6 +38,11 @@ def satellite_id(name: str) -> str:
 
 
 def _satellites(records: Sequence[TleRecord], args: argparse.Namespace) -> list[Satellite]:
+    # Each limit the planner gave is checked under its own option name: the cone defaults to the
+    # roll limit, so a bad --max-roll-deg would otherwise be reported as the satellite's cone.
+    for name in ("max_off_nadir_deg", "max_roll_deg", "max_pitch_deg"):
+        if getattr(args, name) is not None:
+            checks.in_range(getattr(args, name), 0.0, 89.0, "--" + name.replace("_", "-"))
     cone = args.max_off_nadir_deg if args.max_off_nadir_deg is not None else args.max_roll_deg
     cone = DEFAULT_LIMIT_DEG if cone is None else cone
     roll = args.max_roll_deg if args.max_roll_deg is not None else cone

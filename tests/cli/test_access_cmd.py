@@ -52,6 +52,14 @@ def test_opportunities_csv_max_variants_and_limits(capsys, targets):
     assert all(float(r["off_nadir_deg"]) <= 20.0 and abs(float(r["roll_deg"])) <= 20.0 for r in rows)
 
 
+@pytest.mark.parametrize("option", ["--max-roll-deg", "--max-off-nadir-deg", "--max-pitch-deg"])
+def test_a_limit_out_of_range_is_named_by_its_option(capsys, targets, option):
+    code, out, err = _run(capsys, "access", "opportunities", "--tle", SAR, "--targets", targets, *WINDOW,
+                          option, "120")
+    assert code == 2 and out == ""
+    assert err.strip().count("\n") == 0 and option in err and "between 0 and 89" in err
+
+
 def test_optical_drops_night_passes(capsys, targets):
     _, sar_out, _ = _run(capsys, "access", "opportunities", "--tle", SAR, "--targets", targets, *WINDOW,
                          "--sar", "--variants", "max")
