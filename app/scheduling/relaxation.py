@@ -7,7 +7,8 @@ transition (the one slew model of slew.py), each candidate weighing ``value − 
 found exactly by dynamic programming over the candidates sorted by start: a predecessor ending more
 than the satellite's longest possible slew (``Problem.max_slew``) before a start is always reachable
 (a running maximum over candidates sorted by end), the nearer ones are checked pairwise once, up front,
-with the vectorised slew model. For any ``λ ≥ 0``
+with the vectorised slew model; two candidates of one order are never consecutive in a chain (no schedule
+has them). For any ``λ ≥ 0``
 
     bound(λ) = Σ_o λ_o + Σ_satellites max(0, best chain weight)
 
@@ -72,6 +73,10 @@ class _Chains:
         a, b = idx[I], idx[J]
         ok = st[J] >= en[I] + slew_times(P.agility(s), P.r1[a], P.p1[a], P.r0[b], P.p0[b],
                                          P.los1[a], P.los0[b]) - FEASIBILITY_EPS_S
+        # Two candidates of one order never follow each other in a schedule (each order at most once):
+        # without this, a chain images the same target twice in one pass, and the bound is far looser
+        # (AEOSSP case_0003: 0.769 → 0.759 of the weight, the warm start 0.736 → 0.750).
+        ok &= P.order[a] != P.order[b]
         I, J = I[ok], J[ok]
         m = len(idx)
         order = np.argsort(J, kind="stable")  # the sweep emits by I: regroup by J
