@@ -281,14 +281,16 @@ class _Search:
     def _apply(self, removed: list[int], new: list[int], better: bool) -> bool:
         P = self.P
         touched = {P.L_sat[i] for i in removed} | {P.L_sat[i] for i in new}
-        snaps = {s: list(self.lanes[s].items) for s in touched}
+        snaps = {s: (lane.items, lane.starts, lane.soc, lane.mem) for s in touched for lane in (self.lanes[s],)}
         gone = set(removed)
         for s in sorted(touched):
             lane = self.lanes[s]
             items = [i for i in lane.items if i not in gone] + [i for i in new if P.L_sat[i] == s]
-            if lane.reload(items):  # a battery or memory limit broken: restore every touched lane
-                for t, before in snaps.items():
-                    self.lanes[t].reload(before)
+            if _reload_changed(lane, items):  # a battery or memory limit broken: restore every touched lane
+                for t, (items_t, starts_t, soc_t, mem_t) in snaps.items():
+                    lt = self.lanes[t]
+                    lt.items, lt.starts, lt.soc, lt.mem = items_t, starts_t, soc_t, mem_t
+                    lt._pending = None
                 return False
         self._unserved = None
         for i in removed:
@@ -296,6 +298,52 @@ class _Search:
         for i in new:
             self.chosen[P.L_order[i]] = i
         return better
+
+
+def _reload_changed(lane: Lane, items: list[int]) -> bool:
+    """``Lane.reload`` (new lists, the old ones left intact for a restore) that recomputes the battery and
+    memory states only where they can differ: from the first changed position until, past the last
+    changed one, a state equals the stored one again (the same arithmetic from there on, so the same
+    numbers). True when a limit breaks at a recomputed item."""
+    p = lane.p
+    old = lane.items
+    new = sorted(items, key=lambda i: (p.L_start[i], p.L_end[i]))
+    lane.items = new
+    lane.starts = [p.L_start[i] for i in new]
+    lane._pending = None
+    if not lane.resources:
+        return False
+    first = 0
+    limit = min(len(old), len(new))
+    while first < limit and old[first] == new[first]:
+        first += 1
+    same_tail = 0  # common suffix: new[len(new) - k] is old[len(old) - k]
+    while same_tail < limit - first and old[len(old) - 1 - same_tail] == new[len(new) - 1 - same_tail]:
+        same_tail += 1
+    soc_list, mem_list = lane.soc[:first], lane.mem[:first]
+    if first > 0:
+        prev = new[first - 1]
+        soc, mem, t = soc_list[-1], mem_list[-1], p.L_end[prev]
+    else:
+        prev, soc, mem, t = None, (lane.power.initial if lane.power else 0.0), 0.0, lane.t0
+    shift = len(old) - len(new)
+    tail_from = len(new) - same_tail
+    bad = False
+    k = first
+    while k < len(new):
+        j = new[k]
+        soc, mem, ok = lane._advance(soc, mem, t, prev, j)
+        bad = bad or not ok
+        soc_list.append(soc)
+        mem_list.append(mem)
+        if k >= tail_from and soc == lane.soc[k + shift] and mem == lane.mem[k + shift]:
+            soc_list.extend(lane.soc[k + shift + 1:])  # unchanged from here on, already judged
+            mem_list.extend(lane.mem[k + shift + 1:])
+            break
+        prev, t = j, p.L_end[j]
+        k += 1
+    lane.soc, lane.mem = soc_list, mem_list
+    return bad
 
 
 def _overlap_cliques(P: Problem, items: list[int]) -> list[list[int]]:

@@ -85,3 +85,24 @@ def test_optimal_beyond_the_exact_size_uses_the_search():
     value = sum(P.L_value[i] for i in selected)
     assert value >= sum(P.L_value[i] for i in greedy(P, Algorithm.ROLL_PITCH_BEST_FIT)) - 1e-9
     assert np.isclose(gap, (bound - value) / bound, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.data())
+def test_partial_reload_equals_a_full_reload(seed, data):
+    from app.scheduling.greedy import build_lanes
+    from app.scheduling.lns import _reload_changed
+
+    P = random_problem(seed, n_sats=2, n_passes=30, n_orders=14, span_s=3000.0, power=True)
+    start = greedy(P, Algorithm.ROLL_PITCH_FIRST_FIT)
+    assume(sequence_feasible(P, start))  # the stored states judge a lane with no broken limit
+    s = data.draw(st.sampled_from(range(len(P.satellites))))
+    partial, full = build_lanes(P, start)[s], build_lanes(P, start)[s]
+    mine = [i for i in partial.items if i < P.n_candidates]
+    others = [i for i in range(P.n_candidates) if P.L_sat[i] == s and i not in mine]
+    drop = data.draw(st.lists(st.sampled_from(mine), unique=True)) if mine else []
+    add = data.draw(st.lists(st.sampled_from(others), unique=True, max_size=3)) if others else []
+    items = [i for i in partial.items if i not in drop] + add
+    bad = _reload_changed(partial, items)
+    assert bad == bool(full.reload(items))
+    assert (partial.items, partial.starts, partial.soc, partial.mem) == (full.items, full.starts, full.soc, full.mem)
