@@ -48,6 +48,11 @@ def mask_password(text: str) -> str:
     return _PASSWORD.sub(r"\1***@", text)
 
 
+def set_password(url: str, password: str) -> str:
+    """``url`` with its password set to ``password``."""
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
 _PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 

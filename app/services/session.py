@@ -84,6 +84,13 @@ class WorkbenchSession:
         self.selection = ()
         self.reload()
 
+    def switch_database(self, db: ScheduleDB, workspace: str) -> None:
+        """Show ``workspace`` of another database (File ▸ Open Database…): a new history on it."""
+        self.db = db
+        self.stack = CommandStack(db)
+        self.stack.subscribe(self._apply)
+        self.open(workspace)
+
     def reload(self) -> None:
         """Read the whole workspace again (opening it; an import). Keeps the selection's live rows."""
         self._read_all()

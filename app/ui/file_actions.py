@@ -2,6 +2,7 @@
 each a file dialog, one service call, and the reason shown when the file is refused."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6 import QtWidgets
@@ -12,10 +13,8 @@ from app.services import orders as order_service
 from app.services import workspaces
 
 from . import operations_actions
+from .dialogs.export_dialog import ExportDialog
 from .dialogs.new_workspace_dialog import NewWorkspaceDialog
-
-EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "ics": "iCalendar (*.ics)", "kml": "KML (*.kml)",
-                  "aeossp-solution": "AEOSSP benchmark solution (*.json)"}
 
 #: What each Import entry reads: (menu text, file filter, function(window, path) -> message).
 IMPORTS = {
@@ -102,13 +101,25 @@ def choose_workspace(window) -> None:
         window.open_workspace(name)
 
 
-def export_schedule(window, fmt: str, path: str | None = None) -> dict | None:
-    """File ▸ Export Schedule ▸ <format>: the schedule written to ``path`` (asked for when None)."""
+def export_schedule(window, fmt: str | None = None, path: str | None = None, start=None, end=None,
+                    excel: bool = False) -> dict | None:
+    """File ▸ Export Schedule…: the Export dialog (format, time range defaulting to what the timeline
+    shows, last folder used, first time Documents), then one service call; ``path`` given: no dialog.
+    A refusal is one line in a message box, and nothing is written."""
     if path is None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(window, "Export Schedule", f"{window.ws.name}.{fmt}",
-                                                        EXPORT_FILTERS[fmt])
-        if not path:
+        lo, hi = window.timeline.x_range()
+        dialog = ExportDialog(window.ws.name, datetime.fromtimestamp(lo, UTC), datetime.fromtimestamp(hi, UTC),
+                              window.settings, fmt or "csv", window)
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return None
-    result = export_service.export_schedule(window.db, window.ws.id, fmt, path)
-    window.statusBar().showMessage(f"Exported to {path}", 8000)
+        r = dialog.result()
+        fmt, path, start, end, excel = r["fmt"], r["out"], r["start"], r["end"], r["excel"]
+    try:
+        result = export_service.export_schedule(window.db, window.ws.id, fmt or "csv", path, start=start, end=end,
+                                                excel=excel)
+    except (DomainError, OSError) as exc:
+        QtWidgets.QMessageBox.warning(window, "Export refused", f"{' '.join(str(exc).split())} — nothing was written.")
+        return None
+    n = result.get("acquisitions", 0) if isinstance(result, dict) else 0
+    window.statusBar().showMessage(f"Exported {n} acquisition{'s' * (n != 1)} to {path}", 8000)
     return result

@@ -16,7 +16,7 @@ from app.services.database import open_database
 from app.services.session import WorkbenchSession
 from app.workers.jobs import JobRunner
 
-from . import drag_actions, menus, operations_actions, window_layout
+from . import database_actions, drag_actions, menus, operations_actions, window_layout
 from .edit_actions import EditActions
 from .planning_flow import PlanningFlow
 from .session_views import SessionViews
@@ -47,6 +47,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.zoom_to_horizon()  # the whole planning week first; Ctrl+1/2/3 zoom in
         window_layout.restore_layout(self)
         self.team = TeamFeed(self)
+        database_actions.show_read_only(self)
+        database_actions.remember(self.settings, db_url)
 
     def _connect(self) -> None:
         views, edits, inspector = self.views, self.edits, self.inspector
@@ -105,7 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.db.read_only_reason
 
     def _show_title(self) -> None:
-        self.setWindowTitle(f"Mission Planning Workbench — {self.ws.name}")
+        self.setWindowTitle(f"Mission Planning Workbench — {database_actions.short_name(self.db)} — {self.ws.name}")
 
     def open_workspace(self, name_or_id: str) -> None:
         """Show another workspace of the same database (its own undo history)."""
@@ -116,6 +118,22 @@ class MainWindow(QtWidgets.QMainWindow):
         self.team.close()
         self.team = TeamFeed(self)  # the feed follows one workspace
         operations_actions.on_open(self)  # time passing at the opened workspace's clock
+        self.reload()
+
+    def switch_database(self, db, url: str, workspace: str) -> None:
+        """Show ``workspace`` of the database ``db`` (opened from ``url``) instead of this one."""
+        self.jobs.cancel()
+        self.jobs.wait(5000)
+        self.team.close()
+        database_actions.remember_workspace(self)
+        old, self.db, self.db_url = self.db, db, url
+        self.undo_stack.clear()
+        self.session.switch_database(db, workspace)
+        old.close()
+        self._show_title()
+        self.team = TeamFeed(self)
+        database_actions.show_read_only(self)
+        operations_actions.on_open(self)
         self.reload()
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt API
@@ -135,6 +153,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.jobs.cancel()
         self.jobs.wait(5000)
         window_layout.save_layout(self)
+        database_actions.remember_workspace(self)
         self.db.close()
         self._closed = True
         super().closeEvent(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6 import QtGui, QtWidgets
 
-from . import file_actions, operations_actions
+from . import database_actions, file_actions, operations_actions
 from .dialogs.about_dialog import AboutDialog
 
 
@@ -35,13 +35,12 @@ def _file_menu(window, menu: QtWidgets.QMenu) -> None:
     add_action(window, menu, "New workspace…", lambda: file_actions.new_workspace(window), None, "new_workspace")
     add_action(window, menu, "Open workspace…", lambda: file_actions.choose_workspace(window),
                QtGui.QKeySequence.StandardKey.Open)
+    add_action(window, menu, "Open Database…", lambda: database_actions.open_database_dialog(window),
+               "Ctrl+Shift+O", "open_database")
     import_menu = menu.addMenu("Import")
     for kind, (text, _, _) in file_actions.IMPORTS.items():
         add_action(window, import_menu, text, lambda k=kind: file_actions.import_file(window, k), name=f"import_{kind}")
-    export = menu.addMenu("Export Schedule")
-    for fmt, label in file_actions.EXPORT_FILTERS.items():
-        add_action(window, export, label.split(" (")[0] + "…", lambda f=fmt: file_actions.export_schedule(window, f),
-                   name=f"export_{fmt}")
+    add_action(window, menu, "Export Schedule…", lambda: file_actions.export_schedule(window), "Ctrl+E", "export")
     operations_actions.install(window, menu)  # clock, Advance Horizon; time passing on open
     menu.addSeparator()
     add_action(window, menu, "Quit", window.close, QtGui.QKeySequence.StandardKey.Quit)

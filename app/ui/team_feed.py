@@ -76,11 +76,17 @@ class TeamFeed:
 
     def __init__(self, window) -> None:
         self.w = window
-        self.feed = window.db.change_feed(window.session.workspace.id)
+        try:
+            self.feed = window.db.change_feed(window.session.workspace.id)
+        except Exception as exc:  # noqa: BLE001 - e.g. a damaged audit table: the window still opens
+            self.feed = None
+            window.statusBar().showMessage(f"Other planners' changes are not followed: {' '.join(str(exc).split())}",
+                                           15000)
         self.timer = QtCore.QTimer(window)
         self.timer.setInterval(TEAM_POLL_MS)
         self.timer.timeout.connect(self.poll)
-        self.timer.start()
+        if self.feed is not None:
+            self.timer.start()
         self._flash_timer = QtCore.QTimer(window)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._end_flash)
@@ -88,6 +94,8 @@ class TeamFeed:
 
     def poll(self) -> Changes:
         """Take in what was committed since the last poll; returns what differed from the session."""
+        if self.feed is None:
+            return Changes()
         try:
             changes = self.feed.poll()
         except DomainError as exc:
@@ -139,4 +147,5 @@ class TeamFeed:
     def close(self) -> None:
         self.timer.stop()
         self._flash_timer.stop()
-        self.feed.close()
+        if self.feed is not None:
+            self.feed.close()

@@ -12,6 +12,7 @@ from app.services.scenario_file import parse_scenario
 from app.services.workspaces import import_scenario
 from app.ui import file_actions
 from app.ui.main_window import MainWindow
+from modal_helpers import answer_modal
 
 SMALL = Path(__file__).resolve().parents[2] / "tests" / "data" / "aeossp_small"
 
@@ -53,14 +54,19 @@ def test_import_aeossp_case_from_the_file_menu(qtbot, db_path, tmp_path):
     w.close()
 
 
-def test_export_aeossp_solution_from_the_file_menu(qtbot, db_path, tmp_path, monkeypatch):
+def test_export_aeossp_solution_from_the_file_menu(qtbot, db_path, tmp_path):
     settings = QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
     w = MainWindow(db_path, "day", settings)
     qtbot.addWidget(w)
     out = tmp_path / "solution.json"
-    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    action = getattr(w, "action_export_aeossp-solution")
-    assert action.text() == "AEOSSP benchmark solution…"
-    action.trigger()
+
+    def fill(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("aeossp-solution"))
+        assert dialog.format.currentText() == "AEOSSP benchmark solution (JSON)"
+        assert dialog.path.text().endswith(".json")
+        dialog.path.setText(str(out))
+        dialog.accept()
+    answer_modal(fill)
+    w.action_export.trigger()
     assert json.loads(out.read_text(encoding="utf-8")) == {"actions": []}  # nothing committed yet
     w.close()

@@ -38,7 +38,7 @@ def test_first_time_documents_then_the_last_folder(qtbot, settings, tmp_path, mo
         d.path.setText(str(out / "week.csv"))
         r = d.result()
         assert r == {"fmt": "csv", "out": str(out / "week.csv"), "start": "2026-08-12T06:00:00Z",
-                     "end": "2026-08-13T06:00:00Z"}
+                     "end": "2026-08-13T06:00:00Z", "excel": False}
         assert settings.value(SETTINGS_KEY) == str(out)
         again = make(qtbot, settings, fmt="ics")
         assert again.path.text() == str(out / "demo.ics")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -133,14 +133,33 @@ def test_undo_commit_restores_the_inbox(qtbot, db_path, settings):
     w.close()
 
 
-def test_export_every_format_from_the_file_menu(qtbot, db_path, settings, tmp_path, monkeypatch):
+def test_export_every_format_from_the_file_menu(qtbot, db_path, settings, tmp_path):
+    """File ▸ Export Schedule… opens the Export dialog: its range is what the timeline shows, its
+    folder the last one used; every format is written and read back by an independent reader."""
     w = _committed_window(qtbot, db_path, settings)
+    w.timeline.zoom_to_horizon()
     n = len(w.acquisitions)
+    seen = {}
+
+    def export(fmt, start=None, end=None):
+        def fill(dialog):
+            seen[fmt] = (dialog.start.text(), dialog.end.text(), dialog.path.text())
+            dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+            dialog.path.setText(str(tmp_path / f"schedule.{fmt}"))
+            if start:
+                dialog.start.setText(start)
+                dialog.end.setText(end)
+            dialog.accept()
+        answer_modal(fill)
+        w.action_export.trigger()
     for fmt in ("csv", "json", "ics", "kml"):
-        out = tmp_path / f"schedule.{fmt}"
-        monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, o=out, **k: (str(o), ""))
-        getattr(w, f"action_export_{fmt}").trigger()
-        assert out.exists(), fmt
+        export(fmt)
+        assert (tmp_path / f"schedule.{fmt}").exists(), fmt
+    lo, hi = w.timeline.x_range()
+    first = seen["csv"]
+    assert first[0] == to_iso(datetime.fromtimestamp(lo, UTC).replace(microsecond=0))
+    assert first[1] == to_iso(datetime.fromtimestamp(hi, UTC).replace(microsecond=0))
+    assert Path(seen["json"][2]).parent == tmp_path  # the folder used last time
     rows = list(csv.DictReader(Path(tmp_path / "schedule.csv").open(encoding="utf-8")))
     assert len(rows) == n and {"satellite_id", "target_id", "start_time", "lock_level"} <= set(rows[0])
     assert len(json.loads((tmp_path / "schedule.json").read_text(encoding="utf-8"))["acquisitions"]) == n
@@ -148,6 +167,13 @@ def test_export_every_format_from_the_file_menu(qtbot, db_path, settings, tmp_pa
     assert len([c for c in cal.walk("VEVENT")]) == n
     placemarks = ET.parse(tmp_path / "schedule.kml").getroot().iter("{http://www.opengis.net/kml/2.2}Placemark")
     assert len(list(placemarks)) >= n
+    # A narrower range exports only what overlaps it.
+    acqs = sorted(w.acquisitions.values(), key=lambda a: a.start_time)
+    cut = acqs[len(acqs) // 2].start_time
+    export("csv", to_iso(acqs[0].start_time), to_iso(cut))
+    rows = list(csv.DictReader(Path(tmp_path / "schedule.csv").open(encoding="utf-8")))
+    assert 0 < len(rows) == sum(1 for a in acqs if a.start_time < cut)
+    assert w.statusBar().currentMessage().startswith(f"Exported {len(rows)} acquisition")
     w.close()
 
 

@@ -17,7 +17,9 @@ from app.domain import ValidationError, parse_utc, to_iso
 from .validation import error_label, field_with_error, mark, ok_cancel
 
 FORMAT_LABELS = {"csv": "CSV (spreadsheet)", "json": "JSON", "ics": "iCalendar (operations calendar)",
-                 "kml": "KML (Google Earth footprints)"}
+                 "kml": "KML (Google Earth footprints)", "aeossp-solution": "AEOSSP benchmark solution (JSON)"}
+#: The file extension of each format.
+EXTENSIONS = {"csv": "csv", "json": "json", "ics": "ics", "kml": "kml", "aeossp-solution": "json"}
 SETTINGS_KEY = "export/last_folder"
 
 
@@ -46,7 +48,9 @@ class ExportDialog(QtWidgets.QDialog):
         self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
         self.start = QtWidgets.QLineEdit(to_iso(start.replace(microsecond=0)))
         self.end = QtWidgets.QLineEdit(to_iso(end.replace(microsecond=0)))
-        self.path = QtWidgets.QLineEdit(str(default_folder(settings) / f"{workspace_name}.{fmt}"))
+        self.path = QtWidgets.QLineEdit(str(default_folder(settings) / f"{workspace_name}.{EXTENSIONS[fmt]}"))
+        self.excel = QtWidgets.QCheckBox("Excel-friendly (UTF-8 with BOM, values rounded)")
+        self.excel.setToolTip("For opening the CSV file in Excel directly")
         browse = QtWidgets.QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         path_row = QtWidgets.QHBoxLayout()
@@ -66,6 +70,7 @@ class ExportDialog(QtWidgets.QDialog):
         form.addRow("From (UTC)", field_with_error(self.start, self.error_labels["start"]))
         form.addRow("To (UTC)", field_with_error(self.end, self.error_labels["end"], "Default: the range the timeline shows"))
         form.addRow("File", field_with_error(path_box, self.error_labels["path"]))
+        form.addRow("", self.excel)
         self.buttons, self.ok_button = ok_cancel(self, "Export")
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
@@ -101,14 +106,15 @@ class ExportDialog(QtWidgets.QDialog):
         return not errors
 
     def result(self) -> dict[str, Any]:  # noqa: A003 - the dialog's answer
-        """{"fmt", "out", "start", "end"} for ``export_schedule``; remembers the folder."""
+        """{"fmt", "out", "start", "end", "excel"} for ``export_schedule``; remembers the folder."""
         if not self.validate():
             field, reason = next(iter(self._errors.items()))
             raise ValidationError(field, reason)
         out = Path(self.path.text().strip())
         self._settings.setValue(SETTINGS_KEY, str(out.parent))
         return {"fmt": self.format.currentData(), "out": str(out), "start": to_iso(parse_utc(self.start.text())),
-                "end": to_iso(parse_utc(self.end.text()))}
+                "end": to_iso(parse_utc(self.end.text())),
+                "excel": self.format.currentData() == "csv" and self.excel.isChecked()}
 
     def accept(self) -> None:
         if self.validate():
@@ -116,7 +122,8 @@ class ExportDialog(QtWidgets.QDialog):
 
     def _on_format(self, *_args) -> None:
         path = Path(self.path.text().strip() or f"{self._name}.csv")
-        self.path.setText(str(path.with_suffix("." + self.format.currentData())))
+        self.path.setText(str(path.with_suffix("." + EXTENSIONS[self.format.currentData()])))
+        self.excel.setEnabled(self.format.currentData() == "csv")
 
     def _browse(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export Schedule", self.path.text())
