@@ -156,6 +156,29 @@ def main() -> int:
     segments_drawn = sum(view.lanes.last_paint_stats.get(k, 0)
                          for k in ('battery', 'battery_candidate', 'memory', 'memory_candidate'))
     lanes_item.RASTER_DENSITY = density
+
+    # What a planner does: pan (Qt scrolls the lanes' cached pixels and draws only the new strip)
+    # and zoom (the whole lanes drawn again), each step a few percent, as a wheel or a drag does.
+    steps = {"k": 0}
+
+    def pan_step():
+        x0, x1 = view.x_range()
+        d = (x1 - x0) * 0.03 * (1 if steps["k"] % 10 < 5 else -1)
+        steps["k"] += 1
+        view.zoom_to(x0 + d, x1 + d)
+        view.plot.grab()
+
+    def zoom_step():
+        x0, x1 = view.x_range()
+        f = 1.05 if steps["k"] % 2 else 1 / 1.05
+        steps["k"] += 1
+        m, h = (x0 + x1) / 2, (x1 - x0) / 2 * f
+        view.zoom_to(m - h, m + h)
+        view.plot.grab()
+    lanes_pan = (median_ms(pan_step, args.repeat), median_cpu_ms(pan_step, args.repeat))
+    lanes_zoom = (median_ms(zoom_step, args.repeat), median_cpu_ms(zoom_step, args.repeat))
+    view.zoom_preset("week")
+    app.processEvents()
     view.zoom_preset("day")
     app.processEvents()
     view.plot.grab()
@@ -212,6 +235,10 @@ def main() -> int:
                  f"lines as {segments_drawn:,} QPainter segments: {lanes_week_segments_ms:.1f} ms "
                  f"(CPU {lanes_week_segments_cpu:.1f} ms)",
                  f"{lanes_week_segments_cpu / lanes_week_redraw_cpu:.2f}× (CPU)"))
+    rows.append(("  … a pan of 3 % with all lanes, week view (median of the steps)",
+                 f"{lanes_pan[0]:.1f} ms (CPU {lanes_pan[1]:.1f} ms)", "< 30 ms", "—", "—"))
+    rows.append(("  … a zoom of 5 % with all lanes, week view (lanes drawn again)",
+                 f"{lanes_zoom[0]:.1f} ms (CPU {lanes_zoom[1]:.1f} ms)", "< 30 ms", "—", "—"))
     rows.append(("  … lanes drawn again, day view", f"{lanes_day_redraw_ms:.1f} ms", "< 30 ms",
                  f"without lanes: {day_ms:.1f} ms", f"+{lanes_day_redraw_ms - day_ms:.1f} ms"))
     rows.append(("  lane items drawn in the week view (rects / line segments / line × pixel columns rasterised)",
