@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .enums import (AcquisitionSource, AcquisitionState, LockLevel, Mode, PlanStatus,
+from .enums import (AcquisitionSource, AcquisitionState, ChangeType, LockLevel, Mode, PlanStatus,
                     IMMUTABLE_STATES)
 from .errors import ValidationError
 
@@ -81,6 +81,11 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class PlanItem:
+    """One row of a plan: where an image would be taken, and what committing it does to the
+    schedule (``change_type``): ``added`` creates an acquisition; ``moved``, ``satellite_switched``
+    and ``unchanged`` put ``replaces_acquisition_id`` on this placement in place (same id);
+    ``removed`` deletes ``replaces_acquisition_id`` (the row then holds that acquisition's placement)."""
+
     id: str
     plan_id: str
     opportunity_id: str
@@ -100,6 +105,8 @@ class PlanItem:
     pitch_end_deg: float | None = None
     look_side: str | None = None
     pass_direction: str | None = None
+    change_type: ChangeType = ChangeType.ADDED
+    replaces_acquisition_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

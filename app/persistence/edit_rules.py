@@ -179,6 +179,13 @@ def state_for_lock(a: Acquisition, new_level: LockLevel) -> AcquisitionState:
     return a.state
 
 
+def planning_refusals(a: Acquisition, refusals: list[Refusal]) -> list[Refusal]:
+    """What binds a committed plan: planning never overrides a hard lock, the frozen zone or a
+    state, but a soft lock binds only the planner's policy (a from-scratch plan supersedes
+    soft-locked acquisitions; a reshuffle shifts them within their window), which made the plan."""
+    return [r for r in refusals if r.rule != "lock_level" or a.lock_level == LockLevel.HARD]
+
+
 def decide(refusals: list[Refusal], override: bool) -> tuple[str | None, str | None]:
     """(refusal reason, overridden reason): refused unless every refusal is overridable and the
     caller overrides; the overridden reason is recorded in the audit trail."""

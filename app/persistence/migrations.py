@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.schema import CreateColumn
 
 from app.domain import DomainError
@@ -100,6 +100,52 @@ def _v2_1(conn: Connection) -> None:
     _ensure_tables(conn, ("satellites", "targets", "ground_stations", "satellite_groups", "audit_log"))
 
 
+#: Keys of ``plans.config_json`` that carried a plan's meaning before schema 2.2.
+_LEGACY_PLAN_KEYS = ("replaces", "supersede", "changes")
+
+
+def _v2_2(conn: Connection) -> None:
+    """Plans carry their own meaning: ``plan_items.change_type`` and ``replaces_acquisition_id``,
+    filled from what the plan's config JSON said (``replaces``: opportunity → acquisition,
+    ``changes``, ``supersede``), which is then dropped from the config. A candidate's superseded
+    acquisitions that no item replaces become ``removed`` items (their placement copied), so the
+    one commit path removes them. Idempotent: only plans still holding the legacy keys are read."""
+    _ensure_tables(conn, ("plan_items",))
+    plans = Base.metadata.tables["plans"]
+    items = Base.metadata.tables["plan_items"]
+    acqs = Base.metadata.tables["acquisitions"]
+    for plan_id, status, config in conn.execute(select(plans.c.id, plans.c.status, plans.c.config_json)).all():
+        if not isinstance(config, dict) or not any(k in config for k in _LEGACY_PLAN_KEYS):
+            continue
+        replaces = {str(o): str(a) for o, a in dict(config.get("replaces") or {}).items()}
+        kinds = {c.get("opportunity_id"): c.get("type") for c in config.get("changes") or ()
+                 if isinstance(c, dict) and c.get("type") in ("moved", "satellite_switched", "unchanged")}
+        for item_id, opp_id in conn.execute(select(items.c.id, items.c.opportunity_id)
+                                            .where(items.c.plan_id == plan_id, items.c.change_type.is_(None))).all():
+            if opp_id in replaces:
+                values = {"change_type": kinds.get(opp_id, "moved"), "replaces_acquisition_id": replaces[opp_id]}
+            else:
+                values = {"change_type": "added"}
+            conn.execute(items.update().where(items.c.id == item_id).values(**values))
+        gone = [a for a in dict.fromkeys(config.get("supersede") or ()) if a not in set(replaces.values())]
+        if status == "candidate" and gone:
+            for row in conn.execute(select(acqs).where(acqs.c.id.in_(gone))).mappings().all():
+                conn.execute(items.insert().values(
+                    id=f"planitem_rm_{row['id']}"[:64], plan_id=plan_id,
+                    opportunity_id=row["opportunity_id"] or row["id"], change_type="removed",
+                    replaces_acquisition_id=row["id"], **{k: row[k] for k in _COPIED_TO_REMOVED}))
+        kept = {k: v for k, v in config.items() if k not in _LEGACY_PLAN_KEYS}
+        conn.execute(plans.update().where(plans.c.id == plan_id).values(config_json=kept))
+    conn.execute(items.update().where(items.c.change_type.is_(None), items.c.replaces_acquisition_id.is_(None))
+                 .values(change_type="added"))
+
+
+#: Acquisition columns a ``removed`` plan item keeps (the placement it removes).
+_COPIED_TO_REMOVED = ("satellite_id", "target_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
+                      "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+                      "order_id", "quality_score", "maneuver_time_s", "slack_time_s")
+
+
 def _v2_3(conn: Connection) -> None:
     _ensure_tables(conn, ("workspaces", "orders", "acquisitions", "cloud_forecasts"))
 
@@ -127,6 +173,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                      "conflicts; legacy v1 workspaces upgraded in place", _v2_0),
     Migration("2.1", "Workbench: scenario tables (satellites, targets, ground_stations, "
                      "satellite_groups) and audit_log", _v2_1),
+    Migration("2.2", "Plans carry their own meaning: plan_items.change_type and replaces_acquisition_id "
+                     "(before: the plan's config JSON)", _v2_2),
     Migration("2.3", "Operations: the clock's last applied instant, execution outcomes of "
                      "acquisitions, attempts of orders, archiving, cloud forecasts", _v2_3),
     Migration("2.4", "Team mode: schedule versions of workspaces and plans; one live acquisition per order",

@@ -12,7 +12,7 @@ from sqlalchemy import (ForeignKey, Index, Integer, LargeBinary, MetaData, Strin
                         UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.domain.enums import (AcquisitionSource, AcquisitionState, ConflictType, LockLevel, Mode,
+from app.domain.enums import (AcquisitionSource, AcquisitionState, ChangeType, ConflictType, LockLevel, Mode,
                               OrderSource, OrderStatus, PlanStatus, Severity)
 
 from .types import EnumText, JsonText, UtcDateTime
@@ -206,6 +206,10 @@ class PlanItemRow(Base):
     pitch_end_deg: Mapped[float | None]
     look_side: Mapped[str | None] = mapped_column(Text)
     pass_direction: Mapped[str | None] = mapped_column(Text)
+    #: What committing the item does (schema 2.2; before, the plan's config JSON said it): added,
+    #: moved, satellite_switched, unchanged (``replaces_acquisition_id`` updated in place), removed.
+    change_type: Mapped[ChangeType | None] = mapped_column(EnumText(ChangeType))
+    replaces_acquisition_id: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("idx_planitems_plan", "plan_id"),

@@ -4,14 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain import Opportunity, PlanItem, ValidationError, new_id, parse_utc
-from app.domain.enums import LookSide, PassDirection, parse_enum
+from app.domain.enums import ChangeType, LookSide, PassDirection, parse_enum
 
 from .store import MAX_ACQUISITION_S, finite, text_field
 
 ITEM_KEYS = ("id", "plan_id", "opportunity_id", "satellite_id", "target_id", "start_time", "end_time",
              "roll_angle_deg", "pitch_angle_deg", "value", "quality_score", "maneuver_time_s",
              "slack_time_s", "order_id", "incidence_angle_deg", "roll_end_deg", "pitch_end_deg",
-             "look_side", "pass_direction")
+             "look_side", "pass_direction", "change_type", "replaces_acquisition_id")
+
+#: Change types that name the acquisition they act on (``replaces_acquisition_id``).
+REPLACING = frozenset({ChangeType.MOVED, ChangeType.SATELLITE_SWITCHED, ChangeType.UNCHANGED, ChangeType.REMOVED})
 
 
 def _from_opportunity(o: Opportunity) -> dict[str, Any]:
@@ -54,6 +57,16 @@ def item_values(item: Any, index: int, plan_id: str, key: str = "items") -> dict
                    f"{f}.pitch_angle_deg", -180.0, 180.0)
     look = data.get("look_side")
     direction = data.get("pass_direction")
+    replaces = text_field(data.get("replaces_acquisition_id"), f"{f}.replaces_acquisition_id", optional=True)
+    raw_type = data.get("change_type")
+    if raw_type is None:  # the seed 000 item API knows no change types: an item adds, or moves what it replaces
+        change = ChangeType.MOVED if replaces else ChangeType.ADDED
+    else:
+        change = parse_enum(ChangeType, raw_type, f"{f}.change_type")
+    if change in REPLACING and not replaces:
+        raise ValidationError(f"{f}.replaces_acquisition_id", f"required for a {change.value} item")
+    if change == ChangeType.ADDED and replaces:
+        raise ValidationError(f"{f}.replaces_acquisition_id", "an added item replaces no acquisition")
     return {
         "id": data.get("id") or new_id("planitem"),
         "plan_id": plan_id,
@@ -77,4 +90,6 @@ def item_values(item: Any, index: int, plan_id: str, key: str = "items") -> dict
                                 f"{f}.pitch_end_deg", -180.0, 180.0),
         "look_side": parse_enum(LookSide, look, f"{f}.look_side").value if look else None,
         "pass_direction": parse_enum(PassDirection, direction, f"{f}.pass_direction").value if direction else None,
+        "change_type": change,
+        "replaces_acquisition_id": replaces,
     }

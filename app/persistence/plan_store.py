@@ -6,21 +6,22 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import Connection, String, delete, select, type_coerce, update
+from sqlalchemy import Connection, String, bindparam, delete, or_, select, type_coerce, update
 
 from app.domain import (Acquisition, NotFoundError, Plan, PlanItem, RuleViolation, ValidationError, new_id,
                         new_run_id, parse_utc, utc_now)
-from app.domain.enums import (AcquisitionSource, AcquisitionState, LockLevel, Mode, OrderStatus,
+from app.domain.enums import (AcquisitionSource, AcquisitionState, ChangeType, LockLevel, Mode, OrderStatus,
                               PlanStatus, parse_enum)
 
 from . import rows
-from .edit_rules import BulkEditRefused, EditContext, check_delete, decide
+from .edit_rules import (MOVE_FIELDS, BulkEditRefused, EditContext, check_delete, check_metrics, check_move, decide,
+                         planning_refusals)
 from .models import (ACQUISITIONS, PLAN_ITEMS, PLANS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow,
                      SatelliteRow)
 from .plan_items import item_values
 from .recheck import RECHECK_MARGIN_S, Clash, CommitRefused, Recheck
-from .store import (MAX_ACQUISITION_S, StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, storage_insert,
-                    text_field)
+from .store import (MAX_ACQUISITION_S, StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, raise_stale,
+                    storage_insert, text_field)
 from .types import dumps, format_utc
 
 _TIME_KEYS = ("start_time", "end_time")
@@ -221,7 +222,8 @@ class PlanStore(StoreBase):
     def _insert_item_values(self, s: Connection, plan: Plan, values: list[dict[str, Any]], key: str) -> None:
         self._check_item_orders(s, values, plan.workspace_id, key)
         bulk_insert(s, _PLAN_ITEM_INSERT, [{**v, "start_time": format_utc(v["start_time"]),
-                                            "end_time": format_utc(v["end_time"])} for v in values])
+                                            "end_time": format_utc(v["end_time"]),
+                                            "change_type": v["change_type"].value} for v in values])
 
     def _check_item_orders(self, s: Connection, values: list[dict[str, Any]], workspace_id: str, key: str) -> None:
         wanted = {v["order_id"] for v in values if v["order_id"]}
@@ -238,15 +240,20 @@ class PlanStore(StoreBase):
                 raise ValidationError(f"{key}[{i}].order_id", f"order {oid!r} belongs to another workspace")
 
     def _mark_planned(self, s: Connection, values: list[dict[str, Any]], workspace_id: str) -> list[str]:
-        orders = self._order_states(s, {v["order_id"] for v in values if v["order_id"]})
+        orders = self._order_states(s, {v["order_id"] for v in values
+                                        if v["order_id"] and v["change_type"] != ChangeType.REMOVED})
         targets = {oid: OrderStatus.PLANNED for oid, o in orders.items() if o.status == OrderStatus.NEW}
         return self._set_order_statuses(s, orders, targets, utc_now())
 
-    def get_plan_items(self, plan_id: str) -> list[PlanItem]:
-        """The plan's items by start time (then satellite, id)."""
+    def get_plan_items(self, plan_id: str, removed: bool = False) -> list[PlanItem]:
+        """The plan's items by start time (then satellite, id): the placements it proposes, and with
+        ``removed`` also the rows of the acquisitions it removes (``change_type`` removed)."""
+        stmt = select(*rows.PLAN_ITEM_COLUMNS).where(PlanItemRow.plan_id == plan_id)
+        if not removed:
+            stmt = stmt.where(or_(PlanItemRow.change_type.is_(None),
+                                  PlanItemRow.change_type != ChangeType.REMOVED.value))
         with self._read() as s:
-            result = s.execute(select(*rows.PLAN_ITEM_COLUMNS).where(PlanItemRow.plan_id == plan_id)
-                               .order_by(PlanItemRow.start_time, PlanItemRow.satellite_id, PlanItemRow.id))
+            result = s.execute(stmt.order_by(PlanItemRow.start_time, PlanItemRow.satellite_id, PlanItemRow.id))
             return [rows.plan_item(r) for r in result]
 
     # --- commit ----------------------------------------------------------------------------------
@@ -254,35 +261,45 @@ class PlanStore(StoreBase):
     def commit_plan(self, plan_id: str, item_ids: Sequence[str] = (), lock_level: str = "none",
                     mode: str | None = None, workspace_id: str | None = None,
                     supersede_acquisition_ids: Sequence[str] = (), now: Any = None,
-                    recheck: Recheck | None = None, hard_lock_orders: Sequence[str] = ()) -> dict[str, Any]:
-        """Commit a candidate plan (all items, or ``item_ids``) in ONE transaction.
+                    recheck: Recheck | None = None, hard_lock_orders: Sequence[str] = (),
+                    source: str = "auto") -> dict[str, Any]:
+        """Commit a candidate plan (all items, or ``item_ids``) in ONE transaction: the one commit
+        path of every planning mode and policy. What each item does is its ``change_type``:
+        ``added`` creates an acquisition (state committed, source auto, ``lock_level``);
+        ``moved`` / ``satellite_switched`` / ``unchanged`` put the acquisition it replaces on the
+        item's placement in place (same id, version + 1, its lock kept; mode from the new
+        satellite); ``removed`` deletes the acquisition it replaces (audited as superseded), as do
+        ``supersede_acquisition_ids`` (seed 000). ``source``: of the created acquisitions. Removed items are committed even when
+        ``item_ids`` picks some of the others.
+
+        Planning never touches hard-locked, frozen-zone or executing/completed/failed
+        acquisitions (soft locks bind the planner's policy, which made the plan): a plan that
+        would is refused whole, with the reasons (BulkEditRefused).
 
         The transaction first takes the workspace's schedule lock. When the schedule changed since
-        the plan was computed (its ``schedule_version``), the items are re-checked against the
-        schedule as it is now, inside this transaction: orders already served, and ``recheck``
-        (the caller's feasibility check: overlaps, slews …). Any clash refuses the whole commit
-        (CommitRefused: which items, with what, committed when and by whom — re-plan).
+        the plan was computed (its ``schedule_version``), the created and moved acquisitions are
+        re-checked against the schedule as it is now, inside this transaction: orders already
+        served, and ``recheck`` (the caller's feasibility check). Any clash refuses the whole
+        commit (CommitRefused). ``mode`` None takes each satellite's mode from the workspace.
+        Re-committing a plan, or a plan whose input hash equals a committed plan's, is refused.
 
-        Creates acquisitions (state committed, source auto, the given lock level), marks the
-        served orders committed and the plan committed, and deletes (audited) the superseded
-        acquisitions — never hard-locked, frozen-zone or executing/completed/failed ones. ``mode``
-        None takes each satellite's mode from the workspace. Re-committing a plan, or a plan whose
-        input hash equals an already committed plan's, is refused.
-
-        Returns ``{"committed": n, "acquisitions_created": [{"id", "plan_item_id"}, …],
-        "orders_updated": [order ids], "superseded": [acquisition ids], "plan_id": id}``.
+        Returns ``{"committed": n (created + placements changed in place), "acquisitions_created": [{"id",
+        "plan_item_id"}, …], "acquisitions_updated": [ids changed in place, moves and recomputed
+        figures], "orders_updated":
+        [order ids], "superseded": [acquisition ids], "plan_id": id}``.
         """
         item_ids = ids_list(item_ids or (), "item_ids")
         supersede = ids_list(supersede_acquisition_ids or (), "supersede_acquisition_ids")
         lock = parse_enum(LockLevel, lock_level, "lock_level")
         mode_ = parse_enum(Mode, mode, "mode") if mode is not None else None
+        src = parse_enum(AcquisitionSource, source, "source")
         with self._write() as s:
             plan = self._plan(s, plan_id)
             if workspace_id is not None and plan.workspace_id != workspace_id:
                 raise ValidationError("workspace_id", f"plan {plan_id} belongs to workspace {plan.workspace_id}, "
                                                       f"not {workspace_id}")
-            items = self._items_to_commit(s, plan, item_ids)
-            result = self._commit(s, plan, items, lock, mode_, supersede, now, AcquisitionSource.AUTO, recheck)
+            items = self._items_to_commit(s, plan, item_ids, allow_empty=bool(supersede))
+            result = self._commit(s, plan, items, lock, mode_, supersede, now, src, recheck)
             if hard_lock_orders:
                 self._hard_lock_created(s, plan, result, set(hard_lock_orders))
             return result
@@ -327,20 +344,28 @@ class PlanStore(StoreBase):
             self._insert_item_values(s, plan, values, "items")
             return self._commit(s, plan, values, lock, mode_, [], now, src, recheck)
 
-    def _items_to_commit(self, s: Connection, plan: Plan, item_ids: list[str]) -> list[dict[str, Any]]:
+    def _items_to_commit(self, s: Connection, plan: Plan, item_ids: list[str],
+                         allow_empty: bool = False) -> list[dict[str, Any]]:
         # Times are read as their stored text: they go straight into the acquisitions rows.
         t = PLAN_ITEMS.c
-        cols = [type_coerce(t[k], String).label(k) if k in _TIME_KEYS else t[k] for k in ("id", *_ITEM_TO_ACQ)]
+        keys = ("id", *_ITEM_TO_ACQ, "change_type", "replaces_acquisition_id")
+        cols = [type_coerce(t[k], String).label(k) if k in _TIME_KEYS else t[k] for k in keys]
         stmt = select(*cols).where(t.plan_id == plan.id).order_by(t.start_time, t.id)
-        keys = ("id", *_ITEM_TO_ACQ)
-        result = [dict(zip(keys, r)) for r in s.execute(stmt)]
+        result = []
+        for r in s.execute(stmt):
+            row = dict(zip(keys, r))
+            if row["change_type"] is None:  # a row the 2.2 migration could not classify
+                row["change_type"] = ChangeType.MOVED if row["replaces_acquisition_id"] else ChangeType.ADDED
+            result.append(row)
         if item_ids:
             by_id = {r["id"]: r for r in result}
             for i, iid in enumerate(item_ids):
                 if iid not in by_id:
                     raise ValidationError(f"item_ids[{i}]", f"{iid!r} is not an item of plan {plan.id}")
-            result = [by_id[i] for i in item_ids]
-        if not result:
+            picked = set(item_ids)
+            result = [by_id[i] for i in item_ids] + [r for r in result if r["change_type"] == ChangeType.REMOVED
+                                                     and r["id"] not in picked]
+        if not result and not allow_empty:
             raise ValidationError("item_ids", f"plan {plan.id} has no items to commit")
         return result
 
@@ -361,19 +386,29 @@ class PlanStore(StoreBase):
         settings = self._workspace_settings(s, plan.workspace_id)
         clock = self._now(settings, now)
         at = utc_now()
-        superseded, released = self._supersede(s, plan, supersede, settings, clock, at)
+        in_place = [it for it in items if it["change_type"] != ChangeType.REMOVED and it["replaces_acquisition_id"]]
+        added = [it for it in items if it["change_type"] != ChangeType.REMOVED and not it["replaces_acquisition_id"]]
+        kept = {it["replaces_acquisition_id"] for it in in_place}
+        removed = [it["replaces_acquisition_id"] for it in items if it["change_type"] == ChangeType.REMOVED]
+        superseded, released = self._supersede(
+            s, plan, [a for a in dict.fromkeys([*supersede, *removed]) if a not in kept], settings, clock, at)
+        modes: dict[str, Mode] = {}
+        if mode is None:
+            modes = dict(s.execute(select(SatelliteRow.id, SatelliteRow.mode)
+                                   .where(SatelliteRow.workspace_id == plan.workspace_id)).all())
+        moved, placements = self._move_in_place(s, plan, in_place, mode, modes, settings, clock, at)
         # Orders already served are checked always (one indexed query); the feasibility check only
         # when the schedule changed since the plan was computed.
         unchanged = plan.schedule_version is not None and versions.get(plan.workspace_id) == plan.schedule_version
-        self._recheck(s, plan, items, None if unchanged else recheck)
+        self._recheck(s, plan, added, None if unchanged else recheck, moved=moved)
 
-        orders = self._order_states(s, {it["order_id"] for it in items if it["order_id"]})
-        for i, it in enumerate(items):
+        orders = self._order_states(s, {it["order_id"] for it in added if it["order_id"]})
+        for it in added:
             o = orders.get(it["order_id"]) if it["order_id"] else None
             if o is not None and o.status in (OrderStatus.CANCELLED, OrderStatus.COMPLETED):
                 raise RuleViolation("order", f"item {it['id']} serves order {o.id}, which is {o.status.value}: "
                                              "leave it out of the commit")
-        created = self._insert_acquisitions(s, plan, items, lock, mode, source, at)
+        created = self._insert_acquisitions(s, plan, added, lock, mode, source, at, modes=modes)
         committed_orders = self._set_order_statuses(
             s, orders, {oid: OrderStatus.COMMITTED for oid in orders}, at)
         returned = self._return_orders_to_new(s, set(released) - set(orders), at)
@@ -381,14 +416,73 @@ class PlanStore(StoreBase):
                            .values(status=PlanStatus.COMMITTED))
         if result.rowcount != 1:
             raise RuleViolation("plan", f"plan {plan.id} was committed by someone else meanwhile")
-        summary = {"committed": len(created),
+        summary = {"committed": len(created) + placements,
                    "acquisitions_created": [{"id": a, "plan_item_id": p} for a, p in created],
+                   "acquisitions_updated": [a.id for a in moved],
                    "orders_updated": committed_orders + returned, "superseded": superseded, "plan_id": plan.id}
         self._audit(s, "commit", "plan", plan.id, {"status": plan.status.value},
                     {"status": PlanStatus.COMMITTED.value, "lock_level": lock.value, "source": source.value,
                      **summary}, plan.workspace_id,
                     at, plain=True)
         return summary
+
+    def _move_in_place(self, s: Connection, plan: Plan, items: list[dict[str, Any]], mode: Mode | None,
+                       modes: dict[str, Mode], settings, clock: datetime,
+                       at: datetime) -> tuple[list[Acquisition], int]:
+        """Put each replaced acquisition on its item's placement (one executemany UPDATE, one audit
+        row each); items equal to their acquisition change nothing. Refused whole (BulkEditRefused)
+        when one is gone, belongs elsewhere, or planning may not move it. Returns the rows after
+        and how many of them changed placement (not only recomputed figures)."""
+        if not items:
+            return [], 0
+        acqs = self._acquisitions_by_id(s, [it["replaces_acquisition_id"] for it in items])
+        ctx = EditContext(clock, self._freeze_cutoff(settings, clock))
+        refused: dict[str, str] = {}
+        after: list[Acquisition] = []
+        audit: list[dict[str, Any]] = []
+        placements = 0
+        for it in items:
+            aid = it["replaces_acquisition_id"]
+            a = acqs.get(aid)
+            if a is None:
+                refused[aid] = "no such acquisition (removed since the plan was made)"
+                continue
+            if a.workspace_id != plan.workspace_id:
+                refused[aid] = f"belongs to workspace {a.workspace_id}"
+                continue
+            new = {k: it[k] for k in _IN_PLACE if it[k] is not None}  # unknown figures stay as they are
+            for k in _TIME_KEYS:
+                new[k] = parse_utc(new[k], k)
+            new["mode"] = mode or modes.get(new["satellite_id"], a.mode)
+            changes = {k: v for k, v in new.items() if getattr(a, k) != v}
+            if not changes:
+                continue
+            if set(changes) & MOVE_FIELDS:
+                placements += 1
+                refusals = check_move(a, ctx, changes.get("start_time"), changes.get("end_time"),
+                                      changes.get("satellite_id"))
+            else:
+                refusals = check_metrics(a)
+            reason, _ = decide(planning_refusals(a, refusals), override=False)
+            if reason:
+                refused[aid] = reason
+                continue
+            moved = dataclasses.replace(a, **changes, version=a.version + 1, updated_at=at)
+            after.append(moved)
+            before_snap = {k: getattr(a, k) for k in changes} | {"version": a.version}
+            after_snap = {k: getattr(moved, k) for k in changes} | {"version": moved.version, "plan_id": plan.id}
+            audit.append(self._audit_row("move" if set(changes) & MOVE_FIELDS else "update", "acquisition", aid,
+                                         before_snap, after_snap, plan.workspace_id, at))
+        if refused:
+            raise BulkEditRefused("commit", refused)
+        stamp = format_utc(at)
+        params = [{**{k: (format_utc(getattr(m, k)) if k in _TIME_KEYS else getattr(m, k)) for k in _IN_PLACE},
+                   "mode": m.mode.value, "version": m.version, "updated_at": stamp,
+                   "b_id": m.id, "b_version": m.version - 1} for m in after]
+        if params and bulk_insert(s, _MOVE_UPDATE, params) != len(params):
+            raise_stale(s, AcquisitionRow, "acquisition", [(m.id, m.version - 1) for m in after])
+        self._audit_many(s, audit)
+        return after, placements
 
     @staticmethod
     def _proposed(plan: Plan, it: dict[str, Any]) -> Acquisition:
@@ -468,9 +562,7 @@ class PlanStore(StoreBase):
             if a.workspace_id != plan.workspace_id:
                 refused[aid] = f"belongs to workspace {a.workspace_id}"
                 continue
-            reasons = [r for r in check_delete(a, EditContext(clock, cutoff)) if r.rule != "lock_level"
-                       or a.lock_level == LockLevel.HARD]
-            reason, _ = decide(reasons, override=False)
+            reason, _ = decide(planning_refusals(a, check_delete(a, EditContext(clock, cutoff))), override=False)
             if reason:
                 refused[aid] = reason
         if refused:
@@ -491,10 +583,13 @@ class PlanStore(StoreBase):
 
     def _insert_acquisitions(self, s: Connection, plan: Plan, items: list[dict[str, Any]], lock: LockLevel,
                              mode: Mode | None, source: AcquisitionSource, at: datetime,
-                             state: AcquisitionState = AcquisitionState.COMMITTED) -> list[tuple[str, str]]:
+                             state: AcquisitionState = AcquisitionState.COMMITTED,
+                             modes: dict[str, Mode] | None = None) -> list[tuple[str, str]]:
         """One executemany INSERT of acquisitions built from plan-item rows; returns (acq id, item id)."""
-        modes: dict[str, Mode] = {}
-        if mode is None:
+        if not items:
+            return []
+        modes = dict(modes or {})
+        if mode is None and not modes:
             modes = dict(s.execute(select(SatelliteRow.id, SatelliteRow.mode)
                                    .where(SatelliteRow.workspace_id == plan.workspace_id)).all())
         stamp = format_utc(at)
@@ -517,4 +612,11 @@ class PlanStore(StoreBase):
 
 
 _ACQUISITION_INSERT = storage_insert(ACQUISITIONS)
+#: What a plan item sets on the acquisition it replaces in place (its order and target stay).
+_IN_PLACE = tuple(k for k in _ITEM_TO_ACQ if k not in ("order_id", "target_id"))
+_MOVE_UPDATE = (update(ACQUISITIONS)
+                .where(ACQUISITIONS.c.id == bindparam("b_id"), ACQUISITIONS.c.version == bindparam("b_version"))
+                .values({k: bindparam(k, type_=String()) if k in (*_TIME_KEYS, "updated_at")
+                         else bindparam(k, type_=ACQUISITIONS.c[k].type) for k in (*_IN_PLACE, "mode", "version",
+                                                                                  "updated_at")}))
 _PLAN_ITEM_INSERT = storage_insert(PLAN_ITEMS)

@@ -16,7 +16,7 @@ from app.domain import (Acquisition, AuditEntry, Conflict, GroundStation, Order,
                         Plan, PlanItem, PowerModel, ResolutionOption, Satellite, Target, Workspace,
                         WorkspaceSettings, to_iso)
 from app.domain.times import UTC
-from app.domain.enums import ResolutionAction
+from app.domain.enums import ChangeType, ResolutionAction
 
 from .models import (AcquisitionRow, AuditRow, ConflictRow, GroundStationRow, OrderRow, PlanItemRow,
                      PlanRow, SatelliteRow, TargetRow)
@@ -61,7 +61,11 @@ def acquisition(row: Sequence[Any]) -> Acquisition:
 
 
 def plan_item(row: Sequence[Any]) -> PlanItem:
-    return PlanItem(*row)
+    item = PlanItem(*row)
+    if item.change_type is None:  # a row the 2.2 migration could not classify
+        return dataclasses.replace(item, change_type=ChangeType.MOVED if item.replaces_acquisition_id
+                                   else ChangeType.ADDED)
+    return item
 
 
 def order(row: Sequence[Any]) -> Order:

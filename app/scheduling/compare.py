@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.domain import Acquisition, ChangeType, PlanItem
+
+from .planner import Change
+
 #: Metric → True when higher is better.
 HIGHER_IS_BETTER: dict[str, bool] = {
     "coverage": True,
@@ -39,3 +43,28 @@ def compare_plans(current: Mapping[str, Any], proposed: Mapping[str, Any],
     for c in change_dicts:
         counts[c["type"]] = counts.get(c["type"], 0) + 1
     return {"metrics": rows, "changes": change_dicts, "change_counts": counts}
+
+
+def plan_changes(items: Sequence[PlanItem], replaced: Mapping[str, Acquisition],
+                 untouched: Sequence[Acquisition] = ()) -> list[dict[str, Any]]:
+    """The change list of a stored plan, read from its items (``change_type``,
+    ``replaces_acquisition_id``): the very changes its commit applies. ``replaced`` maps the
+    acquisitions the items replace (their current placement is the "old" side; one gone meanwhile
+    leaves it empty); ``untouched`` are the schedule's acquisitions the plan keeps as they are
+    (listed as unchanged). Times ISO UTC; ``shift_seconds`` new − old start (s)."""
+    changes: list[Change] = []
+    for it in items:
+        kind = ChangeType(it.change_type)
+        if kind == ChangeType.REMOVED:  # the row holds the placement it removes
+            changes.append(Change(kind, it.order_id, it.target_id, it.replaces_acquisition_id, it.opportunity_id,
+                                  it.start_time, it.end_time, None, None, it.satellite_id, None))
+            continue
+        a = replaced.get(it.replaces_acquisition_id) if it.replaces_acquisition_id else None
+        changes.append(Change(kind, it.order_id, it.target_id, it.replaces_acquisition_id, it.opportunity_id,
+                              a.start_time if a else None, a.end_time if a else None, it.start_time, it.end_time,
+                              a.satellite_id if a else None, it.satellite_id))
+    for a in untouched:
+        changes.append(Change(ChangeType.UNCHANGED, a.order_id, a.target_id, a.id, a.opportunity_id, a.start_time,
+                              a.end_time, a.start_time, a.end_time, a.satellite_id, a.satellite_id))
+    changes.sort(key=lambda c: (str(c.type), c.order_id or "", c.acquisition_id or "", c.opportunity_id or ""))
+    return [c.to_dict() for c in changes]

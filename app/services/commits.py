@@ -21,6 +21,9 @@ from .edits import PLACEMENT_FIELDS, mine, put_back
 
 from .workspaces import resolve_workspace
 
+#: What a commit may change on an acquisition it keeps (a satellite switch changes the mode too).
+_COMMIT_FIELDS = PLACEMENT_FIELDS + ("mode",)
+
 #: Conflicts that make a commit's item infeasible against what others committed meanwhile.
 _BLOCKING = (ConflictType.TEMPORAL_OVERLAP, ConflictType.SLEW_INFEASIBLE)
 
@@ -65,53 +68,33 @@ class CommitRecord:
 
 def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str = "none",
                 item_ids: tuple[str, ...] = (), hard_lock_orders: tuple[str, ...] = ()) -> CommitRecord:
-    """Commit the candidate plan ``plan_id`` (all items, or ``item_ids``) in one transaction.
+    """Commit the candidate plan ``plan_id`` (all items, or ``item_ids``) in one transaction, as
+    its items say (``ScheduleDB.commit_plan``, the one path of every mode and policy: added items
+    create acquisitions, moved/switched/kept ones update theirs in place, removed ones delete).
     Hard-locked, frozen-zone and executing/completed acquisitions are never touched: a plan
     that would need to is refused whole, with the reasons. When the schedule changed since the
     plan was computed, its items are re-checked inside the transaction (``feasibility_recheck``,
     orders already served, locks): a clash refuses the commit (CommitRefused: re-plan).
     ``hard_lock_orders``: the new acquisitions of these orders are hard-locked in the same
-    transaction (not for reshuffles)."""
+    transaction."""
     ws = resolve_workspace(db, workspace)
     stored = db.get_plan(plan_id)
     if stored.workspace_id != ws.id:
         raise ValidationError("plan_id", f"plan {plan_id} belongs to another workspace")
     lock = parse_enum(LockLevel, lock_level, "lock_level")
     mode = parse_enum(PlanningMode, stored.config.get("mode", "from_scratch"), "mode")
-    supersede = list(stored.config.get("supersede", ()))
-    replaces: dict[str, str] = dict(stored.config.get("replaces", {}))
-    items = db.get_plan_items(plan_id)
-    if item_ids:
-        wanted = set(item_ids)
-        items = [it for it in items if it.id in wanted]
-    deleted = tuple(db.get_acquisitions(supersede)) if supersede else ()
-    if mode == PlanningMode.RESHUFFLE:
-        in_place = [it for it in items if it.opportunity_id in replaces]
-        before = tuple(db.get_acquisitions([replaces[it.opportunity_id] for it in in_place]))
-        before_by_id = {a.id: a for a in before}
-        updates = []
-        for it in in_place:
-            a = before_by_id[replaces[it.opportunity_id]]
-            changes = {f: getattr(it, f) for f in PLACEMENT_FIELDS
-                       if getattr(it, f) is not None and getattr(it, f) != getattr(a, f)}
-            if changes:
-                updates.append({"acquisition_id": a.id, "expected_version": a.version, "changes": changes})
-        before = tuple(a for a in before if a.id in {u["acquisition_id"] for u in updates})
-        new_items = [it.id for it in items if it.opportunity_id not in replaces]
-        summary = db.apply_changes(ws.id, plan_id, updates=updates, deletes=supersede, create_item_ids=new_items,
-                                   lock_level=str(lock), source="reshuffle",
-                                   recheck=feasibility_recheck(db, ws.id))
-        created_ids = list(summary["created"])
-        after = tuple(db.get_acquisitions([a.id for a in before]))
-        summary = {**summary, "committed": len(created_ids) + len(updates), "superseded": summary["deleted"]}
-    else:
-        summary = db.commit_plan(plan_id, [it.id for it in items] if item_ids else (), lock_level=str(lock),
-                                 workspace_id=ws.id, supersede_acquisition_ids=supersede,
-                                 recheck=feasibility_recheck(db, ws.id), hard_lock_orders=hard_lock_orders)
-        created_ids = [c["id"] for c in summary["acquisitions_created"]]
-        before = after = ()
+    items = db.get_plan_items(plan_id, removed=True)
+    touched = [it.replaces_acquisition_id for it in items if it.replaces_acquisition_id]
+    before = {a.id: a for a in db.get_acquisitions(touched)} if touched else {}
+    summary = db.commit_plan(plan_id, item_ids, lock_level=str(lock), workspace_id=ws.id,
+                             recheck=feasibility_recheck(db, ws.id), hard_lock_orders=hard_lock_orders,
+                             source="reshuffle" if mode == PlanningMode.RESHUFFLE else "auto")
+    created_ids = [c["id"] for c in summary["acquisitions_created"]]
     created = tuple(db.get_acquisitions(created_ids)) if created_ids else ()
-    return CommitRecord(ws.id, plan_id, summary, created, deleted, before, after)
+    deleted = tuple(before[a] for a in summary["superseded"] if a in before)
+    updated = summary["acquisitions_updated"]
+    after = tuple(db.get_acquisitions(updated)) if updated else ()
+    return CommitRecord(ws.id, plan_id, summary, created, deleted, tuple(before[a] for a in updated), after)
 
 
 def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:
@@ -123,7 +106,7 @@ def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:
     if record.created:
         db.delete_acquisitions([a.id for a in record.created], override=True,
                                expected_versions=mine(db, [a.id for a in record.created]))
-    put_back(db, record.updated_before, PLACEMENT_FIELDS)
+    put_back(db, record.updated_before, _COMMIT_FIELDS)
     if record.deleted:
         db.restore_acquisitions(record.deleted)
 
@@ -134,7 +117,7 @@ def reapply_commit(db: ScheduleDB, record: CommitRecord) -> None:
     if record.deleted:
         db.delete_acquisitions([a.id for a in record.deleted], override=True,
                                expected_versions=mine(db, [a.id for a in record.deleted]))
-    put_back(db, record.updated_after, PLACEMENT_FIELDS)
+    put_back(db, record.updated_after, _COMMIT_FIELDS)
     if record.created:
         db.restore_acquisitions(record.created)
 

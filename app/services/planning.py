@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.access import Cancelled as AccessCancelled
-from app.domain import (Acquisition, AcquisitionState, Algorithm, Conflict, Order, OrderStatus, PlanItem, PlanningMode,
-                        ReshufflePolicy, ValidationError, checks, limits, new_run_id, parse_utc, to_iso,
+from app.domain import (Acquisition, AcquisitionState, Algorithm, ChangeType, Conflict, Order, OrderStatus, PlanItem,
+                        PlanningMode, ReshufflePolicy, ValidationError, checks, limits, new_run_id, parse_utc, to_iso,
                         utc_now)
 from app.domain.enums import parse_enum
 from app.domain.scenario import WEIGHT_PRESETS
 from app.domain.times import to_epoch
 from app.persistence import ScheduleDB
 from app.scheduling import (Cancelled, InitialAttitude, PlanningRequest, PolicyParams, ValueConfig, compare_plans,
-                            plan)
+                            plan, plan_changes)
 
 from . import access_service, conflict_service, forecasts
 from .edits import opportunity_changes
@@ -253,18 +253,15 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
     metrics = dict(outcome.metrics)
     metrics["schedule"] = schedule_metrics(proposed, inputs["orders"], inputs["targets"], request.value_config,
                                            outcome.conflicts, horizon=(start, end))
-    changes = [c.to_dict() for c in outcome.changes]
+    rows = _item_rows(outcome, inputs["existing"], db)
     config = {"mode": str(options.mode), "algorithm": str(options.algorithm),
               "policy": str(options.policy) if options.policy else None, "policy_params": dict(options.policy_params),
               "horizon_start": to_iso(start), "horizon_end": to_iso(end), "now": to_iso(now),
               "value_config": request.value_config.to_dict(), "time_limit_s": options.time_limit_s,
-              "supersede": list(outcome.supersede),
-              "replaces": {it.opportunity.id: it.replaces_acquisition_id for it in items
-                           if it.replaces_acquisition_id},
-              "changes": changes, "unserved": outcome.unserved}
-    only_unchanged = all(c["type"] == "unchanged" for c in changes)
-    if not items and not outcome.supersede and (
-            not changes or for_commit or (only_unchanged and options.mode == PlanningMode.INCREMENTAL)):
+              "unserved": outcome.unserved}
+    only_unchanged = all(c.type == ChangeType.UNCHANGED for c in outcome.changes)
+    if not rows and (not outcome.changes or for_commit
+                     or (only_unchanged and options.mode == PlanningMode.INCREMENTAL)):
         # Nothing to propose (an incremental run over a schedule that already serves every open
         # order lists its acquisitions as "unchanged"), or nothing to commit: an empty candidate
         # would only replace the current one (and send its orders back to the Inbox) for nothing.
@@ -277,13 +274,56 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
             why = f"every open order of {ws.name} {between} is already served"
         raise ValidationError("plan", f"nothing to plan: {why}")
     run_id = new_run_id()
-    stored, plan_items = db.store_candidate_plan(str(options.algorithm), config, outcome.input_hash, run_id,
-                                                 metrics, ws.id, [_item_row(it) for it in items],
-                                                 score=metrics.get("total_value"),
-                                                 schedule_version=inputs["schedule_version"])
+    stored, stored_items = db.store_candidate_plan(str(options.algorithm), config, outcome.input_hash, run_id,
+                                                   metrics, ws.id, rows, score=metrics.get("total_value"),
+                                                   schedule_version=inputs["schedule_version"])
+    # The change list is read back from the stored items: the one Compare shows and the commit applies.
+    changes = _changes(stored_items, inputs["existing"])
+    placed = [it for it in stored_items if it.change_type != ChangeType.REMOVED]
     return PlanResult(stored.id, ws.id, str(options.mode), str(options.algorithm), outcome.status, metrics, changes,
-                      plan_items, outcome.unserved, outcome.conflicts, outcome.input_hash, run_id, outcome.best_bound,
+                      placed, outcome.unserved, outcome.conflicts, outcome.input_hash, run_id, outcome.best_bound,
                       outcome.gap)
+
+
+def _item_rows(outcome, existing: list[Acquisition], db: ScheduleDB) -> list[dict[str, Any]]:
+    """The plan's rows: each planned item with what its commit does to the schedule (added, or the
+    acquisition it puts in place: moved / satellite_switched / unchanged), and a ``removed`` row
+    (the placement it removes) for each superseded acquisition no item replaces."""
+    kinds = {c.acquisition_id: c.type for c in outcome.changes if c.acquisition_id}
+    rows, in_place = [], set()
+    for it in outcome.items:
+        rep = it.replaces_acquisition_id
+        kind = kinds.get(rep) if rep else None
+        if kind is None or kind == ChangeType.REMOVED:  # a new acquisition (the old one, if any, is removed)
+            rows.append({**_item_row(it), "change_type": ChangeType.ADDED})
+            continue
+        in_place.add(rep)
+        rows.append({**_item_row(it), "change_type": kind, "replaces_acquisition_id": rep})
+    gone = [a for a in outcome.supersede if a not in in_place]
+    by_id = {a.id: a for a in existing}
+    missing = [a for a in gone if a not in by_id]
+    if missing:
+        by_id.update({a.id: a for a in db.get_acquisitions(missing)})
+    for aid in gone:
+        if aid in by_id:
+            rows.append(_removed_row(by_id[aid]))
+    return rows
+
+
+def _removed_row(a: Acquisition) -> dict[str, Any]:
+    return {"opportunity_id": a.opportunity_id or a.id, "satellite_id": a.satellite_id, "target_id": a.target_id,
+            "start_time": a.start_time, "end_time": a.end_time, "roll_angle_deg": a.roll_angle_deg,
+            "pitch_angle_deg": a.pitch_angle_deg, "roll_end_deg": a.roll_end_deg, "pitch_end_deg": a.pitch_end_deg,
+            "incidence_angle_deg": a.incidence_angle_deg, "look_side": a.look_side, "pass_direction": a.pass_direction,
+            "order_id": a.order_id, "quality_score": a.quality_score, "maneuver_time_s": a.maneuver_time_s,
+            "slack_time_s": a.slack_time_s, "change_type": ChangeType.REMOVED, "replaces_acquisition_id": a.id}
+
+
+def _changes(items: list[PlanItem], existing: list[Acquisition]) -> list[dict[str, Any]]:
+    """The plan's change list from its stored items; the horizon's other acquisitions are unchanged."""
+    touched = {it.replaces_acquisition_id for it in items if it.replaces_acquisition_id}
+    return plan_changes(items, {a.id: a for a in existing if a.id in touched},
+                        [a for a in existing if a.id not in touched])
 
 
 def _item_row(it) -> dict[str, Any]:
@@ -323,10 +363,20 @@ def compare_plan(db: ScheduleDB, workspace: str, plan_id: str,
                                conflicts, horizon=(start, end))
     proposed = dict(stored.metrics.get("schedule", {}))
     proposed["coverage"] = (proposed.get("orders_served", 0) / len(orders)) if orders else 1.0
-    result = compare_plans(current, proposed, stored.config.get("changes", ()))
+    result = compare_plans(current, proposed, stored_changes(db, plan_id, existing))
     result.update({"plan_id": plan_id, "algorithm": stored.algorithm, "mode": stored.config.get("mode"),
                    "current": current, "proposed": proposed, "unserved": stored.config.get("unserved", {})})
     return result
+
+
+def stored_changes(db: ScheduleDB, plan_id: str, existing: list[Acquisition]) -> list[dict[str, Any]]:
+    """The change list of a stored plan (its items' change types; see ``scheduling.plan_changes``),
+    against the schedule as it is now: ``existing`` are the live acquisitions of its horizon."""
+    items = db.get_plan_items(plan_id, removed=True)
+    touched = [it.replaces_acquisition_id for it in items if it.replaces_acquisition_id]
+    known = {a.id for a in existing}
+    others = db.get_acquisitions([a for a in touched if a not in known]) if set(touched) - known else []
+    return _changes(items, [*existing, *others])
 
 
 def reject_plan(db: ScheduleDB, workspace: str, plan_id: str) -> None:
@@ -348,21 +398,20 @@ def stored_candidate(db: ScheduleDB, workspace: str) -> PlanResult | None:
     if stored is None:
         return None
     c = stored.config
+    start, end = parse_utc(c["horizon_start"]), parse_utc(c["horizon_end"])
+    existing = db.list_acquisitions(ws.id, start_time=start, end_time=end, states=_LIVE_STATES)
     return PlanResult(stored.id, ws.id, str(c.get("mode", "from_scratch")), stored.algorithm,
-                      str(stored.metrics.get("status", "stored")), dict(stored.metrics), list(c.get("changes", ())),
-                      db.get_plan_items(stored.id), dict(c.get("unserved", {})), [], stored.input_hash,
-                      stored.run_id, None, None)
+                      str(stored.metrics.get("status", "stored")), dict(stored.metrics),
+                      stored_changes(db, stored.id, existing), db.get_plan_items(stored.id),
+                      dict(c.get("unserved", {})), [], stored.input_hash, stored.run_id, None, None)
 
 
 def commit_preview(result: PlanResult) -> dict[str, int]:
-    """What committing ``result`` will do, counted as the commit counts it (``CommitPlan.committed``):
-    ``acquisitions`` added or changed (a reshuffle updates kept acquisitions in place: only those
-    it moves count; other modes add every item) and ``removed`` (superseded or dropped)."""
+    """What committing ``result`` will do, counted as the commit counts it (``CommitPlan.committed``),
+    from the same change list: ``acquisitions`` added, moved or switched (kept ones are updated in
+    place only when they change) and ``removed``."""
     counts: dict[str, int] = {}
     for c in result.changes:
         counts[str(c["type"])] = counts.get(str(c["type"]), 0) + 1
-    if result.mode == PlanningMode.RESHUFFLE:
-        changed = counts.get("added", 0) + counts.get("moved", 0) + counts.get("satellite_switched", 0)
-    else:
-        changed = len(result.items)
+    changed = counts.get("added", 0) + counts.get("moved", 0) + counts.get("satellite_switched", 0)
     return {"acquisitions": changed, "removed": counts.get("removed", 0)}

@@ -6,7 +6,7 @@ too, so undo leaves the plan a candidate with its orders ``planned`` again, as b
 """
 from __future__ import annotations
 
-from app.domain import Order, PlanStatus
+from app.domain import ChangeType, Order, PlanStatus
 from app.persistence import ScheduleDB
 
 from .. import commits, planning
@@ -37,7 +37,7 @@ class CommitPlan(Command):
     def committed(self) -> int:
         """Acquisitions the commit added or moved (what the planner is told was committed)."""
         r = self.record
-        return 0 if r is None else len(r.created) + len(r.updated_after)
+        return 0 if r is None else int(r.summary["committed"])
 
     @property
     def text(self) -> str:  # type: ignore[override]
@@ -55,9 +55,9 @@ class CommitPlan(Command):
         return Changes(acquisitions=gone + moved, removed=added, orders=orders, plan=True)
 
     def do(self, db: ScheduleDB) -> Changes:
-        stored = db.get_plan(self.plan_id)
-        supersede = tuple(stored.config.get("supersede", ())) if stored else ()
-        self.orders_before = _plan_orders(db, self.plan_id, supersede)
+        removed = tuple(it.replaces_acquisition_id for it in db.get_plan_items(self.plan_id, removed=True)
+                        if it.change_type == ChangeType.REMOVED and it.replaces_acquisition_id)
+        self.orders_before = _plan_orders(db, self.plan_id, removed)
         self.record = commits.commit_plan(db, self.workspace, self.plan_id, lock_level=self.lock_level,
                                           item_ids=self.item_ids)
         self.orders_after = db.get_orders([o.id for o in self.orders_before])
