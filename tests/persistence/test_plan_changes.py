@@ -2,15 +2,17 @@
 acquisition it replaces, in columns; ONE commit path applies them for every mode."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
-from app.domain import ValidationError
-from app.domain.enums import ChangeType, LockLevel, Mode, OrderStatus
-from app.persistence import BulkEditRefused
+from app.domain import ValidationError, WorkspaceSettings
+from app.domain.enums import LockLevel, Mode, OrderStatus
+from app.persistence import BulkEditRefused, ScheduleDB
 
-from .helpers import T0, committed, counts, item
+from .helpers import NOW, T0, committed, counts, item
 
 
 def _candidate(db, ws_id, rows, tag):
@@ -105,3 +107,42 @@ def test_a_plan_that_only_removes_commits(db, ws):
     assert db.get_plan_items(plan.id) == []
     result = db.commit_plan(plan.id, workspace_id=ws.id)
     assert result["superseded"] == [acqs[0].id] and db.list_acquisitions(ws.id) == []
+
+
+def _back_to_2_5(db, plan_id, config) -> None:
+    """Make the database look as written before migration 2.2: no change columns, the plan's
+    meaning in its config JSON (as run_planning wrote it then)."""
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE plan_items DROP COLUMN change_type")
+        conn.exec_driver_sql("ALTER TABLE plan_items DROP COLUMN replaces_acquisition_id")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = '2.2'")
+        conn.execute(text("UPDATE plans SET config_json = :c WHERE id = :p"), {"c": json.dumps(config), "p": plan_id})
+
+
+def test_upgrade_to_2_2_on_each_backend(db_path):
+    db = ScheduleDB(db_path, user="tester")
+    ws = db.create_workspace("ops", WorkspaceSettings(freeze_window_hours=2.0, scenario_clock=NOW))
+    _, acqs, _ = committed(db, ws.id, n=3)
+    order = db.create_order("T9", 3, ws.id)
+    moved = item(0, acqs[0].order_id, start=acqs[0].start_time + timedelta(seconds=30))
+    plan = _candidate(db, ws.id, [moved, item(9, order.id, start=T0 + timedelta(hours=1))], "legacy")
+    db.close()
+    legacy = {"mode": "reshuffle", "replaces": {moved["opportunity_id"]: acqs[0].id}, "supersede": [acqs[2].id],
+              "changes": [{"type": "moved", "opportunity_id": moved["opportunity_id"], "acquisition_id": acqs[0].id},
+                          {"type": "removed", "acquisition_id": acqs[2].id}]}
+    db = ScheduleDB(db_path, user="tester")
+    _back_to_2_5(db, plan.id, legacy)
+    db.close()
+    db = ScheduleDB(db_path, user="tester")
+    try:
+        assert db.applied_migrations == ["2.2"]
+        every = {str(i.change_type): i for i in db.get_plan_items(plan.id, removed=True)}
+        assert sorted(every) == ["added", "moved", "removed"]
+        assert every["moved"].replaces_acquisition_id == acqs[0].id
+        assert (every["removed"].replaces_acquisition_id, every["removed"].start_time) == (acqs[2].id,
+                                                                                         acqs[2].start_time)
+        assert db.get_plan(plan.id).config == {"mode": "reshuffle"}
+        result = db.commit_plan(plan.id, workspace_id=ws.id)
+        assert result["acquisitions_updated"] == [acqs[0].id] and result["superseded"] == [acqs[2].id]
+    finally:
+        db.close()
