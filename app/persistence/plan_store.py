@@ -515,6 +515,9 @@ class PlanStore(StoreBase):
         proposed = [self._proposed(plan, it) for it in items] + list(moved) if recheck is not None or clashes else []
         if recheck is not None:
             lo = min(a.start_time for a in proposed) - timedelta(seconds=MAX_ACQUISITION_S + RECHECK_MARGIN_S)
+            since = getattr(recheck, "since", None)  # battery/memory tracks need the day's history
+            if since is not None:
+                lo = min(lo, since - timedelta(seconds=MAX_ACQUISITION_S))
             hi = max(a.end_time for a in proposed) + timedelta(seconds=RECHECK_MARGIN_S)
             sats = sorted({a.satellite_id for a in proposed})
             stmt = (select(*rows.ACQUISITION_COLUMNS)

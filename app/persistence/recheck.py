@@ -24,7 +24,9 @@ class Clash:
 
 
 #: ``recheck(current, proposed) -> clashes``: the feasibility check of proposed acquisitions
-#: against the current ones (both lists of Acquisition; times UTC).
+#: against the current ones (both lists of Acquisition; times UTC). ``current`` holds the live
+#: acquisitions around the proposed ones, and from ``recheck.since`` (a UTC datetime) when the
+#: callable has that attribute (battery and memory depend on the schedule since then).
 Recheck = Callable[[Sequence[Acquisition], Sequence[Acquisition]], list[Clash]]
 
 

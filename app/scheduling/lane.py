@@ -9,6 +9,10 @@ from bisect import bisect_right
 from .problem import Problem
 from .slew import feasible, slew_time
 
+#: Why an insertion does not fit (``Lane.refusal``): the slew into it, the slew out of it to its
+#: successor, the battery reserve, the onboard memory.
+SLEW_IN, SLEW_OUT, BATTERY, MEMORY = "slew_in", "slew_out", "battery", "memory"
+
 
 class Lane:
     """The items of one satellite, sorted by start time (epoch s)."""
@@ -55,27 +59,38 @@ class Lane:
             t = self.t0
             prev = None
             for i in self.items:
-                soc, mem, _ok = self._advance(soc, mem, t, prev, i)
+                soc, mem, _why = self._advance(soc, mem, t, prev, i)
                 self.soc.append(soc)
                 self.mem.append(mem)
                 t, prev = p.L_end[i], i
             # A fixed schedule may already break a limit; only its insertions are judged.
 
-    def _advance(self, soc: float, mem: float, t_from: float, prev: int | None, i: int) -> tuple[float, float, bool]:
+    def _advance(self, soc: float, mem: float, t_from: float, prev: int | None,
+                 i: int) -> tuple[float, float, str | None]:
+        """Charge and memory after item i, and which limit it breaks (BATTERY, MEMORY) or None."""
         p = self.p
-        ok = True
+        why = None
         if self.power is not None:
             soc, low = self.power.step(soc, t_from, self._slew_in(prev, i), p.L_start[i], p.L_end[i])
-            ok = self.power.ok(low)
+            if not self.power.ok(low):
+                why = BATTERY
         if self.memory is not None:
             mem = self.memory.step(mem, t_from, p.L_end[i])
-            ok = ok and self.memory.ok(mem)
-        return soc, mem, ok
+            if why is None and not self.memory.ok(mem):
+                why = MEMORY
+        return soc, mem, why
 
     # ---------------------------------------------------------------- insertion
     def fits(self, i: int) -> bool:
         """Whether item i can be inserted: reachable from its predecessor (or the initial
         attitude), its successor reachable from it, and resources within limits."""
+        return self.refusal(i) is None
+
+    def refusal(self, i: int) -> str | None:
+        """Why item i cannot be inserted (SLEW_IN: not reachable from its predecessor or the
+        initial attitude; SLEW_OUT: its successor not reachable from it; BATTERY / MEMORY: a limit
+        broken at it or at a later item), or None when it fits. The planner's insertion check,
+        also used for Swap/Move choices and the commit re-check (``scheduling.feasibility``)."""
         p = self.p
         self._pending = None
         start = p.L_start[i]
@@ -83,41 +98,41 @@ class Lane:
         prev = self.items[pos - 1] if pos > 0 else None
         if prev is not None:
             if not feasible(p.L_end[prev], self._slew_in(prev, i), start):
-                return False
+                return SLEW_IN
         elif self.init is not None and not feasible(self.init.time, self._slew_in(None, i), start):
-            return False
+            return SLEW_IN
         if pos < len(self.items):
             nxt = self.items[pos]
             if not feasible(p.L_end[i], self._slew_in(i, nxt), p.L_start[nxt]):
-                return False
+                return SLEW_OUT
         if self.resources:
             return self._resources_fit(i, pos, prev)
-        return True
+        return None
 
-    def _resources_fit(self, i: int, pos: int, prev: int | None) -> bool:
+    def _resources_fit(self, i: int, pos: int, prev: int | None) -> str | None:
         p = self.p
         if prev is None:
             soc, mem, t = (self.power.initial if self.power else 0.0), 0.0, self.t0
         else:
             soc, mem, t = self.soc[pos - 1], self.mem[pos - 1], p.L_end[prev]
-        soc, mem, ok = self._advance(soc, mem, t, prev, i)
-        if not ok:
-            return False
+        soc, mem, why = self._advance(soc, mem, t, prev, i)
+        if why is not None:
+            return why
         new_states = [(soc, mem)]
         before, t = i, p.L_end[i]
         # Later items see a lower charge / fuller memory until both tracks coincide again
         # (battery back at capacity, memory emptied): from there on nothing changes.
         for k in range(pos, len(self.items)):
             j = self.items[k]
-            soc, mem, ok = self._advance(soc, mem, t, before, j)
-            if not ok:
-                return False
+            soc, mem, why = self._advance(soc, mem, t, before, j)
+            if why is not None:
+                return why
             new_states.append((soc, mem))
             if k > pos and soc == self.soc[k] and mem == self.mem[k]:
                 break
             before, t = j, p.L_end[j]
         self._pending = (i, pos, new_states)
-        return True
+        return None
 
     def insert(self, i: int) -> None:
         """Insert item i. After a successful :meth:`fits` the resource states computed there are
@@ -151,8 +166,8 @@ class Lane:
         ok_all = True
         for k in range(pos, len(self.items)):
             j = self.items[k]
-            soc, mem, ok = self._advance(soc, mem, t, prev, j)
-            ok_all = ok_all and ok
+            soc, mem, why = self._advance(soc, mem, t, prev, j)
+            ok_all = ok_all and why is None
             self.soc[k], self.mem[k] = soc, mem
             prev, t = j, p.L_end[j]
         return ok_all
@@ -178,17 +193,21 @@ class Lane:
 
     def recompute(self) -> list[int]:
         """Recompute all resource states; returns the items at which a limit is broken."""
+        return list(self.breaks())
+
+    def breaks(self) -> dict[int, str]:
+        """Recompute all resource states; returns item → the limit broken there (BATTERY, MEMORY)."""
         p = self.p
-        bad: list[int] = []
+        bad: dict[int, str] = {}
         if not self.resources:
             return bad
         soc = self.power.initial if self.power else 0.0
         mem, t, prev = 0.0, self.t0, None
         self.soc, self.mem = [], []
         for j in self.items:
-            soc, mem, ok = self._advance(soc, mem, t, prev, j)
-            if not ok:
-                bad.append(j)
+            soc, mem, why = self._advance(soc, mem, t, prev, j)
+            if why is not None:
+                bad[j] = why
             self.soc.append(soc)
             self.mem.append(mem)
             prev, t = j, p.L_end[j]

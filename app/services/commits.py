@@ -8,15 +8,18 @@ The returned CommitRecord holds the rows before and after, so the Edit menu can 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from collections.abc import Sequence
 
-from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Severity, ValidationError
+from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Severity, ValidationError, parse_utc
 from app.domain.enums import parse_enum
 from app.persistence import Clash, Recheck, ScheduleDB
 from app.scheduling import DetectionInput, SatelliteSpec, sequence_conflicts
+from app.scheduling.feasibility import REASONS, needs_resources, resource_breaks
 
+from . import access_service
 from .edits import PLACEMENT_FIELDS, mine, put_back
 
 from .workspaces import resolve_workspace
@@ -28,19 +31,28 @@ _COMMIT_FIELDS = PLACEMENT_FIELDS + ("mode",)
 _BLOCKING = (ConflictType.TEMPORAL_OVERLAP, ConflictType.SLEW_INFEASIBLE)
 
 
-def feasibility_recheck(db: ScheduleDB, workspace_id: str) -> Recheck:
+class _FeasibilityRecheck:
     """The commit-time re-check (run by ScheduleDB inside the commit transaction): proposed
     acquisitions against the current ones under the one conflict detector and slew model —
     an error-severity overlap or slew deficit between a proposed and a current acquisition is a
-    clash. Conflicts among the proposed ones were the plan's own and were shown when it was made."""
-    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(workspace_id)}
+    clash — and, on satellites with a battery or memory model, the planner's resource tracks
+    (``scheduling.feasibility.resource_breaks``) over the schedule since ``since``. Conflicts
+    among the proposed ones were the plan's own and were shown when it was made."""
 
-    def check(current: Sequence[Acquisition], proposed: Sequence[Acquisition]) -> list[Clash]:
+    def __init__(self, specs: dict[str, SatelliteSpec], workspace_id: str, since: datetime | None,
+                 sunlit: dict, contacts: dict) -> None:
+        self.specs, self.workspace_id = specs, workspace_id
+        #: Current acquisitions are read from here (None: only around the proposed ones).
+        self.since = since
+        self.sunlit, self.contacts = sunlit, contacts
+
+    def __call__(self, current: Sequence[Acquisition], proposed: Sequence[Acquisition]) -> list[Clash]:
+        specs = self.specs
         mine = {a.id for a in proposed}
         clashes: list[Clash] = []
         known = [a for a in (*current, *proposed) if a.satellite_id in specs]
         for _sid, kind, severity, description, ids in sequence_conflicts(
-                known, DetectionInput(satellites=specs, workspace_id=workspace_id, with_resolutions=False)):
+                known, DetectionInput(satellites=specs, workspace_id=self.workspace_id, with_resolutions=False)):
             if kind not in _BLOCKING or severity != Severity.ERROR:
                 continue
             items = [i for i in ids if i in mine]
@@ -48,8 +60,32 @@ def feasibility_recheck(db: ScheduleDB, workspace_id: str) -> Recheck:
             if items and others:
                 reason = "overlaps an acquisition" if kind == ConflictType.TEMPORAL_OVERLAP else description
                 clashes.extend(Clash(i, others[0], reason) for i in items)
+        if self.since is not None:
+            clashing = {c.item_id for c in clashes}
+            breaks = resource_breaks(specs, [a for a in current if a.satellite_id in specs],
+                                     [a for a in proposed if a.satellite_id in specs and a.id not in clashing],
+                                     horizon_start=self.since, sunlit=self.sunlit, contacts=self.contacts)
+            for item_id, (code, where) in sorted(breaks.items()):
+                clashes.append(Clash(item_id, where, REASONS[code]))
         return clashes
-    return check
+
+
+def feasibility_recheck(db: ScheduleDB, workspace_id: str, horizon: tuple[datetime, datetime] | None = None,
+                        satellite_ids: Sequence[str] = ()) -> Recheck:
+    """The commit-time re-check of a plan over ``horizon`` (start, end; UTC) whose items use
+    ``satellite_ids``: see ``_FeasibilityRecheck``. The battery and memory are checked when one of
+    those satellites models them (sunlit and contact intervals computed here, before the commit
+    transaction); without a horizon only overlaps and slews are."""
+    satellites = db.list_satellites(workspace_id)
+    specs = {s.id: SatelliteSpec.of(s) for s in satellites}
+    if horizon is None or not needs_resources(specs, satellite_ids):
+        return _FeasibilityRecheck(specs, workspace_id, None, {}, {})
+    start, end = horizon
+    used = [s for s in satellites if s.id in set(satellite_ids)]
+    sunlit = access_service.sunlight(used, start, end)
+    contacts = (access_service.contacts(used, db.list_ground_stations(workspace_id), start, end)
+                if any(specs[s.id].has_memory_model for s in used) else {})
+    return _FeasibilityRecheck(specs, workspace_id, start, sunlit, contacts)
 
 
 @dataclass(frozen=True)
@@ -86,8 +122,11 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
     items = db.get_plan_items(plan_id, removed=True)
     touched = [it.replaces_acquisition_id for it in items if it.replaces_acquisition_id]
     before = {a.id: a for a in db.get_acquisitions(touched)} if touched else {}
+    horizon = (parse_utc(stored.config["horizon_start"], "horizon_start"),
+               parse_utc(stored.config["horizon_end"], "horizon_end")) if "horizon_start" in stored.config else None
+    recheck = feasibility_recheck(db, ws.id, horizon, sorted({it.satellite_id for it in items}))
     summary = db.commit_plan(plan_id, item_ids, lock_level=str(lock), workspace_id=ws.id,
-                             recheck=feasibility_recheck(db, ws.id), hard_lock_orders=hard_lock_orders,
+                             recheck=recheck, hard_lock_orders=hard_lock_orders,
                              source="reshuffle" if mode == PlanningMode.RESHUFFLE else "auto")
     created_ids = [c["id"] for c in summary["acquisitions_created"]]
     created = tuple(db.get_acquisitions(created_ids)) if created_ids else ()

@@ -122,26 +122,59 @@ def order_opportunities(db: ScheduleDB, workspace_id: str, order: Order) -> list
     return list(found.by_order.get(order.id, []))
 
 
-def swap(db: ScheduleDB, workspace: str, acquisition_id: str, opportunity_id: str) -> tuple[Acquisition, Acquisition]:
+@dataclass(frozen=True)
+class Repositioned:
+    """What a swap or a move changed: the acquisition (``before`` → ``after``) and the ones that
+    follow its old and its new place, whose manoeuvre and slack were recomputed (``neighbours_*``).
+    Unpacks as ``before, after``."""
+
+    before: Acquisition
+    after: Acquisition
+    neighbours_before: tuple[Acquisition, ...] = ()
+    neighbours_after: tuple[Acquisition, ...] = ()
+
+    def __iter__(self):
+        return iter((self.before, self.after))
+
+
+def _reposition(db: ScheduleDB, workspace: str, before: Acquisition, choice) -> Repositioned:
+    """Put ``before`` on ``choice`` and recompute its followers' figures, in ONE transaction
+    (each row guarded by the version read with the choice)."""
+    from .placement_choices import placement_changes  # it imports this module
+    ws = resolve_workspace(db, workspace)
+    followers = {a.id: a for a in db.get_acquisitions([aid for aid, _ in choice.follow_ups])}
+    updates = [{"acquisition_id": before.id, "expected_version": before.version,
+                "changes": {**placement_changes(choice), **BY_HAND}}]
+    for aid, figures in choice.follow_ups:
+        n = followers.get(aid)
+        changes = {k: v for k, v in figures.items() if n is not None and getattr(n, k) != v}
+        if changes:
+            updates.append({"acquisition_id": aid, "expected_version": n.version, "changes": changes})
+    db.apply_changes(ws.id, updates=updates)
+    rows = {a.id: a for a in db.get_acquisitions([u["acquisition_id"] for u in updates])}
+    moved = tuple(u["acquisition_id"] for u in updates[1:])
+    return Repositioned(before, rows[before.id], tuple(followers[i] for i in moved), tuple(rows[i] for i in moved))
+
+
+def swap(db: ScheduleDB, workspace: str, acquisition_id: str, opportunity_id: str) -> Repositioned:
     """Put the acquisition on another opportunity of its order when that is a valid choice
-    (``placement_choices``: the edit rules, overlaps and both neighbours' slews), with every figure
-    of the new placement (mode, quality, manoeuvre, slack). Returns (before, after)."""
-    from .placement_choices import placement_changes, placement_choices, require_valid  # it imports this module
+    (``placement_choices``: the edit rules, overlaps, both neighbours' slews, battery and memory),
+    with every figure of the new placement (mode, quality, manoeuvre, slack) and of the
+    acquisitions that follow its old and new place (manoeuvre, slack)."""
+    from .placement_choices import placement_choices, require_valid  # it imports this module
     before = db.get_acquisition(acquisition_id)
     if before is None:
         raise NotFoundError("acquisition", acquisition_id)
     choice = require_valid(placement_choices(db, workspace, acquisition_id), opportunity_id, acquisition_id)
-    after = db.update_acquisition(acquisition_id, {**placement_changes(choice), **BY_HAND},
-                                  expected_version=before.version)
-    return before, after
+    return _reposition(db, workspace, before, choice)
 
 
 def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
-         tolerance_s: float = 60.0) -> tuple[Acquisition, Acquisition]:
+         tolerance_s: float = 60.0) -> Repositioned:
     """Shift the acquisition by ``shift_s`` seconds: it goes to the valid opportunity of its order
     on the same satellite nearest to the shifted start (the attitude is that opportunity's, not the
     old one's), if one lies within ``tolerance_s``; otherwise the move is refused with the reason."""
-    from .placement_choices import placement_changes, placement_choices  # it imports this module
+    from .placement_choices import placement_choices  # it imports this module
     before = db.get_acquisition(acquisition_id)
     if before is None:
         raise NotFoundError("acquisition", acquisition_id)
@@ -155,9 +188,7 @@ def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
         why = f" ({near[0].refusal})" if near else " (target out of reach)"
         raise RuleViolation("move", f"{acquisition_id}: no valid opportunity on {before.satellite_id} within "
                                     f"{tolerance_s:g} s of {wanted:%Y-%m-%d %H:%M:%S}Z{why}")
-    after = db.update_acquisition(acquisition_id, {**placement_changes(best), **BY_HAND},
-                                  expected_version=before.version)
-    return before, after
+    return _reposition(db, workspace, before, best)
 
 
 def put_back(db: ScheduleDB, rows: Sequence[Acquisition], fields: Sequence[str] = OPPORTUNITY_FIELDS,

@@ -5,10 +5,11 @@ figures that placement would have.
 Checks, in words a planner reads: the edit rules of spec section 10 (states, locks, the frozen
 zone, a soft lock's order window: ``persistence.edit_rules.check_move``, what the database
 enforces), no overlap with the acquisitions before and after it on the target satellite, and the
-slews from the one before and to the one after (``scheduling.slew``, settle included). The battery
-and onboard memory are not modelled here (conflict detection reports them after the edit).
-Figures: value and quality from the workspace's value model (``scheduling.value``), the manoeuvre
-from the acquisition before it and the slack beyond that manoeuvre, all in seconds.
+planner's own insertion check (``scheduling.feasibility``: the slews from the one before and to the
+one after, settle included, the battery reserve and the onboard memory where the satellite models
+them). Figures: value and quality from the workspace's value model (``scheduling.value``), the
+manoeuvre from the acquisition before it and the slack beyond that manoeuvre, all in seconds; and
+the figures of the acquisitions that follow the old and the new place, whose predecessor changes.
 """
 from __future__ import annotations
 
@@ -19,14 +20,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain import Acquisition, AcquisitionState, NotFoundError, Opportunity, RuleViolation, utc_now
+from app.domain.enums import IMMUTABLE_STATES
 from app.domain.times import to_epoch
 from app.persistence import ScheduleDB
 from app.persistence.edit_rules import EditContext, check_add, check_move
 from app.scheduling import ValueModel
+from app.scheduling.feasibility import BATTERY, MEMORY, REASONS, insertion_refusals, needs_resources
 from app.scheduling.problem import SatelliteSpec
 from app.scheduling.slew import feasible, slew_time
 
-from . import edits
+from . import access_service, edits
 from .planning import PlanOptions, _value_config
 from .workspaces import resolve_workspace
 
@@ -46,6 +49,9 @@ class PlacementChoice:
     maneuver_time_s: float
     slack_time_s: float
     refusal: str = ""
+    #: The acquisitions whose predecessor changes with this placement (the one after its old place
+    #: and the one after its new place): id → their recomputed {"maneuver_time_s", "slack_time_s"}.
+    follow_ups: tuple[tuple[str, dict[str, float | None]], ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -96,18 +102,46 @@ def placement_choices(db: ScheduleDB, workspace: str, acquisition_id: str,
     now = settings.scenario_clock or utc_now()
     ctx = EditContext(now, now + timedelta(hours=settings.freeze_window_hours),
                       order.requested_window_start if order else None, order.requested_window_end if order else None)
-    near = _neighbours(db, ws.id, opps, a.id)
-    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
+    opps = [o for o in opps if o.id != a.opportunity_id]
+    if not opps:
+        return []
+    near, specs, codes = _schedule_around(db, ws, opps, a.id)
     model = _value_model(db, ws, order, a.target_id)
-    out = [_check(o, [r.reason for r in check_move(a, ctx, o.start, o.end, o.satellite_id)], near, specs, model)
-           for o in opps if o.id != a.opportunity_id]
+    out = [_check(o, [r.reason for r in check_move(a, ctx, o.start, o.end, o.satellite_id)], near, specs, model,
+                  code, moving=a) for o, code in zip(opps, codes)]
     return _ranked(out)
 
 
-def _neighbours(db: ScheduleDB, workspace_id: str, opps: list[Opportunity], moving: str) -> _Neighbours:
-    """The live acquisitions around ``opps`` (6 h either side) on their satellites, without ``moving``."""
+def _schedule_around(db: ScheduleDB, ws, opps: list[Opportunity],
+                     moving: str) -> tuple["_Neighbours", dict[str, SatelliteSpec], list[str | None]]:
+    """The neighbours of ``opps`` (without ``moving``), the satellites' specs, and for each
+    opportunity the planner's own insertion refusal (``scheduling.feasibility``) or None. With a
+    battery or memory model the schedule since the horizon start is read, as planning does."""
+    satellites = db.list_satellites(ws.id)
+    specs = {s.id: SatelliteSpec.of(s) for s in satellites}
+    settings = ws.settings
     lo = min(o.start for o in opps) - timedelta(hours=6)
     hi = max(o.end for o in opps) + timedelta(hours=6)
+    start = settings.horizon_start or lo
+    sunlit = contacts = None
+    used = [s for s in satellites if s.id in {o.satellite_id for o in opps}]
+    if needs_resources(specs, [s.id for s in used]):
+        lo, hi = min(lo, start), max(hi, settings.horizon_end or hi)
+        sunlit = access_service.sunlight(used, lo, hi)
+        contacts = access_service.contacts(used, db.list_ground_stations(ws.id), lo, hi) \
+            if any(specs[s.id].has_memory_model for s in used) else {}
+    near = _neighbours(db, ws.id, opps, moving, lo, hi)
+    schedule = [x for row in near.by_sat.values() for x in row]
+    codes = insertion_refusals(specs, schedule, opps, horizon_start=start, sunlit=sunlit, contacts=contacts)
+    return near, specs, codes
+
+
+def _neighbours(db: ScheduleDB, workspace_id: str, opps: list[Opportunity], moving: str,
+                lo: datetime | None = None, hi: datetime | None = None) -> _Neighbours:
+    """The live acquisitions around ``opps`` (6 h either side, or [lo, hi)) on their satellites,
+    without ``moving``."""
+    lo = lo or min(o.start for o in opps) - timedelta(hours=6)
+    hi = hi or max(o.end for o in opps) + timedelta(hours=6)
     nearby = db.list_acquisitions(workspace_id, start_time=lo, end_time=hi)
     # The previous acquisition of each satellite may lie further back: its end attitude sets the
     # manoeuvre into every choice before the first one in the window.
@@ -153,10 +187,10 @@ def order_choices(db: ScheduleDB, workspace: str, order_id: str,
     now = settings.scenario_clock or utc_now()
     ctx = EditContext(now, now + timedelta(hours=settings.freeze_window_hours),
                       order.requested_window_start, order.requested_window_end)
-    near = _neighbours(db, ws.id, opps, "")
-    specs = {s.id: SatelliteSpec.of(s) for s in db.list_satellites(ws.id)}
+    near, specs, codes = _schedule_around(db, ws, opps, "")
     model = _value_model(db, ws, order, order.target_id)
-    return _ranked([_check(o, [r.reason for r in check_add(o.start, ctx)], near, specs, model) for o in opps])
+    return _ranked([_check(o, [r.reason for r in check_add(o.start, ctx)], near, specs, model, code)
+                    for o, code in zip(opps, codes)])
 
 
 def nearest_valid(choices: list[PlacementChoice], satellite_id: str, at: datetime) -> PlacementChoice | None:
@@ -177,8 +211,10 @@ def same_pass(choices: list[PlacementChoice], a: Acquisition) -> list[PlacementC
 
 
 def _check(o: Opportunity, refusals: list[str], near: _Neighbours, specs: dict[str, SatelliteSpec],
-           model: ValueModel) -> PlacementChoice:
-    """``o`` checked against its neighbours' overlaps and slews, after the edit rule's ``refusals``."""
+           model: ValueModel, code: str | None = None, moving: Acquisition | None = None) -> PlacementChoice:
+    """``o`` checked against its neighbours' overlaps and slews, after the edit rule's ``refusals``;
+    ``code``: the planner's insertion refusal (battery, memory, slews); ``moving``: the acquisition
+    put there (its followers' figures are recomputed)."""
     try:
         value, quality = model.evaluate(o)
     except Exception:  # an order the value model does not know (manual acquisition): no value
@@ -212,7 +248,42 @@ def _check(o: Opportunity, refusals: list[str], near: _Neighbours, specs: dict[s
             elif not feasible(to_epoch(o.end), out_slew, to_epoch(after.start_time)):
                 refusals.append(f"too close to {after.target_id} after it on {o.satellite_id}: the slew needs "
                                 f"{_fmt_s(out_slew)}, there are {_fmt_s(gap)}")
-    return PlacementChoice(o, value, quality, maneuver, slack, "; ".join(refusals))
+        if code is not None and (code in (BATTERY, MEMORY) or not refusals):
+            # the planner's check refuses what the neighbour checks above did not name (resources,
+            # the initial attitude): its reason in words
+            refusals.append(f"on {o.satellite_id}, {REASONS[code]}")
+    follow = _follow_ups(moving, o, near, specs) if moving is not None and not refusals else ()
+    return PlacementChoice(o, value, quality, maneuver, slack, "; ".join(refusals), follow)
+
+
+def _figures(spec: SatelliteSpec, before: Acquisition | Opportunity | None, x: Acquisition) -> dict[str, float | None]:
+    """Manoeuvre (s) into ``x`` from ``before`` and the slack (s) beyond it; none before: 0 and unknown."""
+    if before is None:
+        return {"maneuver_time_s": 0.0, "slack_time_s": None}
+    if isinstance(before, Opportunity):
+        end, roll, pitch = before.end, before.roll_end_deg, before.pitch_end_deg
+    else:
+        end, roll, pitch = before.end_time, before.roll_end_deg, before.pitch_end_deg
+    slew = slew_time(spec.agility, roll, pitch, x.roll_angle_deg, x.pitch_angle_deg)
+    return {"maneuver_time_s": slew, "slack_time_s": (x.start_time - end).total_seconds() - slew}
+
+
+def _follow_ups(a: Acquisition, o: Opportunity, near: _Neighbours,
+                specs: dict[str, SatelliteSpec]) -> tuple[tuple[str, dict[str, float | None]], ...]:
+    """The acquisition after ``a``'s old place (its predecessor becomes ``a``'s) and the one after
+    the new place ``o`` (its predecessor becomes ``o``), with their recomputed figures."""
+    out: dict[str, dict[str, float | None]] = {}
+    old_before, old_after = near.around(a.satellite_id, a.start_time)
+    new_before, new_after = near.around(o.satellite_id, o.start)
+    if old_after is not None and old_after.state not in IMMUTABLE_STATES and a.satellite_id in specs:
+        prev: Acquisition | Opportunity | None = old_before
+        if o.satellite_id == a.satellite_id and o.start < old_after.start_time and (
+                old_before is None or o.start >= old_before.start_time):
+            prev = o  # the new place sits right before it
+        out[old_after.id] = _figures(specs[a.satellite_id], prev, old_after)
+    if new_after is not None and new_after.state not in IMMUTABLE_STATES and o.satellite_id in specs:
+        out[new_after.id] = _figures(specs[o.satellite_id], o, new_after)
+    return tuple(sorted(out.items()))
 
 
 def placement_changes(choice: PlacementChoice) -> dict[str, Any]:

@@ -136,37 +136,44 @@ class _Reposition(Command):
         self.workspace, self.acquisition_id = workspace, acquisition_id
         self.before: Acquisition | None = None
         self.after: Acquisition | None = None
-        self._left: Acquisition | None = None
+        #: The acquisitions after its old and new place, whose figures the step recomputed.
+        self.neighbours_before: tuple[Acquisition, ...] = ()
+        self.neighbours_after: tuple[Acquisition, ...] = ()
+        self._left: dict[str, Acquisition] = {}
 
     @property
     def text(self) -> str:  # type: ignore[override]
         return f"{self.verb} {self.acquisition_id}"
 
     def _changes(self) -> Changes:
-        return Changes(acquisitions=(self.acquisition_id,))
+        return Changes(acquisitions=(self.acquisition_id, *(a.id for a in self.neighbours_after)))
 
-    def _run(self, db: ScheduleDB) -> tuple[Acquisition, Acquisition]:
+    def _run(self, db: ScheduleDB) -> edits.Repositioned:
         raise NotImplementedError
 
     def do(self, db: ScheduleDB) -> Changes:
-        self.before, self.after = self._run(db)
-        self._left = self.after
+        done = self._run(db)
+        self.before, self.after = done.before, done.after
+        self.neighbours_before, self.neighbours_after = done.neighbours_before, done.neighbours_after
+        self._left = {a.id: a for a in (self.after, *self.neighbours_after)}
         return self._changes()
 
     @property
     def seen_versions(self) -> dict[str, int]:
-        return {self.before.id: self.before.version} if self.before else {}
+        return {a.id: a.version for a in (self.before, *self.neighbours_before) if a is not None}
 
-    def _put(self, db: ScheduleDB, row: Acquisition | None) -> Changes:
-        assert row is not None and self._left is not None
-        self._left = put_rows(db, [row], {row.id: self._left})[row.id]
+    def _put(self, db: ScheduleDB, rows: Sequence[Acquisition]) -> Changes:
+        assert self._left
+        self._left = put_rows(db, rows, self._left)
         return self._changes()
 
     def undo(self, db: ScheduleDB) -> Changes:
-        return self._put(db, self.before)
+        assert self.before is not None
+        return self._put(db, (self.before, *self.neighbours_before))
 
     def redo(self, db: ScheduleDB) -> Changes:
-        return self._put(db, self.after)
+        assert self.after is not None
+        return self._put(db, (self.after, *self.neighbours_after))
 
 
 class Swap(_Reposition):
@@ -178,7 +185,7 @@ class Swap(_Reposition):
         super().__init__(workspace, acquisition_id)
         self.opportunity_id = opportunity_id
 
-    def _run(self, db: ScheduleDB) -> tuple[Acquisition, Acquisition]:
+    def _run(self, db: ScheduleDB) -> edits.Repositioned:
         return edits.swap(db, self.workspace, self.acquisition_id, self.opportunity_id)
 
 
@@ -191,7 +198,7 @@ class Move(_Reposition):
         super().__init__(workspace, acquisition_id)
         self.shift_s = float(shift_s)
 
-    def _run(self, db: ScheduleDB) -> tuple[Acquisition, Acquisition]:
+    def _run(self, db: ScheduleDB) -> edits.Repositioned:
         return edits.move(db, self.workspace, self.acquisition_id, self.shift_s)
 
 

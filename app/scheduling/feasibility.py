@@ -1,0 +1,123 @@
+"""The planner's feasibility check (``Lane``: both neighbours' slews, the initial attitude, the
+battery and the onboard memory) applied outside a planning run: the places a Swap or Move may
+put an acquisition, and the commit-time re-check of a plan against the schedule as it is then.
+
+Times of the schedule are UTC datetimes; the resource tracks start at ``horizon_start`` with the
+battery at its initial charge and the memory empty, as in planning. ``sunlit`` / ``contacts``:
+epoch-second intervals per satellite (access engine), needed only for satellites with a power /
+memory model.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from app.domain import Acquisition, Opportunity
+from app.domain.times import to_epoch
+
+from .lane import BATTERY, MEMORY, SLEW_IN, SLEW_OUT, Lane
+from .problem import Candidate, FixedItem, Problem, SatelliteSpec
+
+Intervals = Mapping[str, Sequence[tuple[float, float]]]
+
+#: A refusal code of ``Lane.refusal`` in words (the acquisition's neighbours are named by the caller).
+REASONS = {SLEW_IN: "the slew from the acquisition before it does not fit",
+           SLEW_OUT: "the slew to the acquisition after it does not fit",
+           BATTERY: "the battery would fall below its reserve",
+           MEMORY: "the onboard memory would overflow before the next contact"}
+
+
+def needs_resources(specs: Mapping[str, SatelliteSpec], satellite_ids) -> bool:
+    """Whether any of these satellites has a power or memory model (then the schedule since the
+    horizon start matters, not only the neighbours)."""
+    return any((sp := specs.get(s)) is not None and (sp.power is not None or sp.has_memory_model)
+               for s in satellite_ids)
+
+
+def _fixed(a: Acquisition, k: int) -> FixedItem:
+    return FixedItem(f"f{k}", a.satellite_id, to_epoch(a.start_time), to_epoch(a.end_time), a.roll_angle_deg,
+                     a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg)
+
+
+def _problem(specs: Mapping[str, SatelliteSpec], sats: Sequence[str], fixed: Sequence[Acquisition],
+             candidates: Sequence[Candidate], horizon_start: datetime, sunlit: Intervals | None,
+             contacts: Intervals | None) -> tuple[Problem, list[int]]:
+    keep = [k for k, a in enumerate(fixed) if a.satellite_id in sats and a.end_time > a.start_time]
+    spec_list = [specs[s] for s in sats]
+    problem = Problem.build(spec_list, candidates, [_fixed(fixed[k], k) for k in keep],
+                            horizon_start=min([to_epoch(horizon_start)] + [c.start for c in candidates]),
+                            sunlit={s: v for s, v in (sunlit or {}).items() if s in sats},
+                            contacts={s: v for s, v in (contacts or {}).items() if s in sats})
+    return problem, keep
+
+
+def insertion_refusals(specs: Mapping[str, SatelliteSpec], schedule: Sequence[Acquisition],
+                       choices: Sequence[Opportunity], *, horizon_start: datetime, sunlit: Intervals | None = None,
+                       contacts: Intervals | None = None) -> list[str | None]:
+    """For each choice on its own (the others not inserted): why the planner would not insert it
+    into ``schedule`` (a refusal code of ``Lane.refusal``: SLEW_IN, SLEW_OUT, BATTERY, MEMORY), or
+    None. A satellite without a SatelliteSpec or a roll/pitch beyond its limits is left to the
+    caller (None here)."""
+    out: list[str | None] = [None] * len(choices)
+    usable: dict[str, list[int]] = defaultdict(list)
+    for k, o in enumerate(choices):
+        spec = specs.get(o.satellite_id)
+        if spec is None or o.end <= o.start:
+            continue
+        limits = ((spec.max_roll_deg, (o.roll_deg, o.roll_end_deg)), (spec.max_pitch_deg, (o.pitch_deg, o.pitch_end_deg)))
+        if any(lim is not None and max(abs(v) for v in vals if v is not None) > lim + 1e-9 for lim, vals in limits):
+            continue
+        usable[o.satellite_id].append(k)
+    if not usable:
+        return out
+    sats = sorted(usable)
+    picked = [k for s in sats for k in usable[s]]
+    candidates = [Candidate(f"c{k}", choices[k].satellite_id, choices[k].order_id or "-", to_epoch(choices[k].start),
+                            to_epoch(choices[k].end), choices[k].roll_deg, choices[k].pitch_deg, 1.0, None,
+                            choices[k].roll_end_deg, choices[k].pitch_end_deg, choices[k].los_start,
+                            choices[k].los_end) for k in picked]
+    problem, keep = _problem(specs, sats, schedule, candidates, horizon_start, sunlit, contacts)
+    n = len(candidates)
+    by_sat: dict[int, list[int]] = defaultdict(list)
+    for j in range(len(keep)):
+        by_sat[problem.L_sat[n + j]].append(n + j)
+    for s_index in {problem.L_sat[i] for i in range(n)}:
+        lane = Lane(problem, s_index)
+        lane.load(by_sat.get(s_index, []))
+        for i in range(n):
+            if problem.L_sat[i] == s_index:
+                out[picked[i]] = lane.refusal(i)
+    return out
+
+
+def resource_breaks(specs: Mapping[str, SatelliteSpec], current: Sequence[Acquisition],
+                    proposed: Sequence[Acquisition], *, horizon_start: datetime, sunlit: Intervals | None = None,
+                    contacts: Intervals | None = None) -> dict[str, tuple[str, str | None]]:
+    """The battery / memory limits the proposed acquisitions would break on satellites with a
+    resource model (the planner's tracks over current + proposed from ``horizon_start``): proposed
+    id → (BATTERY or MEMORY, the current acquisition where it breaks, None when at the proposed
+    one itself). A limit the current schedule already breaks without them is not theirs."""
+    sats = sorted({a.satellite_id for a in proposed if needs_resources(specs, [a.satellite_id])})
+    if not sats:
+        return {}
+    everything = [*current, *proposed]
+    problem, keep = _problem(specs, sats, everything, [], horizon_start, sunlit, contacts)
+    mine = {j for j, k in enumerate(keep) if k >= len(current)}
+    out: dict[str, tuple[str, str | None]] = {}
+    for s_index in range(len(sats)):
+        rows = [j for j in range(len(keep)) if problem.L_sat[j] == s_index]
+        lane = Lane(problem, s_index)
+        lane.load([j for j in rows if j not in mine])
+        already = set(lane.breaks())
+        lane.load(rows)
+        broken = lane.breaks()
+        last_mine = None
+        for j in lane.items:  # start order: a break is charged to the latest proposed one before it
+            if j in mine:
+                last_mine = j
+            if j in broken and j not in already and last_mine is not None:
+                who = everything[keep[last_mine]].id
+                where = None if j == last_mine else everything[keep[j]].id
+                out.setdefault(who, (broken[j], where))
+    return out
