@@ -59,7 +59,7 @@ def _plan(args: argparse.Namespace) -> int:
     if args.commit:
         record = commits.commit_plan(db, args.workspace, result.plan_id, lock_level=args.lock_level)
         out["commit"] = {k: v for k, v in record.summary.items() if k != "acquisitions_created"}
-        out["commit"]["acquisitions_created"] = len(record.created)
+        out["commit"]["acquisitions_created"] = len(record.created_ids)
     emit(out)
     return 0
 

@@ -256,6 +256,17 @@ class PlanStore(StoreBase):
             result = s.execute(stmt.order_by(PlanItemRow.start_time, PlanItemRow.satellite_id, PlanItemRow.id))
             return [rows.plan_item(r) for r in result]
 
+    def plan_footprint(self, plan_id: str) -> tuple[list[str], list[str]]:
+        """(satellites its placed items use, acquisitions its items replace or remove), sorted: what
+        a commit needs to know beforehand, without reading the items."""
+        t = PLAN_ITEMS.c
+        with self._read() as s:
+            sats = [r[0] for r in s.execute(select(t.satellite_id).distinct().where(
+                t.plan_id == plan_id, or_(t.change_type.is_(None), t.change_type != ChangeType.REMOVED.value)))]
+            touched = [r[0] for r in s.execute(select(t.replaces_acquisition_id).where(
+                t.plan_id == plan_id, t.replaces_acquisition_id.is_not(None)))]
+        return sorted(sats), sorted(touched)
+
     # --- commit ----------------------------------------------------------------------------------
 
     def commit_plan(self, plan_id: str, item_ids: Sequence[str] = (), lock_level: str = "none",
@@ -486,7 +497,7 @@ class PlanStore(StoreBase):
 
     @staticmethod
     def _proposed(plan: Plan, it: dict[str, Any]) -> Acquisition:
-        """A plan-item row as the acquisition it would become (id: the item's), for the re-check."""
+        """A plan-item row as the acquisition it would become (id: the item's), named in a refusal."""
         values = {k: it[k] for k in _ITEM_TO_ACQ}
         for k in _TIME_KEYS:
             values[k] = parse_utc(values[k], k)
@@ -511,25 +522,35 @@ class PlanStore(StoreBase):
                     AcquisitionRow.order_id.in_(part), AcquisitionRow.state != AcquisitionState.FAILED.value)):
                 if aid not in mine:
                     clashes.append(Clash(by_order[oid]["id"], aid, "its order is already served"))
-        # Acquisitions only when a feasibility check will look at them (10,000 of them cost time).
-        proposed = [self._proposed(plan, it) for it in items] + list(moved) if recheck is not None or clashes else []
+        mine_items = {it["id"]: it for it in items}
         if recheck is not None:
-            lo = min(a.start_time for a in proposed) - timedelta(seconds=MAX_ACQUISITION_S + RECHECK_MARGIN_S)
+            # Columns only (no objects): 10,000 proposed against 20,000 current in well under a second.
+            proposed = [(it["id"], it["satellite_id"], _text(it["start_time"]), _text(it["end_time"]),
+                         it["roll_angle_deg"], it["pitch_angle_deg"], it["roll_end_deg"], it["pitch_end_deg"])
+                        for it in items]
+            proposed += [(a.id, a.satellite_id, format_utc(a.start_time), format_utc(a.end_time), a.roll_angle_deg,
+                          a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg) for a in moved]
+            lo = parse_utc(min(p[2] for p in proposed), "start_time") - timedelta(
+                seconds=MAX_ACQUISITION_S + RECHECK_MARGIN_S)
+            hi = parse_utc(max(p[3] for p in proposed), "end_time") + timedelta(seconds=RECHECK_MARGIN_S)
             since = getattr(recheck, "since", None)  # battery/memory tracks need the day's history
             if since is not None:
                 lo = min(lo, since - timedelta(seconds=MAX_ACQUISITION_S))
-            hi = max(a.end_time for a in proposed) + timedelta(seconds=RECHECK_MARGIN_S)
-            sats = sorted({a.satellite_id for a in proposed})
-            stmt = (select(*rows.ACQUISITION_COLUMNS)
-                    .where(AcquisitionRow.workspace_id == workspace_id, AcquisitionRow.start_time >= lo,
-                           AcquisitionRow.start_time < hi, AcquisitionRow.state != AcquisitionState.FAILED.value))
-            current = [a for a in (rows.acquisition(r) for r in s.execute(stmt))
-                       if a.id not in mine and a.satellite_id in sats]
+            t = ACQUISITIONS.c
+            cols = (t.id, t.satellite_id, type_coerce(t.start_time, String), type_coerce(t.end_time, String),
+                    t.roll_angle_deg, t.pitch_angle_deg, t.roll_end_deg, t.pitch_end_deg)
+            stmt = (select(*cols).where(t.workspace_id == workspace_id, t.start_time >= lo, t.start_time < hi,
+                                        t.state != AcquisitionState.FAILED.value,
+                                        t.satellite_id.in_(sorted({p[1] for p in proposed}))))
+            current = [tuple(r) for r in s.execute(stmt) if r[0] not in mine]
             if current:
                 clashes.extend(recheck(current, proposed))
         if clashes:
+            named = {c.item_id for c in clashes}
+            shown = {it_id: self._proposed(plan, mine_items[it_id]) for it_id in named if it_id in mine_items}
+            shown.update({a.id: a for a in moved if a.id in named})
             raise CommitRefused(clashes, self._changed_by(s, {c.acquisition_id for c in clashes if c.acquisition_id}),
-                                {a.id: a for a in proposed})
+                                shown)
 
     def _changed_by(self, s: Connection, acquisition_ids: set[str]) -> dict[str, tuple[str | None, str | None]]:
         """id → (who, when) of the last change of each acquisition: its own audit entry, else (a
@@ -615,6 +636,12 @@ class PlanStore(StoreBase):
 
 
 _ACQUISITION_INSERT = storage_insert(ACQUISITIONS)
+
+
+def _text(t: Any) -> str:
+    """A time as stored (fixed-width UTC text): plan-item rows read it so, direct items hold datetimes."""
+    return t if isinstance(t, str) else format_utc(t)
+
 #: What a plan item sets on the acquisition it replaces in place (its order and target stay).
 _IN_PLACE = tuple(k for k in _ITEM_TO_ACQ if k not in ("order_id", "target_id"))
 _MOVE_UPDATE = (update(ACQUISITIONS)

@@ -23,11 +23,16 @@ class Clash:
     reason: str
 
 
-#: ``recheck(current, proposed) -> clashes``: the feasibility check of proposed acquisitions
-#: against the current ones (both lists of Acquisition; times UTC). ``current`` holds the live
-#: acquisitions around the proposed ones, and from ``recheck.since`` (a UTC datetime) when the
-#: callable has that attribute (battery and memory depend on the schedule since then).
-Recheck = Callable[[Sequence[Acquisition], Sequence[Acquisition]], list[Clash]]
+#: One placement as the re-check reads it, in columns the database gives without building objects:
+#: (id, satellite id, start, end (fixed-width ISO UTC text, ``types.format_utc``), roll, pitch,
+#: roll at end, pitch at end (degrees; None at end: as at start)).
+PlacementRow = tuple[str, str, str, str, float, float, float | None, float | None]
+
+#: ``recheck(current, proposed) -> clashes``: the feasibility check of proposed placements against
+#: the current ones (both sequences of PlacementRow). ``current`` holds the live acquisitions
+#: around the proposed ones, and from ``recheck.since`` (a UTC datetime) when the callable has that
+#: attribute (battery and memory depend on the schedule since then).
+Recheck = Callable[[Sequence[PlacementRow], Sequence[PlacementRow]], list[Clash]]
 
 
 class CommitRefused(RuleViolation):

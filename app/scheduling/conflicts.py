@@ -38,6 +38,7 @@ from app.domain.times import to_epoch
 from app.domain.wording import acquisition_name, day_time, duration
 
 from .memory import MemoryTrack
+from .placements import PlacementArrays
 from .power import PowerTrack
 from .problem import InitialAttitude, SatelliteSpec
 from .slew import FEASIBILITY_EPS_S, slew_time, slew_times
@@ -149,14 +150,19 @@ def _tracks(acquisitions: Sequence[Acquisition], los: Mapping[str, tuple]) -> di
         return {}
     codes: dict[str, int] = {}
     sat = np.fromiter((codes.setdefault(a.satellite_id, len(codes)) for a in acquisitions), np.int64, n)
-    names = list(codes)
     start = np.fromiter((a.start_time.timestamp() for a in acquisitions), np.float64, n)
     end = np.fromiter((a.end_time.timestamp() for a in acquisitions), np.float64, n)
-    ids = [a.id for a in acquisitions]
     arrays = [np.fromiter((a.roll_angle_deg for a in acquisitions), np.float64, n),
               np.fromiter((a.pitch_angle_deg for a in acquisitions), np.float64, n),
               np.fromiter((a.roll_end_deg for a in acquisitions), np.float64, n),
               np.fromiter((a.pitch_end_deg for a in acquisitions), np.float64, n)]
+    return _tracks_of_arrays([a.id for a in acquisitions], list(acquisitions), sat, list(codes), start, end, arrays,
+                             los)
+
+
+def _tracks_of_arrays(ids: list[str], acqs: list, sat: np.ndarray, names: list[str], start: np.ndarray,
+                      end: np.ndarray, arrays: list[np.ndarray], los: Mapping[str, tuple]) -> dict[str, _Track]:
+    n = len(ids)
     order = np.lexsort((end, start, sat))
     same = (sat[order][1:] == sat[order][:-1]) & (start[order][1:] == start[order][:-1]) & (
         end[order][1:] == end[order][:-1])
@@ -183,7 +189,7 @@ def _tracks(acquisitions: Sequence[Acquisition], los: Mapping[str, tuple]) -> di
         t = _Track()
         il = idx.tolist()
         t.ids = [ids[i] for i in il]
-        t.acqs = [acquisitions[i] for i in il]
+        t.acqs = [acqs[i] for i in il] if acqs else [None] * len(il)
         t.start, t.end = start[idx], end[idx]
         t.r0, t.p0, t.r1, t.p1 = (x[idx] for x in arrays)
         if los:
@@ -210,6 +216,21 @@ def sequence_conflicts(acquisitions: Sequence[Acquisition], inputs: DetectionInp
     commit re-checks against the schedule inside its transaction, without the resource
     simulation, downlink and ground checks (warnings) or resolutions."""
     d = _Detector(acquisitions, inputs)
+    return [(sid, *c[:4]) for sid in sorted(d.tracks) for c in d.pair_conflicts(sid, d.tracks[sid], with_initial=False)]
+
+
+def sequence_conflicts_of(placements: PlacementArrays, inputs: DetectionInput) -> list[tuple]:
+    """``sequence_conflicts`` over placements in columns (no Acquisition objects: the commit
+    re-check of 10,000 items against the schedule reads and checks columns only)."""
+    n = len(placements)
+    if n == 0:
+        return []
+    codes: dict[str, int] = {}
+    sat = np.fromiter((codes.setdefault(s, len(codes)) for s in placements.satellite_ids), np.int64, n)
+    d = _Detector((), inputs)
+    p = placements
+    d.tracks = _tracks_of_arrays(p.ids, [], sat, list(codes), p.start, p.end, [p.roll0, p.pitch0, p.roll1, p.pitch1],
+                                 {})
     return [(sid, *c[:4]) for sid in sorted(d.tracks) for c in d.pair_conflicts(sid, d.tracks[sid], with_initial=False)]
 
 

@@ -17,6 +17,7 @@ from app.domain import Acquisition, Opportunity
 from app.domain.times import to_epoch
 
 from .lane import BATTERY, MEMORY, SLEW_IN, SLEW_OUT, Lane
+from .placements import PlacementArrays
 from .problem import Candidate, FixedItem, Problem, SatelliteSpec
 
 Intervals = Mapping[str, Sequence[tuple[float, float]]]
@@ -91,33 +92,45 @@ def insertion_refusals(specs: Mapping[str, SatelliteSpec], schedule: Sequence[Ac
     return out
 
 
-def resource_breaks(specs: Mapping[str, SatelliteSpec], current: Sequence[Acquisition],
-                    proposed: Sequence[Acquisition], *, horizon_start: datetime, sunlit: Intervals | None = None,
+def resource_breaks(specs: Mapping[str, SatelliteSpec], current: PlacementArrays, proposed: PlacementArrays, *,
+                    horizon_start: datetime, sunlit: Intervals | None = None,
                     contacts: Intervals | None = None) -> dict[str, tuple[str, str | None]]:
-    """The battery / memory limits the proposed acquisitions would break on satellites with a
+    """The battery / memory limits the proposed placements would break on satellites with a
     resource model (the planner's tracks over current + proposed from ``horizon_start``): proposed
-    id → (BATTERY or MEMORY, the current acquisition where it breaks, None when at the proposed
-    one itself). A limit the current schedule already breaks without them is not theirs."""
-    sats = sorted({a.satellite_id for a in proposed if needs_resources(specs, [a.satellite_id])})
+    id → (BATTERY or MEMORY, the current placement where it breaks, None when at the proposed one
+    itself). A limit the current schedule already breaks without them is not theirs."""
+    sats = sorted({s for s in proposed.satellite_ids if needs_resources(specs, [s])})
     if not sats:
         return {}
-    everything = [*current, *proposed]
-    problem, keep = _problem(specs, sats, everything, [], horizon_start, sunlit, contacts)
-    mine = {j for j, k in enumerate(keep) if k >= len(current)}
+    wanted = set(sats)
+    every = current + proposed
+    rows = [k for k, s in enumerate(every.satellite_ids) if s in wanted and every.end[k] > every.start[k]]
+    n_current = len(current)
+    fixed = [FixedItem(f"f{k}", every.satellite_ids[k], s, e, r0, p0, r1, p1)
+             for k, s, e, r0, p0, r1, p1 in zip(rows, every.start[rows].tolist(), every.end[rows].tolist(),
+                                                every.roll0[rows].tolist(), every.pitch0[rows].tolist(),
+                                                every.roll1[rows].tolist(), every.pitch1[rows].tolist())]
+    problem = Problem.build([specs[s] for s in sats], [], fixed,
+                            horizon_start=min([to_epoch(horizon_start)] + [f.start for f in fixed]),
+                            sunlit={s: v for s, v in (sunlit or {}).items() if s in wanted},
+                            contacts={s: v for s, v in (contacts or {}).items() if s in wanted})
     out: dict[str, tuple[str, str | None]] = {}
-    for s_index in range(len(sats)):
-        rows = [j for j in range(len(keep)) if problem.L_sat[j] == s_index]
+    by_sat: dict[int, list[int]] = defaultdict(list)
+    for j in range(len(rows)):
+        by_sat[problem.L_sat[j]].append(j)
+    for s_index, items in sorted(by_sat.items()):
         lane = Lane(problem, s_index)
-        lane.load([j for j in rows if j not in mine])
-        already = set(lane.breaks())
-        lane.load(rows)
-        broken = lane.breaks()
+        broken = lane.breaks(items)
+        if not broken:  # the common case: one pass
+            continue
+        mine = {j for j in items if rows[j] >= n_current}
+        already = set(lane.breaks([j for j in items if j not in mine]))
+        lane.breaks(items)
         last_mine = None
         for j in lane.items:  # start order: a break is charged to the latest proposed one before it
             if j in mine:
                 last_mine = j
             if j in broken and j not in already and last_mine is not None:
-                who = everything[keep[last_mine]].id
-                where = None if j == last_mine else everything[keep[j]].id
-                out.setdefault(who, (broken[j], where))
+                who = every.ids[rows[last_mine]]
+                out.setdefault(who, (broken[j], None if j == last_mine else every.ids[rows[j]]))
     return out

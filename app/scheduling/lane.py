@@ -195,9 +195,14 @@ class Lane:
         """Recompute all resource states; returns the items at which a limit is broken."""
         return list(self.breaks())
 
-    def breaks(self) -> dict[int, str]:
-        """Recompute all resource states; returns item → the limit broken there (BATTERY, MEMORY)."""
+    def breaks(self, items: list[int] | None = None) -> dict[int, str]:
+        """Recompute all resource states (of ``items`` instead of the lane's content when given, as
+        ``reload`` would take them); returns item → the limit broken there (BATTERY, MEMORY)."""
         p = self.p
+        if items is not None:
+            self.items = sorted(items, key=lambda i: (p.L_start[i], p.L_end[i]))
+            self.starts = [p.L_start[i] for i in self.items]
+            self._pending = None
         bad: dict[int, str] = {}
         if not self.resources:
             return bad

@@ -7,7 +7,7 @@ The returned CommitRecord holds the rows before and after, so the Edit menu can 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Severity, ValidationError, parse_utc
 from app.domain.enums import parse_enum
 from app.persistence import Clash, Recheck, ScheduleDB
-from app.scheduling import DetectionInput, SatelliteSpec, sequence_conflicts
+from app.persistence.recheck import PlacementRow
+from app.scheduling import DetectionInput, SatelliteSpec
+from app.scheduling.conflicts import sequence_conflicts_of
+from app.scheduling.placements import PlacementArrays
 from app.scheduling.feasibility import REASONS, needs_resources, resource_breaks
 
 from . import access_service
@@ -46,13 +49,14 @@ class _FeasibilityRecheck:
         self.since = since
         self.sunlit, self.contacts = sunlit, contacts
 
-    def __call__(self, current: Sequence[Acquisition], proposed: Sequence[Acquisition]) -> list[Clash]:
+    def __call__(self, current: Sequence[PlacementRow], proposed: Sequence[PlacementRow]) -> list[Clash]:
         specs = self.specs
-        mine = {a.id for a in proposed}
+        cur = PlacementArrays.from_rows([r for r in current if r[1] in specs])
+        new = PlacementArrays.from_rows([r for r in proposed if r[1] in specs])
+        mine = set(new.ids)
         clashes: list[Clash] = []
-        known = [a for a in (*current, *proposed) if a.satellite_id in specs]
-        for _sid, kind, severity, description, ids in sequence_conflicts(
-                known, DetectionInput(satellites=specs, workspace_id=self.workspace_id, with_resolutions=False)):
+        for _sid, kind, severity, description, ids in sequence_conflicts_of(
+                cur + new, DetectionInput(satellites=specs, workspace_id=self.workspace_id, with_resolutions=False)):
             if kind not in _BLOCKING or severity != Severity.ERROR:
                 continue
             items = [i for i in ids if i in mine]
@@ -62,9 +66,9 @@ class _FeasibilityRecheck:
                 clashes.extend(Clash(i, others[0], reason) for i in items)
         if self.since is not None:
             clashing = {c.item_id for c in clashes}
-            breaks = resource_breaks(specs, [a for a in current if a.satellite_id in specs],
-                                     [a for a in proposed if a.satellite_id in specs and a.id not in clashing],
-                                     horizon_start=self.since, sunlit=self.sunlit, contacts=self.contacts)
+            keep = [k for k, i in enumerate(new.ids) if i not in clashing]
+            breaks = resource_breaks(specs, cur, new.take(keep), horizon_start=self.since, sunlit=self.sunlit,
+                                     contacts=self.contacts)
             for item_id, (code, where) in sorted(breaks.items()):
                 clashes.append(Clash(item_id, where, REASONS[code]))
         return clashes
@@ -91,15 +95,26 @@ def feasibility_recheck(db: ScheduleDB, workspace_id: str, horizon: tuple[dateti
 @dataclass(frozen=True)
 class CommitRecord:
     """What one commit did: ``summary`` as ScheduleDB reports it, and the acquisition rows
-    created, deleted (superseded/removed) and updated (before → after)."""
+    created, deleted (superseded/removed) and updated (before → after). The created rows are read
+    when first asked for (``created``; undo reads them before removing them, redo puts those back):
+    a 10,000-item commit does not read back what it has just written."""
 
     workspace_id: str
     plan_id: str
     summary: dict[str, Any]
-    created: tuple[Acquisition, ...] = ()
+    created_ids: tuple[str, ...] = ()
     deleted: tuple[Acquisition, ...] = ()
     updated_before: tuple[Acquisition, ...] = ()
     updated_after: tuple[Acquisition, ...] = ()
+    _db: ScheduleDB | None = field(default=None, repr=False, compare=False)
+    _rows: dict[str, tuple[Acquisition, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def created(self) -> tuple[Acquisition, ...]:
+        if "created" not in self._rows:
+            self._rows["created"] = tuple(self._db.get_acquisitions(list(self.created_ids))) \
+                if self.created_ids and self._db is not None else ()
+        return self._rows["created"]
 
 
 def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str = "none",
@@ -119,21 +134,19 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
         raise ValidationError("plan_id", f"plan {plan_id} belongs to another workspace")
     lock = parse_enum(LockLevel, lock_level, "lock_level")
     mode = parse_enum(PlanningMode, stored.config.get("mode", "from_scratch"), "mode")
-    items = db.get_plan_items(plan_id, removed=True)
-    touched = [it.replaces_acquisition_id for it in items if it.replaces_acquisition_id]
+    satellites, touched = db.plan_footprint(plan_id)
     before = {a.id: a for a in db.get_acquisitions(touched)} if touched else {}
     horizon = (parse_utc(stored.config["horizon_start"], "horizon_start"),
                parse_utc(stored.config["horizon_end"], "horizon_end")) if "horizon_start" in stored.config else None
-    recheck = feasibility_recheck(db, ws.id, horizon, sorted({it.satellite_id for it in items}))
+    recheck = feasibility_recheck(db, ws.id, horizon, satellites)
     summary = db.commit_plan(plan_id, item_ids, lock_level=str(lock), workspace_id=ws.id,
                              recheck=recheck, hard_lock_orders=hard_lock_orders,
                              source="reshuffle" if mode == PlanningMode.RESHUFFLE else "auto")
-    created_ids = [c["id"] for c in summary["acquisitions_created"]]
-    created = tuple(db.get_acquisitions(created_ids)) if created_ids else ()
+    created_ids = tuple(c["id"] for c in summary["acquisitions_created"])
     deleted = tuple(before[a] for a in summary["superseded"] if a in before)
     updated = summary["acquisitions_updated"]
     after = tuple(db.get_acquisitions(updated)) if updated else ()
-    return CommitRecord(ws.id, plan_id, summary, created, deleted, tuple(before[a] for a in updated), after)
+    return CommitRecord(ws.id, plan_id, summary, created_ids, deleted, tuple(before[a] for a in updated), after, db)
 
 
 def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:
@@ -142,9 +155,10 @@ def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:
     change was another planner's (a hard lock, a move) is refused with who and when, and nothing
     of this step is written (``edits.mine``: versions alone cannot tell, the planner's own later
     edits and their undos bump them too)."""
-    if record.created:
-        db.delete_acquisitions([a.id for a in record.created], override=True,
-                               expected_versions=mine(db, [a.id for a in record.created]))
+    if record.created_ids:
+        record.created  # noqa: B018 - read the rows before they go: redo puts these back
+        db.delete_acquisitions(list(record.created_ids), override=True,
+                               expected_versions=mine(db, list(record.created_ids)))
     put_back(db, record.updated_before, _COMMIT_FIELDS)
     if record.deleted:
         db.restore_acquisitions(record.deleted)

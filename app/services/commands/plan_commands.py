@@ -46,7 +46,7 @@ class CommitPlan(Command):
     def _changes(self, forward: bool, fresh: tuple = ()) -> Changes:
         r = self.record
         assert r is not None
-        added = tuple(a.id for a in r.created)
+        added = r.created_ids
         gone = tuple(a.id for a in r.deleted)
         moved = tuple(a.id for a in r.updated_after)
         orders = tuple(o.id for o in self.orders_before)

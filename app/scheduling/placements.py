@@ -1,0 +1,79 @@
+"""Placements in columns for array code: the one epoch adapter between the workbench's placements
+(UTC datetimes, or the fixed-width UTC text the database stores) and the schedulers' epoch seconds.
+
+Angles in degrees, spacecraft frame (+ roll = right of track, + pitch = forward); ``roll0/pitch0``
+the attitude at start, ``roll1/pitch1`` at end.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.domain import Acquisition
+from app.domain.times import to_epoch
+
+_EPOCH_US = np.datetime64(0, "us")
+
+
+def epochs_of_text(texts: Sequence[str]) -> np.ndarray:
+    """Epoch seconds (float64) of ISO UTC texts such as ``2026-08-11T10:00:00.000000Z``, vectorised."""
+    if not len(texts):
+        return np.zeros(0, dtype=np.float64)
+    stamps = np.array([t[:-1] if t.endswith("Z") else t for t in texts], dtype="datetime64[us]")
+    return (stamps - _EPOCH_US).astype(np.int64) / 1e6
+
+
+@dataclass(frozen=True)
+class PlacementArrays:
+    """Placements as columns: ``ids`` and ``satellite_ids`` (lists), the rest float64 arrays."""
+
+    ids: list[str]
+    satellite_ids: list[str]
+    start: np.ndarray
+    end: np.ndarray
+    roll0: np.ndarray
+    pitch0: np.ndarray
+    roll1: np.ndarray
+    pitch1: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple]) -> "PlacementArrays":
+        """From rows ``(id, satellite id, start, end, roll, pitch, roll at end, pitch at end)`` with
+        times as ISO UTC text (what ``persistence.recheck.PlacementRow`` holds); an unknown end
+        attitude (None) is the start attitude."""
+        n = len(rows)
+        ids = [r[0] for r in rows]
+        sats = [r[1] for r in rows]
+        start = epochs_of_text([r[2] for r in rows])
+        end = epochs_of_text([r[3] for r in rows])
+        r0 = np.fromiter((r[4] for r in rows), np.float64, n)
+        p0 = np.fromiter((r[5] or 0.0 for r in rows), np.float64, n)
+        r1 = np.fromiter((r[6] if r[6] is not None else r[4] for r in rows), np.float64, n)
+        p1 = np.fromiter((r[7] if r[7] is not None else (r[5] or 0.0) for r in rows), np.float64, n)
+        return cls(ids, sats, start, end, r0, p0, r1, p1)
+
+    @classmethod
+    def from_acquisitions(cls, acquisitions: Sequence[Acquisition]) -> "PlacementArrays":
+        n = len(acquisitions)
+        col = lambda f: np.fromiter((f(a) for a in acquisitions), np.float64, n)  # noqa: E731
+        return cls([a.id for a in acquisitions], [a.satellite_id for a in acquisitions],
+                   col(lambda a: to_epoch(a.start_time)), col(lambda a: to_epoch(a.end_time)),
+                   col(lambda a: a.roll_angle_deg), col(lambda a: a.pitch_angle_deg),
+                   col(lambda a: a.roll_end_deg), col(lambda a: a.pitch_end_deg))
+
+    def __add__(self, other: "PlacementArrays") -> "PlacementArrays":
+        return PlacementArrays(self.ids + other.ids, self.satellite_ids + other.satellite_ids,
+                               *(np.concatenate([getattr(self, k), getattr(other, k)])
+                                 for k in ("start", "end", "roll0", "pitch0", "roll1", "pitch1")))
+
+    def take(self, index: Sequence[int]) -> "PlacementArrays":
+        """The placements at ``index`` (positions)."""
+        idx = np.asarray(index, dtype=np.int64)
+        return PlacementArrays([self.ids[i] for i in idx.tolist()], [self.satellite_ids[i] for i in idx.tolist()],
+                               *(getattr(self, k)[idx] for k in ("start", "end", "roll0", "pitch0", "roll1",
+                                                                  "pitch1")))
