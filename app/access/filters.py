@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from app.domain.enums import LookSide, Mode, PassDirection
-from app.domain.orders import Order
+from app.domain.orders import Order, inside_window
 from app.domain.scenario import Satellite
 from app.domain.schedule import Opportunity
 
@@ -37,11 +37,7 @@ def _serves(opp: Opportunity, order: Order, satellite: Satellite | None) -> bool
         return False
     if c.duration_s is not None and opp.duration_s < c.duration_s - _DURATION_SLACK_S:
         return False
-    if order.requested_window_start is not None and opp.start < order.requested_window_start:
-        return False
-    if order.requested_window_end is not None and opp.end > order.requested_window_end:
-        return False
-    return True
+    return inside_window(opp.start, opp.end, order.requested_window_start, order.requested_window_end)
 
 
 def filter_for_order(opportunities: Sequence[Opportunity], order: Order,

@@ -2,14 +2,10 @@
 may ask for the latter; tests drive both synchronously)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from app.domain.progress import CancelCheck, Cancelled
+from app.domain.progress import FractionProgress as ProgressCallback
 
-ProgressCallback = Callable[[float, str], None]
-CancelCheck = Callable[[], bool]
-
-
-class Cancelled(Exception):
-    """Raised by an access computation when its ``cancel()`` check returned True."""
+__all__ = ["CancelCheck", "Cancelled", "Monitor", "ProgressCallback"]
 
 
 class Monitor:

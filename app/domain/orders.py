@@ -20,6 +20,13 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 
+def inside_window(start: datetime, end: datetime, window_start: datetime | None,
+                  window_end: datetime | None) -> bool:
+    """Whether [start, end] lies inside an order's requested window (None: open on that side).
+    The one order-window check: access filtering, planning, resolutions and the edit rules."""
+    return (window_start is None or start >= window_start) and (window_end is None or end <= window_end)
+
+
 def check_transition(current: OrderStatus, new: OrderStatus) -> None:
     if new == current:
         return

@@ -101,7 +101,8 @@ class RefusalGroup:
         return f"{self.reason} ({self.count})"
 
 
-def _generic_reason(item_id: str, reason: str) -> str:
+def plain_reason(item_id: str, reason: str) -> str:
+    """A refusal written for ``item_id`` without its ids (``acq_x is hard-locked…`` → ``Hard-locked…``)."""
     text = reason.replace(item_id, "").strip()
     text = without_ids(text).strip(" :;,")
     for lead in ("is ", "are "):
@@ -119,7 +120,7 @@ def group_refusals(refusals: Mapping[str, str], name_of: Callable[[str], str] | 
     the plain name shown for an item (default: the id)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for item_id, reason in refusals.items():
-        key = _generic_reason(item_id, str(reason))
+        key = plain_reason(item_id, str(reason))
         groups.setdefault(key, []).append((item_id, name_of(item_id) if name_of else item_id))
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [RefusalGroup(reason, tuple(sorted(items, key=lambda it: it[1]))) for reason, items in ordered]

@@ -1,5 +1,5 @@
 """Persistence layer: the ScheduleDB (SQLAlchemy 2.x, SQLite by default) returning domain objects."""
-from .edit_rules import BulkEditRefused
+from app.domain.edit_rules import BulkEditRefused
 from .location import default_db_url
 from .migrations import SCHEMA_VERSION, SchemaTooNewError
 from .recheck import Clash, CommitRefused, Recheck

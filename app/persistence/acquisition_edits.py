@@ -13,9 +13,9 @@ from app.domain import (Acquisition, NotFoundError, Order, RuleViolation, StaleE
 from app.domain.enums import (AcquisitionSource, AcquisitionState, LockLevel, Mode, OrderStatus,
                               PlanStatus, parse_enum)
 
-from . import edit_rules as rules
+from app.domain import edit_rules as rules
 from . import rows
-from .edit_rules import BulkEditRefused, EditContext
+from app.domain.edit_rules import BulkEditRefused, EditContext
 from .models import ACQUISITIONS, AcquisitionRow, PlanRow
 from .store import MAX_ACQUISITION_S, StoreBase, chunks, finite, ids_list, raise_stale, text_field
 

@@ -14,8 +14,8 @@ from app.domain.enums import (AcquisitionSource, AcquisitionState, ChangeType, L
                               PlanStatus, parse_enum)
 
 from . import rows
-from .edit_rules import (MOVE_FIELDS, BulkEditRefused, EditContext, check_delete, check_metrics, check_move, decide,
-                         planning_refusals)
+from app.domain.edit_rules import (MOVE_FIELDS, BulkEditRefused, EditContext, check_delete, check_metrics, check_move,
+                                   decide, planning_refusals)
 from .models import (ACQUISITIONS, PLAN_ITEMS, PLANS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow,
                      SatelliteRow)
 from .plan_items import item_values

@@ -32,8 +32,11 @@ from datetime import datetime
 
 import numpy as np
 
-from app.domain import (Acquisition, AcquisitionState, Conflict, ConflictType, LockLevel, Opportunity, Order,
+from app.domain import (Acquisition, AcquisitionState, Conflict, ConflictType, Opportunity, Order,
                         ResolutionAction, ResolutionOption, Satellite, Severity)
+from app.domain.edit_rules import EditContext, check_delete, check_move
+from app.domain.orders import inside_window
+from app.domain.times import UTC
 from app.domain.times import to_epoch
 from app.domain.wording import acquisition_name, day_time, duration
 
@@ -42,6 +45,9 @@ from .placements import PlacementArrays
 from .power import PowerTrack
 from .problem import InitialAttitude, SatelliteSpec
 from .slew import FEASIBILITY_EPS_S, slew_time, slew_times
+
+#: No frozen zone: a cutoff before any acquisition.
+_NO_FROZEN_ZONE = datetime(1970, 1, 1, tzinfo=UTC)
 
 ERROR_DEFICIT_S = 10.0
 WARNING_DEFICIT_S = 5.0
@@ -98,6 +104,9 @@ class DetectionInput:
     workspace_id: str | None = None
     detected_at: datetime | None = None
     with_resolutions: bool = True
+    #: End of the frozen zone (spec §10): nothing starting before it is changed, nothing moved into
+    #: it by a resolution. None: no frozen zone.
+    freeze_cutoff: datetime | None = None
 
 
 class _Row:
@@ -434,7 +443,8 @@ class _Detector:
         index = self._index()
         for aid in reversed(ids):
             acq = index[aid]
-            if acq.immutable or acq.lock_level == LockLevel.HARD:
+            ctx = self._edit_context(acq)
+            if check_move(acq, ctx):  # the edit rules of spec §10 (domain.edit_rules), as the database applies them
                 continue
             if kind != ConflictType.GROUND_CONFLICT:
                 for group in self._alternatives_by_action(acq):
@@ -442,9 +452,15 @@ class _Detector:
                         if self._removes(kind, ids, acq, opp):
                             options.append(option)
                             break
-            if acq.lock_level == LockLevel.NONE and self._removes(kind, ids, acq, None):
+            if not check_delete(acq, ctx) and self._removes(kind, ids, acq, None):
                 options.append(ResolutionOption(ResolutionAction.DELETE, acq.id, f"Delete {acquisition_name(acq)}"))
         return options
+
+    def _edit_context(self, acq: Acquisition) -> EditContext:
+        cutoff = self.inp.freeze_cutoff or _NO_FROZEN_ZONE
+        order = self.inp.orders.get(acq.order_id or "")
+        return EditContext(cutoff, cutoff, order.requested_window_start if order else None,
+                           order.requested_window_end if order else None)
 
     def _index(self) -> dict[str, Acquisition]:
         if not hasattr(self, "_idx"):
@@ -459,16 +475,17 @@ class _Detector:
         current = next((o for o in alts if o.id == acq.opportunity_id), None)
         order = self.inp.orders.get(acq.order_id or "")
         t_start = to_epoch(acq.start_time)
+        ctx = self._edit_context(acq)
         groups: dict[ResolutionAction, list] = defaultdict(list)
         for opp in alts:
             if opp.id == acq.opportunity_id or opp.satellite_id not in self.specs:
                 continue
             if order is not None and not _inside_window(opp, order):
                 continue
+            if check_move(acq, ctx, opp.start, opp.end, opp.satellite_id):
+                continue  # e.g. soft-locked: in time on its own satellite only; never into the frozen zone
             shift = to_epoch(opp.start) - t_start
             if opp.satellite_id != acq.satellite_id:
-                if acq.lock_level != LockLevel.NONE:
-                    continue  # soft-locked: it may move in time on its own satellite only
                 action = ResolutionAction.SWITCH_SATELLITE
                 params = {"opportunity_id": opp.id, "satellite_id": opp.satellite_id,
                           "shift_seconds": round(shift, 3)}
@@ -592,11 +609,7 @@ def _same_pass(current: Opportunity | None, opp: Opportunity, acq: Acquisition) 
 
 
 def _inside_window(opp: Opportunity, order: Order) -> bool:
-    if order.requested_window_start is not None and opp.start < order.requested_window_start:
-        return False
-    if order.requested_window_end is not None and opp.end > order.requested_window_end:
-        return False
-    return True
+    return inside_window(opp.start, opp.end, order.requested_window_start, order.requested_window_end)
 
 
 def _running_argmax(values: np.ndarray) -> list[int]:

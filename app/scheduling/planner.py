@@ -44,7 +44,9 @@ import numpy as np
 from app.domain import (Acquisition, AcquisitionState, Algorithm, ChangeType, Conflict, LockLevel, Opportunity,
                         Order, PlanningMode, ReshufflePolicy, Satellite, ScoreFunction, Severity, Target,
                         ValidationError, checks, limits)
-from app.domain.enums import IMMUTABLE_STATES, parse_enum
+from app.domain.enums import parse_enum
+from app.domain.edit_rules import EditContext, check_delete, planning_refusals
+from app.domain.orders import inside_window
 from app.domain.times import to_epoch, to_iso
 
 from .conflicts import DetectionInput, detect_conflicts, summary
@@ -272,8 +274,9 @@ FIXED, FREE, SHIFT, REPLACE = "fixed", "free", "shift", "replace"
 
 
 def is_protected(a: Acquisition, freeze_cutoff: datetime) -> bool:
-    """Hard-locked, frozen-zone (start < freeze cutoff) or executing/completed/failed: never changes."""
-    return a.lock_level == LockLevel.HARD or a.state in IMMUTABLE_STATES or a.start_time < freeze_cutoff
+    """Hard-locked, frozen-zone (start < freeze cutoff) or executing/completed/failed: never changes
+    (the edit rules' ``planning_refusals``: what a committed plan may not touch either)."""
+    return bool(planning_refusals(a, check_delete(a, EditContext(freeze_cutoff, freeze_cutoff))))
 
 
 def classify(request: PlanningRequest, a: Acquisition) -> str:
@@ -421,8 +424,8 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
                 limit = params.max_shift_minutes * 60.0
                 opts = [o for o in opts if o.satellite_id == acq.satellite_id and o.target_id == acq.target_id
                         and abs((o.start - acq.start_time).total_seconds()) <= limit + 1e-9
-                        and (order.requested_window_start is None or o.start >= order.requested_window_start)
-                        and (order.requested_window_end is None or o.end <= order.requested_window_end)]
+                        and inside_window(o.start, o.end, order.requested_window_start,
+                                          order.requested_window_end)]
             elif k == REPLACE:
                 v_own, q_own = evaluate(own)
                 base = _score(params.score_function, v_own, q_own, order, model)

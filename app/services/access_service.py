@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from app.access import cap_per_order, compute_contacts, compute_opportunities, filter_for_order, sunlit_intervals
+from app.domain.progress import FractionProgress
 from app.domain import GroundStation, Opportunity, Order, Satellite, Target, WorkspaceSettings
 from app.domain.times import to_epoch
 
-Progress = Callable[[float, str], None]
+Progress = FractionProgress
 
 _CACHE_SIZE = 8
 _cache: OrderedDict[tuple, Any] = OrderedDict()

@@ -4,11 +4,11 @@ for downlink), stored and reported; a resolution option applied as an ordinary a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain import (Acquisition, Conflict, NotFoundError, Opportunity, ResolutionAction, ValidationError,
-                        parse_optional_utc, to_iso)
+                        parse_optional_utc, to_iso, utc_now)
 from app.persistence import ScheduleDB
 from app.scheduling import DetectionInput, SatelliteSpec, detect_conflicts, summary
 
@@ -59,8 +59,10 @@ def _context(db: ScheduleDB, workspace: str, with_resolutions: bool = True,
             found = access_service.order_opportunities(satellites, db.list_targets(ws.id), unique, start, end,
                                                        ws.settings)
             alternatives = found.by_order
+    now = ws.settings.scenario_clock or utc_now()
     inputs = DetectionInput(satellites=specs, orders=orders, workspace_id=ws.id, alternatives=alternatives,
-                            sunlit=sunlit, contacts=contacts, with_resolutions=with_resolutions)
+                            sunlit=sunlit, contacts=contacts, with_resolutions=with_resolutions,
+                            freeze_cutoff=now + timedelta(hours=ws.settings.freeze_window_hours))
     return _Context(ws.id, acquisitions, inputs)
 
 

@@ -3,9 +3,9 @@ opens on a meaningful schedule, with a few orders left in the Inbox for the plan
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from app.domain import NotFoundError, Workspace
+from app.domain.progress import FractionProgress
 from app.persistence import ScheduleDB
 
 from .commits import commit_plan
@@ -20,7 +20,7 @@ INBOX_ORDERS = 12
 
 
 def ensure_demo(db: ScheduleDB, *, schedule: bool = True,
-                progress: Callable[[float, str], None] | None = None) -> Workspace:
+                progress: FractionProgress | None = None) -> Workspace:
     """The demo workspace, imported the first time with its 60 orders in the Inbox. With
     ``schedule`` (what the workbench opens on), a workspace that was never planned is then planned
     (best fit, from scratch) for all but the last ``INBOX_ORDERS`` orders and committed, with the

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from app.access import filter_for_order
+from app.domain.progress import FractionProgress
 from app.domain import (Acquisition, AcquisitionState, LockLevel, Opportunity, Order,
                         OrderStatus, PlanningMode, ValidationError, to_iso, utc_now)
 from app.domain.enums import IMMUTABLE_STATES, LookSide, PassDirection
@@ -581,7 +582,7 @@ def undo_suggestion(db: ScheduleDB, applied: AppliedChange) -> None:
 
 
 def explain_all(db: ScheduleDB, workspace: str, *, now: datetime | None = None,
-                progress: Callable[[float, str], None] | None = None) -> list[Explanation]:
+                progress: FractionProgress | None = None) -> list[Explanation]:
     """``explain`` for every order in the Inbox (status new) of the workspace."""
     ws = resolve_workspace(db, workspace)
     inbox = [o for o in db.list_orders(workspace_id=ws.id, limit=None) if o.status == OrderStatus.NEW]

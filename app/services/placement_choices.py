@@ -3,7 +3,7 @@ of its order, checked as the planner checks an insertion into a satellite's sche
 figures that placement would have.
 
 Checks, in words a planner reads: the edit rules of spec section 10 (states, locks, the frozen
-zone, a soft lock's order window: ``persistence.edit_rules.check_move``, what the database
+zone, a soft lock's order window: ``domain.edit_rules.check_move``, what the database
 enforces), no overlap with the acquisitions before and after it on the target satellite, and the
 planner's own insertion check (``scheduling.feasibility``: the slews from the one before and to the
 one after, settle included, the battery reserve and the onboard memory where the satellite models
@@ -23,7 +23,7 @@ from app.domain import Acquisition, AcquisitionState, NotFoundError, Opportunity
 from app.domain.enums import IMMUTABLE_STATES
 from app.domain.times import to_epoch
 from app.persistence import ScheduleDB
-from app.persistence.edit_rules import EditContext, check_add, check_move
+from app.domain.edit_rules import EditContext, check_add, check_move
 from app.scheduling import ValueModel
 from app.scheduling.feasibility import BATTERY, MEMORY, REASONS, insertion_refusals, needs_resources
 from app.scheduling.problem import SatelliteSpec
@@ -173,7 +173,7 @@ def _ranked(out: list[PlacementChoice]) -> list[PlacementChoice]:
 def order_choices(db: ScheduleDB, workspace: str, order_id: str,
                   opportunities: list[Opportunity] | None = None) -> list[PlacementChoice]:
     """Every opportunity of an Inbox order, each checked as an acquisition added by hand (the
-    frozen zone: ``persistence.edit_rules.check_add``; overlaps and both neighbours' slews on its
+    frozen zone: ``domain.edit_rules.check_add``; overlaps and both neighbours' slews on its
     satellite) with its figures; ranked as ``placement_choices``. ``opportunities`` None: computed
     with the access engine and the order's constraints, as planning does."""
     ws = resolve_workspace(db, workspace)

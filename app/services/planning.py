@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.access import Cancelled as AccessCancelled
 from app.domain import (Acquisition, AcquisitionState, Algorithm, ChangeType, Conflict, Order, OrderStatus, PlanItem,
                         PlanningMode, ReshufflePolicy, ValidationError, checks, limits, new_run_id, parse_utc, to_iso,
                         utc_now)
 from app.domain.enums import parse_enum
+from app.domain.progress import FractionProgress
 from app.domain.scenario import WEIGHT_PRESETS
 from app.domain.times import to_epoch
 from app.persistence import ScheduleDB
@@ -31,7 +31,7 @@ from .workspaces import resolve_workspace
 __all__ = ["Cancelled", "PlanOptions", "PlanResult", "run_planning", "compare_plan", "reject_plan",
            "OPEN_ORDER_STATES"]
 
-Progress = Callable[[float, str], None]
+Progress = FractionProgress
 
 #: Orders planning considers: not yet served, planned in a candidate, or served by the schedule.
 OPEN_ORDER_STATES = (OrderStatus.NEW, OrderStatus.PLANNED, OrderStatus.COMMITTED)
@@ -226,15 +226,12 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
             fraction = done / total if total else 1.0
             progress(_ACCESS_SHARE + (1.0 - _ACCESS_SHARE) * fraction, message or "planning")
 
-    try:
-        access = access_service.order_opportunities(inputs["satellites"], inputs["targets"], inputs["orders"],
-                                                    start, end, settings, progress=access_progress, cancel=cancel)
-        sunlit = access_service.sunlight(inputs["satellites"], start, end)
-        needs_contacts = any(s.memory_gbit for s in inputs["satellites"])
-        contacts = (access_service.contacts(inputs["satellites"], inputs["stations"], start, end)
-                    if needs_contacts else {})
-    except AccessCancelled as exc:
-        raise Cancelled(str(exc)) from exc
+    access = access_service.order_opportunities(inputs["satellites"], inputs["targets"], inputs["orders"],
+                                                start, end, settings, progress=access_progress, cancel=cancel)
+    sunlit = access_service.sunlight(inputs["satellites"], start, end)
+    needs_contacts = any(s.memory_gbit for s in inputs["satellites"])
+    contacts = (access_service.contacts(inputs["satellites"], inputs["stations"], start, end)
+                if needs_contacts else {})
     if cancel is not None and cancel():
         raise Cancelled("planning cancelled")
     request = PlanningRequest(

@@ -1,7 +1,8 @@
 """Spec §10: which edits of an acquisition are allowed, and why not when they are refused.
 
-Pure functions over domain objects, so the GUI can preview (``ScheduleDB.check_edit``) exactly
-what a write would refuse. Summary:
+Pure functions over domain objects, written once: the database enforces them on every write, the
+planner's commit and the conflict resolutions ask them, and the GUI previews with them
+(``permissions``) so it says exactly what a write would refuse. Summary:
 
 * executing / completed / failed: nothing changes (an executing acquisition may only finish,
   i.e. become completed or failed, and may be unlocked with an explicit override);
@@ -15,8 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain import Acquisition, RuleViolation, to_iso
-from app.domain.enums import AcquisitionState, LockLevel
+from .enums import AcquisitionState, LockLevel
+from .errors import RuleViolation
+from .orders import inside_window
+from .schedule import Acquisition
+from .times import to_iso
 
 _LOCK_RANK = {LockLevel.NONE: 0, LockLevel.SOFT: 1, LockLevel.HARD: 2}
 
@@ -106,7 +110,7 @@ def check_move(a: Acquisition, ctx: EditContext, new_start: datetime | None = No
         start = new_start or a.start_time
         end = new_end or a.end_time
         lo, hi = ctx.window_start, ctx.window_end
-        if (new_start or new_end) and ((lo is not None and start < lo) or (hi is not None and end > hi)):
+        if (new_start or new_end) and not inside_window(start, end, lo, hi):
             window = f"{to_iso(lo) if lo else 'ASAP'} – {to_iso(hi) if hi else 'no deadline'}"
             out.append(Refusal("lock_level", f"{a.id} is soft-locked: it may only move within its "
                                              f"order's requested window {window}; {to_iso(start)} – "
@@ -207,3 +211,44 @@ class BulkEditRefused(RuleViolation):
         listing = "; ".join(f"{key}: {reason}" for key, reason in self.refused.items())
         n = len(self.refused)
         super().__init__(action, f"{n} acquisition{'s' if n != 1 else ''} refused, nothing changed — {listing}")
+
+
+@dataclass(frozen=True, slots=True)
+class EditPermissions:
+    """Which edits a planner may try on one acquisition, each refused one with the database's own
+    reason (without ids: ``wording.plain_reason``); the start shifts (s) a move must keep (soft
+    lock: the order window; the frozen zone's end), None = unbounded."""
+
+    can_move: bool
+    move_reason: str
+    can_delete: bool
+    delete_reason: str
+    can_change_lock: bool
+    lock_reason: str
+    min_shift_s: float | None = None
+    max_shift_s: float | None = None
+    same_satellite_only: bool = False
+
+
+def permissions(a: Acquisition, ctx: EditContext) -> EditPermissions:
+    """The GUI's preview of ``check_move`` / ``check_delete`` (no override) for ``a``: exactly what a
+    write would refuse, in the same words."""
+    from .wording import plain_reason  # wording is a leaf module; imported here to keep this one light
+
+    def reason(refusals: list[Refusal]) -> str:
+        text, _ = decide(refusals, override=False)
+        return plain_reason(a.id, text) if text else ""
+
+    move_reason = reason(check_move(a, ctx))
+    delete_reason = reason(check_delete(a, ctx))
+    lock_reason = reason([_immutable(a)]) if a.immutable else ""
+    # a move stays inside the order window (outside it, the order is not served: ``inside_window``)
+    lo = hi = None
+    if ctx.window_start is not None:
+        lo = (ctx.window_start - a.start_time).total_seconds()
+    if ctx.window_end is not None:
+        hi = (ctx.window_end - a.end_time).total_seconds()
+    earliest = (ctx.freeze_cutoff - a.start_time).total_seconds()
+    lo = earliest if lo is None else max(lo, earliest)
+    return EditPermissions(not move_reason, move_reason, not delete_reason, delete_reason, not lock_reason,
+                           lock_reason, lo, hi, same_satellite_only=a.lock_level == LockLevel.SOFT)
