@@ -455,11 +455,9 @@ class PlanStore(StoreBase):
         for it in items:
             aid = it["replaces_acquisition_id"]
             a = acqs.get(aid)
-            if a is None:
-                refused[aid] = "no such acquisition (removed since the plan was made)"
-                continue
-            if a.workspace_id != plan.workspace_id:
-                refused[aid] = f"belongs to workspace {a.workspace_id}"
+            missing = _not_in(plan, aid, a)
+            if missing:
+                refused[aid] = missing
                 continue
             new = {k: it[k] for k in _IN_PLACE if it[k] is not None}  # unknown figures stay as they are
             for k in _TIME_KEYS:
@@ -580,11 +578,9 @@ class PlanStore(StoreBase):
         cutoff = self._freeze_cutoff(settings, clock)
         for aid in ids:
             a = acqs.get(aid)
-            if a is None:
-                refused[aid] = "no such acquisition"
-                continue
-            if a.workspace_id != plan.workspace_id:
-                refused[aid] = f"belongs to workspace {a.workspace_id}"
+            missing = _not_in(plan, aid, a)
+            if missing:
+                refused[aid] = missing
                 continue
             reason, _ = decide(planning_refusals(a, check_delete(a, EditContext(clock, cutoff))), override=False)
             if reason:
@@ -636,6 +632,15 @@ class PlanStore(StoreBase):
 
 
 _ACQUISITION_INSERT = storage_insert(ACQUISITIONS)
+
+
+def _not_in(plan: Plan, acquisition_id: str, a: Acquisition | None) -> str:
+    """Why a plan cannot act on this acquisition of its workspace, or "" when it can."""
+    if a is None:
+        return "no such acquisition (removed since the plan was made)"
+    if a.workspace_id != plan.workspace_id:
+        return f"belongs to workspace {a.workspace_id}"
+    return ""
 
 
 def _text(t: Any) -> str:
