@@ -8,6 +8,7 @@ from .ids import new_id, new_run_id, opportunity_id
 from .orders import Order, OrderConstraints, check_transition
 from .scenario import (WEIGHT_PRESETS, GroundStation, PowerModel, Satellite, Target, Workspace,
                        WorkspaceSettings)
+from .placement import Placement
 from .schedule import Acquisition, ContactWindow, HorizonZones, Opportunity, Plan, PlanItem
 from .times import UTC, parse_optional_utc, parse_utc, to_iso, utc_now
 
@@ -16,6 +17,6 @@ __all__ = [
     "StaleEditError", "ValidationError", "new_id", "new_run_id", "opportunity_id", "Order",
     "OrderConstraints", "check_transition", "WEIGHT_PRESETS", "GroundStation", "PowerModel",
     "Satellite", "Target", "Workspace", "WorkspaceSettings", "Acquisition", "ContactWindow",
-    "HorizonZones", "Opportunity", "Plan", "PlanItem", "UTC", "parse_optional_utc", "parse_utc",
+    "HorizonZones", "Opportunity", "Placement", "Plan", "PlanItem", "UTC", "parse_optional_utc", "parse_utc",
     "to_iso", "utc_now",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from .enums import (AcquisitionSource, AcquisitionState, ChangeType, LockLevel, Mode, PlanStatus,
                     IMMUTABLE_STATES)
 from .errors import ValidationError
+from .placement import Placement
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,12 @@ class Opportunity:
     def duration_s(self) -> float:
         return (self.end - self.start).total_seconds()
 
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.satellite_id, self.start, self.end, self.roll_deg, self.pitch_deg, self.roll_end_deg,
+                         self.pitch_end_deg, self.off_nadir_deg, self.incidence_deg, self.look_side,
+                         self.pass_direction, self.los_start, self.los_end)
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -108,6 +115,10 @@ class PlanItem:
     change_type: ChangeType = ChangeType.ADDED
     replaces_acquisition_id: str | None = None
 
+    @property
+    def placement(self) -> Placement:
+        return Placement.from_columns(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Acquisition:
@@ -150,6 +161,10 @@ class Acquisition:
             object.__setattr__(self, "roll_end_deg", self.roll_angle_deg)
         if self.pitch_end_deg is None:
             object.__setattr__(self, "pitch_end_deg", self.pitch_angle_deg)
+
+    @property
+    def placement(self) -> Placement:
+        return Placement.from_columns(self)
 
     @property
     def immutable(self) -> bool:

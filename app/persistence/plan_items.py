@@ -18,12 +18,8 @@ REPLACING = frozenset({ChangeType.MOVED, ChangeType.SATELLITE_SWITCHED, ChangeTy
 
 
 def _from_opportunity(o: Opportunity) -> dict[str, Any]:
-    return {"opportunity_id": o.id, "satellite_id": o.satellite_id, "target_id": o.target_id,
-            "start_time": o.start, "end_time": o.end, "roll_angle_deg": o.roll_deg,
-            "pitch_angle_deg": o.pitch_deg, "roll_end_deg": o.roll_end_deg, "pitch_end_deg": o.pitch_end_deg,
-            "value": o.value, "quality_score": o.quality, "order_id": o.order_id,
-            "incidence_angle_deg": o.incidence_deg, "look_side": o.look_side,
-            "pass_direction": o.pass_direction}
+    return {**o.placement.columns(), "opportunity_id": o.id, "target_id": o.target_id, "value": o.value,
+            "quality_score": o.quality, "order_id": o.order_id}
 
 
 def item_values(item: Any, index: int, plan_id: str, key: str = "items") -> dict[str, Any]:

@@ -46,6 +46,7 @@ from app.domain import (Acquisition, AcquisitionState, Algorithm, ChangeType, Co
                         ValidationError, checks, limits)
 from app.domain.enums import parse_enum
 from app.domain.edit_rules import EditContext, check_delete, planning_refusals
+from app.domain.placement import Placement
 from app.domain.orders import inside_window
 from app.domain.times import to_epoch, to_iso
 
@@ -481,28 +482,24 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
 
     # ------------------------------------------------------------------ outcome
     items_opps = [cand_opp[problem.ids[i]] for i in selected]
-    schedule_rows = []  # (start, end, r0, p0, r1, p1, los0, los1, sat, ref)
-    for a in fixed_acqs:
-        schedule_rows.append((to_epoch(a.start_time), to_epoch(a.end_time), a.roll_angle_deg, a.pitch_angle_deg,
-                              a.roll_end_deg, a.pitch_end_deg, None, None, a.satellite_id, None))
-    for o in items_opps:
-        schedule_rows.append((to_epoch(o.start), to_epoch(o.end), o.roll_deg, o.pitch_deg, o.roll_end_deg,
-                              o.pitch_end_deg, o.los_start, o.los_end, o.satellite_id, o.id))
+    # Manoeuvre and slack of each item from whatever precedes it on its satellite (fixed or item).
+    placed: list[tuple[Placement, str | None]] = [(a.placement, None) for a in fixed_acqs]
+    placed += [(o.placement, o.id) for o in items_opps]
     spec_by_id = {s.id: s for s in specs}
     maneuver: dict[str, tuple[float, float]] = {}
-    by_sat_rows: dict[str, list] = defaultdict(list)
-    for row in schedule_rows:
-        by_sat_rows[row[8]].append(row)
-    for sid, rows in by_sat_rows.items():
-        rows.sort(key=lambda r: (r[0], r[1]))
+    by_sat: dict[str, list[tuple[Placement, str | None]]] = defaultdict(list)
+    for p, ref in placed:
+        by_sat[p.satellite_id].append((p, ref))
+    for sid, rows in by_sat.items():
+        rows.sort(key=lambda pr: (pr[0].start, pr[0].end))
         ag = spec_by_id[sid].agility
         att = initial[sid]
-        prev = (att.time, att.roll_deg, att.pitch_deg, att.los)
-        for r in rows:
-            slew = slew_time(ag, prev[1], prev[2], r[2], r[3], prev[3], r[6])
-            if r[9] is not None:
-                maneuver[r[9]] = (slew, r[0] - prev[0] - slew)
-            prev = (r[1], r[4], r[5], r[7])
+        prev_end, prev_roll, prev_pitch, prev_los = att.time, att.roll_deg, att.pitch_deg, att.los
+        for p, ref in rows:
+            slew = slew_time(ag, prev_roll, prev_pitch, p.roll_deg, p.pitch_deg, prev_los, p.los_start)
+            if ref is not None:
+                maneuver[ref] = (slew, to_epoch(p.start) - prev_end - slew)
+            prev_end, prev_roll, prev_pitch, prev_los = to_epoch(p.end), p.roll_end_deg, p.pitch_end_deg, p.los_end
 
     items: list[PlannedItem] = []
     for o in sorted(items_opps, key=lambda o: (o.start, o.satellite_id, o.id)):
@@ -550,7 +547,7 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
     changes.sort(key=lambda c: (str(c.type), c.order_id or "", c.acquisition_id or "", c.opportunity_id or ""))
 
     # Conflicts of the resulting schedule (fixed acquisitions + items).
-    pseudo = [_as_acquisition(it, request.workspace_id) for it in items]
+    pseudo = [as_acquisition(it, request.workspace_id) for it in items]
     schedule = list(fixed_acqs) + pseudo
     los = {p.id: (it.opportunity.los_start, it.opportunity.los_end) for p, it in zip(pseudo, items)
            if it.opportunity.los_start is not None}
@@ -592,14 +589,14 @@ def _los_of(a: Acquisition, opportunities: Sequence[Opportunity]):
     return (None, None)
 
 
-def _as_acquisition(it: PlannedItem, workspace_id: str | None) -> Acquisition:
+def as_acquisition(it: PlannedItem, workspace_id: str | None) -> Acquisition:
+    """A planned item as the acquisition it would become (id: the acquisition it replaces, else
+    ``item:<opportunity id>``), for metrics and conflict detection of a proposed schedule."""
     o = it.opportunity
     return Acquisition(id=it.replaces_acquisition_id or f"item:{o.id}", workspace_id=workspace_id or "",
-                       satellite_id=o.satellite_id, target_id=o.target_id, start_time=o.start, end_time=o.end,
-                       roll_angle_deg=o.roll_deg, pitch_angle_deg=o.pitch_deg, roll_end_deg=o.roll_end_deg,
-                       pitch_end_deg=o.pitch_end_deg, mode=o.mode, incidence_angle_deg=o.incidence_deg,
-                       order_id=o.order_id, opportunity_id=o.id, quality_score=it.quality,
-                       maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s)
+                       target_id=o.target_id, mode=o.mode, order_id=o.order_id, opportunity_id=o.id,
+                       quality_score=it.quality, maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s,
+                       **o.placement.columns())
 
 
 def _metrics(request, items, fixed_acqs, orders, unserved, conflicts, specs, gap, status) -> dict[str, Any]:

@@ -92,11 +92,7 @@ BY_HAND = {"source": AcquisitionSource.MANUAL.value}
 
 def opportunity_changes(opp: Opportunity) -> dict[str, Any]:
     """The acquisition changes that put it on ``opp`` (times, attitude, geometry, satellite)."""
-    return {"satellite_id": opp.satellite_id, "start_time": opp.start, "end_time": opp.end,
-            "roll_angle_deg": opp.roll_deg, "pitch_angle_deg": opp.pitch_deg, "roll_end_deg": opp.roll_end_deg,
-            "pitch_end_deg": opp.pitch_end_deg, "incidence_angle_deg": opp.incidence_deg,
-            "look_side": str(opp.look_side) if opp.look_side else None,
-            "pass_direction": str(opp.pass_direction) if opp.pass_direction else None, "opportunity_id": opp.id}
+    return {**opp.placement.columns(), "opportunity_id": opp.id}
 
 
 def alternatives(db: ScheduleDB, workspace: str, acquisition_id: str) -> list[Opportunity]:

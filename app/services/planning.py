@@ -20,6 +20,7 @@ from app.domain.progress import FractionProgress
 from app.domain.scenario import WEIGHT_PRESETS
 from app.domain.times import to_epoch
 from app.persistence import ScheduleDB
+from app.scheduling.planner import as_acquisition
 from app.scheduling import (Cancelled, InitialAttitude, PlanningRequest, PolicyParams, ValueConfig, compare_plans,
                             plan, plan_changes)
 
@@ -246,7 +247,7 @@ def run_planning(db: ScheduleDB, workspace: str, options: PlanOptions, *, progre
     outcome = plan(request, progress=plan_progress, cancel=cancel)
 
     items = outcome.items
-    proposed = list(outcome.fixed) + [_pseudo(it, ws.id) for it in items]
+    proposed = list(outcome.fixed) + [as_acquisition(it, ws.id) for it in items]
     metrics = dict(outcome.metrics)
     metrics["schedule"] = schedule_metrics(proposed, inputs["orders"], inputs["targets"], request.value_config,
                                            outcome.conflicts, horizon=(start, end))
@@ -308,10 +309,7 @@ def _item_rows(outcome, existing: list[Acquisition], db: ScheduleDB) -> list[dic
 
 
 def _removed_row(a: Acquisition) -> dict[str, Any]:
-    return {"opportunity_id": a.opportunity_id or a.id, "satellite_id": a.satellite_id, "target_id": a.target_id,
-            "start_time": a.start_time, "end_time": a.end_time, "roll_angle_deg": a.roll_angle_deg,
-            "pitch_angle_deg": a.pitch_angle_deg, "roll_end_deg": a.roll_end_deg, "pitch_end_deg": a.pitch_end_deg,
-            "incidence_angle_deg": a.incidence_angle_deg, "look_side": a.look_side, "pass_direction": a.pass_direction,
+    return {**a.placement.columns(), "opportunity_id": a.opportunity_id or a.id, "target_id": a.target_id,
             "order_id": a.order_id, "quality_score": a.quality_score, "maneuver_time_s": a.maneuver_time_s,
             "slack_time_s": a.slack_time_s, "change_type": ChangeType.REMOVED, "replaces_acquisition_id": a.id}
 
@@ -327,13 +325,6 @@ def _item_row(it) -> dict[str, Any]:
     o = it.opportunity
     return {**opportunity_changes(o), "target_id": o.target_id, "order_id": o.order_id, "value": it.value,
             "quality_score": it.quality, "maneuver_time_s": it.maneuver_time_s, "slack_time_s": it.slack_time_s}
-
-
-def _pseudo(it, workspace_id: str) -> Acquisition:
-    o = it.opportunity
-    return Acquisition(id=it.replaces_acquisition_id or f"item:{o.id}", workspace_id=workspace_id,
-                       target_id=o.target_id, mode=o.mode, order_id=o.order_id, quality_score=it.quality,
-                       maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s, **opportunity_changes(o))
 
 
 def compare_plan(db: ScheduleDB, workspace: str, plan_id: str,
