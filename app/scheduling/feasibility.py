@@ -17,6 +17,8 @@ from app.domain import Acquisition, Opportunity
 from app.domain.times import to_epoch
 
 from .lane import BATTERY, MEMORY, SLEW_IN, SLEW_OUT, Lane
+import numpy as np
+
 from .placements import PlacementArrays
 from .problem import Candidate, FixedItem, Problem, SatelliteSpec
 
@@ -102,18 +104,21 @@ def resource_breaks(specs: Mapping[str, SatelliteSpec], current: PlacementArrays
     sats = sorted({s for s in proposed.satellite_ids if needs_resources(specs, [s])})
     if not sats:
         return {}
-    wanted = set(sats)
+    index = {s: k for k, s in enumerate(sats)}
     every = current + proposed
-    rows = [k for k, s in enumerate(every.satellite_ids) if s in wanted and every.end[k] > every.start[k]]
+    rows = np.array([k for k, s in enumerate(every.satellite_ids) if s in index], dtype=np.int64)
+    rows = rows[every.end[rows] > every.start[rows]] if len(rows) else rows
     n_current = len(current)
-    fixed = [FixedItem(f"f{k}", every.satellite_ids[k], s, e, r0, p0, r1, p1)
-             for k, s, e, r0, p0, r1, p1 in zip(rows, every.start[rows].tolist(), every.end[rows].tolist(),
-                                                every.roll0[rows].tolist(), every.pitch0[rows].tolist(),
-                                                every.roll1[rows].tolist(), every.pitch1[rows].tolist())]
-    problem = Problem.build([specs[s] for s in sats], [], fixed,
-                            horizon_start=min([to_epoch(horizon_start)] + [f.start for f in fixed]),
-                            sunlit={s: v for s, v in (sunlit or {}).items() if s in wanted},
-                            contacts={s: v for s, v in (contacts or {}).items() if s in wanted})
+    t0 = to_epoch(horizon_start)
+    if len(rows):
+        t0 = min(t0, float(every.start[rows].min()))
+    codes = np.array([index[every.satellite_ids[k]] for k in rows.tolist()], dtype=np.int64)
+    problem = Problem.of_tracks([specs[s] for s in sats], codes, every.start[rows], every.end[rows],
+                                every.roll0[rows], every.pitch0[rows], every.roll1[rows], every.pitch1[rows],
+                                horizon_start=t0,
+                                sunlit={s: v for s, v in (sunlit or {}).items() if s in index},
+                                contacts={s: v for s, v in (contacts or {}).items() if s in index})
+    rows = rows.tolist()
     out: dict[str, tuple[str, str | None]] = {}
     by_sat: dict[int, list[int]] = defaultdict(list)
     for j in range(len(rows)):

@@ -222,6 +222,35 @@ class Problem:
         self._lists()
         return self
 
+    @classmethod
+    def of_tracks(cls, satellites: Sequence[SatelliteSpec], sat: np.ndarray, start: np.ndarray, end: np.ndarray,
+                  roll0: np.ndarray, pitch0: np.ndarray, roll1: np.ndarray, pitch1: np.ndarray, *,
+                  horizon_start: float, sunlit: Mapping[str, object] | None = None,
+                  contacts: Mapping[str, object] | None = None) -> "Problem":
+        """An instance of fixed items only, from columns (``sat``: index into ``satellites``; epoch
+        seconds; degrees), for the lanes' resource tracks over a schedule read from the database
+        (already validated there): no per-item checks, no candidates."""
+        self = cls()
+        self.satellites = list(satellites)
+        self.sat_index = {s.id: k for k, s in enumerate(self.satellites)}
+        n = len(start)
+        self.n_candidates, self.n_fixed = 0, n
+        self.ids = [f"f{k}" for k in range(n)]
+        self.sat, self.start, self.end = np.asarray(sat, dtype=np.int64), start, end
+        self.r0, self.p0, self.r1, self.p1 = roll0, pitch0, roll1, pitch1
+        self.value = np.zeros(n)
+        self.order = np.full(n, -1, dtype=np.int64)
+        self.order_ids = []
+        self.los0 = self.los1 = np.full((n, 3), np.nan)
+        self.has_los = False
+        self.initial = {}
+        self.horizon_start = float(horizon_start)
+        self.horizon_end = float(end.max()) if n else self.horizon_start
+        self.sunlit, self.contacts = dict(sunlit or {}), dict(contacts or {})
+        self.required = {}
+        self._lists()
+        return self
+
     def _lists(self) -> None:
         # Scalar loops read Python lists: indexing numpy arrays one element at a time is ~10× slower.
         self.L_start = self.start.tolist()
