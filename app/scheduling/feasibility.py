@@ -21,6 +21,7 @@ import numpy as np
 
 from .placements import PlacementArrays
 from .problem import Candidate, FixedItem, Problem, SatelliteSpec
+from .slew import slew_times
 
 Intervals = Mapping[str, Sequence[tuple[float, float]]]
 
@@ -94,6 +95,28 @@ def insertion_refusals(specs: Mapping[str, SatelliteSpec], schedule: Sequence[Ac
     return out
 
 
+#: Margin (Wh) above the reserve within which the vectorised screen defers to the lane's own steps.
+SCREEN_MARGIN_WH = 1e-6
+
+
+def _surely_fine(lane: Lane, problem: Problem, items: list[int]) -> bool:
+    """The vectorised screen of a battery-only lane (``PowerTrack.lows``): True when the lowest
+    charge stays above the reserve by a margin everywhere, so the item-by-item steps would find no
+    break; False (the lane decides) with a memory model or overlapping items."""
+    if lane.power is None or lane.memory is not None or not items:
+        return False
+    idx = np.asarray(items, dtype=np.int64)
+    idx = idx[np.lexsort((problem.end[idx], problem.start[idx]))]  # the lane's order: (start, end)
+    start, end = problem.start[idx], problem.end[idx]
+    if start[0] < lane.t0 or (len(idx) > 1 and (start[1:] < end[:-1]).any()):
+        return False
+    r_prev = np.concatenate([[0.0], problem.r1[idx][:-1]])  # from nadir before the first, as the lane
+    p_prev = np.concatenate([[0.0], problem.p1[idx][:-1]])
+    slews = slew_times(lane.ag, r_prev, p_prev, problem.r0[idx], problem.p0[idx])
+    lows = lane.power.lows(lane.t0, slews, start, end)
+    return bool((lows >= lane.power.model.reserve_wh + SCREEN_MARGIN_WH).all())
+
+
 def resource_breaks(specs: Mapping[str, SatelliteSpec], current: PlacementArrays, proposed: PlacementArrays, *,
                     horizon_start: datetime, sunlit: Intervals | None = None,
                     contacts: Intervals | None = None) -> dict[str, tuple[str, str | None]]:
@@ -125,6 +148,8 @@ def resource_breaks(specs: Mapping[str, SatelliteSpec], current: PlacementArrays
         by_sat[problem.L_sat[j]].append(j)
     for s_index, items in sorted(by_sat.items()):
         lane = Lane(problem, s_index)
+        if _surely_fine(lane, problem, items):
+            continue
         broken = lane.breaks(items)
         if not broken:  # the common case: one pass
             continue

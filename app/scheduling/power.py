@@ -8,6 +8,8 @@ a schedule is feasible only if the charge never falls below the reserve.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from app.domain import PowerModel
 
 from .intervals import as_intervals, pieces
@@ -77,6 +79,41 @@ class PowerTrack:
             t = end
         self._run(soc, soc, t, t_end, m.idle_power_w, points)
         return points
+
+    def lows(self, t0: float, slews, starts, ends) -> np.ndarray:
+        """``step`` over a whole start-sorted sequence at once (numpy): the lowest charge (Wh) of each
+        item's stretch, from the previous item's end (``t0`` for the first, at the initial charge)
+        to its end. Items must not overlap (``starts[i] >= ends[i-1]``, ``starts[0] >= t0``).
+
+        The charge recurrence ``soc = min(cap, soc + Δ)`` over the elementary pieces (every item
+        and sunlit boundary) is a clamped cumulative sum: ``soc_k = S_k + min(soc_0, min_j≤k(cap − S_j))``."""
+        m = self.model
+        start = np.asarray(starts, dtype=np.float64)
+        end = np.asarray(ends, dtype=np.float64)
+        n = len(start)
+        if n == 0:
+            return np.zeros(0)
+        prev_end = np.concatenate([[t0], end[:-1]])
+        slew_start = np.maximum(prev_end, start - np.asarray(slews, dtype=np.float64))
+        corners = np.stack([prev_end, slew_start, start], axis=1).ravel()  # each item: 3 stretches
+        draws = np.tile([m.idle_power_w, m.idle_power_w + m.slew_power_w, m.idle_power_w + m.imaging_power_w], n)
+        sun = np.concatenate([self._starts, self._ends]) if self._starts else np.zeros(0)
+        sun = sun[(sun > t0) & (sun < end[-1])]
+        times = np.unique(np.concatenate([corners, end, sun]))
+        a, b = times[:-1], times[1:]
+        stretch = np.searchsorted(corners, a, side="right") - 1
+        k = np.searchsorted(np.asarray(self._ends), a, side="right")
+        inside = np.zeros(len(a), dtype=bool)
+        ok = k < len(self._starts)
+        inside[ok] = np.asarray(self._starts)[k[ok]] <= a[ok]
+        power = np.where(inside, m.sunlit_charge_power_w, 0.0) - draws[stretch]
+        total = np.cumsum(power * (b - a) / 3600.0)
+        soc = total + np.minimum(self.initial, np.minimum.accumulate(m.battery_capacity_wh - total))
+        soc = np.concatenate([[self.initial], soc])  # the charge at every time in ``times``
+        first = np.searchsorted(times, prev_end)  # each stretch's own start (its charge counts)
+        last = np.searchsorted(times, end)
+        # an item's stretch ends where the next one's begins: reduceat stops just before that corner
+        return np.minimum(np.minimum.reduceat(soc, first), soc[last])
 
     def ok(self, low: float) -> bool:
         return low >= self.model.reserve_wh - ENERGY_EPS_WH
