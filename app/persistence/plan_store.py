@@ -19,7 +19,7 @@ from app.domain.edit_rules import (MOVE_FIELDS, BulkEditRefused, EditContext, ch
 from .models import (ACQUISITIONS, PLAN_ITEMS, PLANS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow,
                      SatelliteRow)
 from .plan_items import item_values
-from .recheck import RECHECK_MARGIN_S, Clash, CommitRefused, Recheck
+from .recheck import RECHECK_MARGIN_S, Clash, CommitRefused, PlacementRow, Recheck
 from .store import (MAX_ACQUISITION_S, StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, raise_stale,
                     storage_insert, text_field)
 from .types import dumps, format_utc
@@ -523,14 +523,15 @@ class PlanStore(StoreBase):
         mine_items = {it["id"]: it for it in items}
         if recheck is not None:
             # Columns only (no objects): 10,000 proposed against 20,000 current in well under a second.
-            proposed = [(it["id"], it["satellite_id"], _text(it["start_time"]), _text(it["end_time"]),
-                         it["roll_angle_deg"], it["pitch_angle_deg"], it["roll_end_deg"], it["pitch_end_deg"])
-                        for it in items]
-            proposed += [(a.id, a.satellite_id, format_utc(a.start_time), format_utc(a.end_time), a.roll_angle_deg,
-                          a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg) for a in moved]
-            lo = parse_utc(min(p[2] for p in proposed), "start_time") - timedelta(
+            proposed = [PlacementRow(it["id"], it["satellite_id"], _text(it["start_time"]), _text(it["end_time"]),
+                                     it["roll_angle_deg"], it["pitch_angle_deg"], it["roll_end_deg"],
+                                     it["pitch_end_deg"]) for it in items]
+            proposed += [PlacementRow(a.id, a.satellite_id, format_utc(a.start_time), format_utc(a.end_time),
+                                      a.roll_angle_deg, a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg)
+                         for a in moved]
+            lo = parse_utc(min(p.start for p in proposed), "start_time") - timedelta(
                 seconds=MAX_ACQUISITION_S + RECHECK_MARGIN_S)
-            hi = parse_utc(max(p[3] for p in proposed), "end_time") + timedelta(seconds=RECHECK_MARGIN_S)
+            hi = parse_utc(max(p.end for p in proposed), "end_time") + timedelta(seconds=RECHECK_MARGIN_S)
             since = getattr(recheck, "since", None)  # battery/memory tracks need the day's history
             if since is not None:
                 lo = min(lo, since - timedelta(seconds=MAX_ACQUISITION_S))
@@ -539,8 +540,8 @@ class PlanStore(StoreBase):
                     t.roll_angle_deg, t.pitch_angle_deg, t.roll_end_deg, t.pitch_end_deg)
             stmt = (select(*cols).where(t.workspace_id == workspace_id, t.start_time >= lo, t.start_time < hi,
                                         t.state != AcquisitionState.FAILED.value,
-                                        t.satellite_id.in_(sorted({p[1] for p in proposed}))))
-            current = [tuple(r) for r in s.execute(stmt) if r[0] not in mine]
+                                        t.satellite_id.in_(sorted({p.satellite_id for p in proposed}))))
+            current = [row for row in map(PlacementRow._make, s.execute(stmt)) if row.id not in mine]
             if current:
                 clashes.extend(recheck(current, proposed))
         if clashes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.domain import Acquisition, RuleViolation, to_iso
 
@@ -23,10 +24,19 @@ class Clash:
     reason: str
 
 
-#: One placement as the re-check reads it, in columns the database gives without building objects:
-#: (id, satellite id, start, end (fixed-width ISO UTC text, ``types.format_utc``), roll, pitch,
-#: roll at end, pitch at end (degrees; None at end: as at start)).
-PlacementRow = tuple[str, str, str, str, float, float, float | None, float | None]
+class PlacementRow(NamedTuple):
+    """One placement as the re-check reads it, the columns the database gives without building
+    domain objects (10,000s of them per commit): times as fixed-width ISO UTC text
+    (``types.format_utc``); degrees, the attitude at end None when it is the one at start."""
+
+    id: str
+    satellite_id: str
+    start: str
+    end: str
+    roll_deg: float
+    pitch_deg: float
+    roll_end_deg: float | None
+    pitch_end_deg: float | None
 
 #: ``recheck(current, proposed) -> clashes``: the feasibility check of proposed placements against
 #: the current ones (both sequences of PlacementRow). ``current`` holds the live acquisitions

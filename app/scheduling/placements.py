@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,20 +43,18 @@ class PlacementArrays:
         return len(self.ids)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[tuple]) -> "PlacementArrays":
-        """From rows ``(id, satellite id, start, end, roll, pitch, roll at end, pitch at end)`` with
-        times as ISO UTC text (what ``persistence.recheck.PlacementRow`` holds); an unknown end
-        attitude (None) is the start attitude."""
+    def from_rows(cls, rows: Sequence[Any]) -> "PlacementArrays":
+        """From rows with ``id``, ``satellite_id``, ``start``/``end`` as ISO UTC text, ``roll_deg``,
+        ``pitch_deg``, ``roll_end_deg``, ``pitch_end_deg`` (``persistence.recheck.PlacementRow``); an
+        unknown end attitude (None) is the start attitude."""
         n = len(rows)
-        ids = [r[0] for r in rows]
-        sats = [r[1] for r in rows]
-        start = epochs_of_text([r[2] for r in rows])
-        end = epochs_of_text([r[3] for r in rows])
-        r0 = np.fromiter((r[4] for r in rows), np.float64, n)
-        p0 = np.fromiter((r[5] or 0.0 for r in rows), np.float64, n)
-        r1 = np.fromiter((r[6] if r[6] is not None else r[4] for r in rows), np.float64, n)
-        p1 = np.fromiter((r[7] if r[7] is not None else (r[5] or 0.0) for r in rows), np.float64, n)
-        return cls(ids, sats, start, end, r0, p0, r1, p1)
+        r0 = np.fromiter((r.roll_deg for r in rows), np.float64, n)
+        p0 = np.fromiter((r.pitch_deg or 0.0 for r in rows), np.float64, n)
+        r1 = np.fromiter((r.roll_deg if r.roll_end_deg is None else r.roll_end_deg for r in rows), np.float64, n)
+        p1 = np.fromiter(((r.pitch_deg or 0.0) if r.pitch_end_deg is None else r.pitch_end_deg for r in rows),
+                         np.float64, n)
+        return cls([r.id for r in rows], [r.satellite_id for r in rows], epochs_of_text([r.start for r in rows]),
+                   epochs_of_text([r.end for r in rows]), r0, p0, r1, p1)
 
     @classmethod
     def from_acquisitions(cls, acquisitions: Sequence[Acquisition]) -> "PlacementArrays":

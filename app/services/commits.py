@@ -51,8 +51,8 @@ class _FeasibilityRecheck:
 
     def __call__(self, current: Sequence[PlacementRow], proposed: Sequence[PlacementRow]) -> list[Clash]:
         specs = self.specs
-        cur = PlacementArrays.from_rows([r for r in current if r[1] in specs])
-        new = PlacementArrays.from_rows([r for r in proposed if r[1] in specs])
+        cur = PlacementArrays.from_rows([r for r in current if r.satellite_id in specs])
+        new = PlacementArrays.from_rows([r for r in proposed if r.satellite_id in specs])
         mine = set(new.ids)
         clashes: list[Clash] = []
         for _sid, kind, severity, description, ids in sequence_conflicts_of(
