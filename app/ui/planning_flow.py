@@ -100,7 +100,7 @@ class PlanningFlow:
         if not self.w.edits.run(command, "Commit plan"):
             return False
         r = command.record
-        self._status(f"Committed {command.committed} acquisitions ({len(r.created)} added, "
+        self._status(f"Committed {command.committed} acquisitions ({len(r.created_ids)} added, "
                      f"{len(r.updated_after)} moved, {len(r.deleted)} removed)", 8000)
         return True
 
