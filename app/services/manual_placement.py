@@ -70,5 +70,5 @@ def place_order(db: ScheduleDB, workspace: str, order_id: str, satellite_id: str
     summary = db.commit_direct([choice_item(choice, order_id)], algorithm="manual", lock_level=lock_level,
                                workspace_id=ws.id, config={"order_id": order_id}, metrics={"accepted": 1},
                                recheck=feasibility_recheck(db, ws.id), source="manual")
-    created = tuple(db.get_acquisitions([c["id"] for c in summary["acquisitions_created"]]))
-    return CommitRecord(ws.id, summary["plan_id"], summary, created)
+    return CommitRecord(ws.id, summary["plan_id"], summary,
+                        created_ids=tuple(c["id"] for c in summary["acquisitions_created"]), _db=db)
