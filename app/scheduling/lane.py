@@ -59,14 +59,19 @@ class Lane:
             t = self.t0
             prev = None
             for i in self.items:
-                soc, mem, _why = self._advance(soc, mem, t, prev, i)
+                soc, mem, _ok = self._advance(soc, mem, t, prev, i)
                 self.soc.append(soc)
                 self.mem.append(mem)
                 t, prev = p.L_end[i], i
             # A fixed schedule may already break a limit; only its insertions are judged.
 
-    def _advance(self, soc: float, mem: float, t_from: float, prev: int | None,
-                 i: int) -> tuple[float, float, str | None]:
+    def _advance(self, soc: float, mem: float, t_from: float, prev: int | None, i: int) -> tuple[float, float, bool]:
+        """Charge and memory after item i, and whether both stay within their limits."""
+        soc, mem, why = self._advance_why(soc, mem, t_from, prev, i)
+        return soc, mem, why is None
+
+    def _advance_why(self, soc: float, mem: float, t_from: float, prev: int | None,
+                     i: int) -> tuple[float, float, str | None]:
         """Charge and memory after item i, and which limit it breaks (BATTERY, MEMORY) or None."""
         p = self.p
         why = None
@@ -115,7 +120,7 @@ class Lane:
             soc, mem, t = (self.power.initial if self.power else 0.0), 0.0, self.t0
         else:
             soc, mem, t = self.soc[pos - 1], self.mem[pos - 1], p.L_end[prev]
-        soc, mem, why = self._advance(soc, mem, t, prev, i)
+        soc, mem, why = self._advance_why(soc, mem, t, prev, i)
         if why is not None:
             return why
         new_states = [(soc, mem)]
@@ -124,7 +129,7 @@ class Lane:
         # (battery back at capacity, memory emptied): from there on nothing changes.
         for k in range(pos, len(self.items)):
             j = self.items[k]
-            soc, mem, why = self._advance(soc, mem, t, before, j)
+            soc, mem, why = self._advance_why(soc, mem, t, before, j)
             if why is not None:
                 return why
             new_states.append((soc, mem))
@@ -166,8 +171,8 @@ class Lane:
         ok_all = True
         for k in range(pos, len(self.items)):
             j = self.items[k]
-            soc, mem, why = self._advance(soc, mem, t, prev, j)
-            ok_all = ok_all and why is None
+            soc, mem, ok = self._advance(soc, mem, t, prev, j)
+            ok_all = ok_all and ok
             self.soc[k], self.mem[k] = soc, mem
             prev, t = j, p.L_end[j]
         return ok_all
@@ -210,7 +215,7 @@ class Lane:
         mem, t, prev = 0.0, self.t0, None
         self.soc, self.mem = [], []
         for j in self.items:
-            soc, mem, why = self._advance(soc, mem, t, prev, j)
+            soc, mem, why = self._advance_why(soc, mem, t, prev, j)
             if why is not None:
                 bad[j] = why
             self.soc.append(soc)
