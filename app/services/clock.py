@@ -13,6 +13,7 @@ from typing import Any
 from app.domain import ValidationError, parse_utc, to_iso, utc_now
 from app.domain.clock import parse_duration
 from app.domain.operations import TimePassing
+from app.domain.wording import day_time
 from app.persistence import ScheduleDB
 
 from .workspaces import resolve_workspace
@@ -79,5 +80,5 @@ def time_passing_text(r: TimePassing) -> str:
                     (len(r.soft_locked), "soft-locked"), (len(r.dropped), "candidate items dropped (past)")):
         if n:
             parts.append(f"{n} {word}")
-    clock = f"Clock {to_iso(r.clock_to)}{' (live)' if r.live else ''}"
+    clock = f"Clock {day_time(r.clock_to)}{' (live)' if r.live else ''}"  # "Mon 10 Aug 00:00Z", as everywhere
     return f"{clock}: {', '.join(parts)}." if parts else f"{clock}: nothing changed."

@@ -18,6 +18,16 @@ _KIND_TITLES = {
 }
 
 
+def _without_heading(reason: str, heading: str) -> str:
+    """The reason without a leading repeat of the heading ("Not planned yet: it fits as …" under
+    "Not planned yet" reads "It fits as …"): each thing is said once."""
+    prefix = heading + ":"
+    if reason.lower().startswith(prefix.lower()):
+        rest = reason[len(prefix):].strip()
+        return rest[:1].upper() + rest[1:] if rest else reason
+    return reason
+
+
 class ExplainView(QtWidgets.QWidget):
     """The "Why not?" section of an Inbox order's page."""
 
@@ -31,6 +41,7 @@ class ExplainView(QtWidgets.QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)
         self.reason = QtWidgets.QLabel()
         self.reason.setWordWrap(True)
         self.reason.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -38,6 +49,7 @@ class ExplainView(QtWidgets.QWidget):
         self.details.setWordWrap(True)
         self.details.setProperty("role", "hint")
         self.fix_title = QtWidgets.QLabel("What would make it fit (each checked by re-planning):")
+        self.fix_title.setWordWrap(True)
         self._rows = QtWidgets.QVBoxLayout()
         self._rows.setSpacing(6)
         self.apply_buttons: list[QtWidgets.QPushButton] = []
@@ -62,7 +74,7 @@ class ExplainView(QtWidgets.QWidget):
         self._clear()
         self.title.setText(_KIND_TITLES.get(e.kind, "Why not"))
         self.title.setToolTip(f"order id {e.order_id}")
-        self.reason.setText(e.reason)
+        self.reason.setText(_without_heading(e.reason, self.title.text()))
         self.details.setText("\n".join(f"· {d}" for d in e.details))
         self.details.setVisible(bool(e.details))
         self.fix_title.setVisible(bool(e.suggestions))

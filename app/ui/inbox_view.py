@@ -21,6 +21,8 @@ NBSP = "\u00a0"
 FILTER_ROLE = Role.UserRole + 3
 #: Columns that wrap in a narrow Inbox (window, constraints) and the widest each may take.
 WINDOW_COL, CONSTRAINTS_COL = 2, 3
+#: The raw order id: kept in the model (sorting, copying) but not shown; it is in the row's tooltip.
+ID_COL = 5
 
 
 def _unbroken(text: str, separator: str) -> str:
@@ -120,6 +122,7 @@ class InboxView(QtWidgets.QWidget):
         self.table = list_table(self.proxy, (34, 92, 170, 150, 70))
         self.proxy.setFilterRole(FILTER_ROLE)
         self.table.setWordWrap(True)
+        self.table.setColumnHidden(ID_COL, True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)

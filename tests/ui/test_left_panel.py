@@ -233,3 +233,17 @@ def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, set
     w.grab().save(str(shots_dir / "inbox_1366.png"))
     w.inbox.set_filter_text("inc ≤ 35°")
     assert w.inbox.count() >= 1 and len(w.inbox.visible_order_ids()) == 1
+
+
+def test_inbox_hides_the_raw_order_id_and_keeps_it_in_the_tooltip(qtbot, small):
+    view = InboxView()
+    qtbot.addWidget(view)
+    view.resize(380, 400)
+    view.show()
+    view.set_orders(small.orders)
+    t = view.table
+    assert view.model.HEADERS[5] == "Order" and t.isColumnHidden(5)
+    first = view.visible_order_ids()[0]
+    shown = [str(t.model().index(0, c).data()) for c in range(t.model().columnCount()) if not t.isColumnHidden(c)]
+    assert first not in " ".join(shown)
+    assert first in t.model().index(0, 1).data(QtCore.Qt.ItemDataRole.ToolTipRole)

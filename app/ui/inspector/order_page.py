@@ -18,11 +18,12 @@ class OrderPage(QtWidgets.QWidget):
         self.order: Order | None = None
         self.header = header_label()
         self.form = FieldForm()
-        for key, label in (("id", "Order"), ("target", "Target"), ("location", "Location"),
+        for key, label in (("target", "Target"), ("location", "Location"),
                            ("priority", "Priority"), ("status", "Status"), ("attempts", "Failed attempts"),
                            ("window", "Window (UTC)"),
                            ("constraints", "Constraints"), ("source", "Source"), ("ref", "External ref"),
-                           ("notes", "Notes"), ("created", "Created / updated"), ("version", "Version")):
+                           ("notes", "Notes"), ("created", "Created / updated"), ("version", "Version"),
+                           ("id", "Order id")):
             self.form.add(key, label)
         self.edit_button = QtWidgets.QPushButton("Edit Order…")
         self.edit_button.clicked.connect(lambda: self.order and self.editRequested.emit(self.order.id))
@@ -45,6 +46,8 @@ class OrderPage(QtWidgets.QWidget):
     def show_order(self, order: Order, target: Target | None = None) -> None:
         self.order = order
         self.header.setText(f"Order for {order.target_id}")
+        # The raw id is a detail (last line, and the header's tooltip), not the first thing read.
+        self.header.setToolTip(f"order id {order.id}")
         f = self.form
         f.set("id", order.id)
         f.set("target", order.target_id)

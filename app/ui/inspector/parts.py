@@ -151,6 +151,13 @@ def set_reason(label: QtWidgets.QLabel, reason: str) -> None:
 
 
 def scrolled(widget: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    """``widget`` in a scroll area that scrolls only vertically: the page always takes the dock's
+    width (labels wrap, buttons stay in sight) instead of running past its right edge."""
+    # An ignored horizontal policy makes the area size the page to its viewport's width, not to
+    # the page's minimum size hint (a long unbreakable text must not widen the page).
+    policy = widget.sizePolicy()
+    policy.setHorizontalPolicy(QtWidgets.QSizePolicy.Policy.Ignored)
+    widget.setSizePolicy(policy)
     area = QtWidgets.QScrollArea()
     area.setWidget(widget)
     area.setWidgetResizable(True)
