@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from app.domain import DomainError
 from app.domain.operations import HorizonReport, TimePassing
+from app.domain.wording import day_time
 from app.services import clock, execution, forecasts, horizons
 
 from .formatting import utc_text
@@ -50,8 +51,8 @@ def on_open(window) -> TimePassing | None:
 
 
 def clock_text(now, live: bool) -> str:
-    """The status bar's clock: ``Clock 2026-08-10 06:00Z (scenario)``."""
-    return f"Clock {utc_text(now, seconds=False)} ({'live UTC' if live else 'scenario'})"
+    """The status bar's clock: ``Clock Mon 10 Aug 06:00Z (scenario)`` (weekday and date, as the axis)."""
+    return f"Clock {day_time(now)} ({'live UTC' if live else 'scenario'})"
 
 
 def show_clock(window, now) -> None:

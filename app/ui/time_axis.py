@@ -22,9 +22,12 @@ DAY = 86400.0
 _HOUR_STEPS = (60.0, 300.0, 600.0, 900.0, 1800.0, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR)
 LABEL_MIN_PX = 52.0
 #: Below this many pixels per 6-hour step the marks are ticks without words.
-SIX_HOUR_LABEL_MIN_PX = 26.0
-#: Pixels per day under which days are named by their number only (a month's view).
-DAY_NAME_MIN_PX = 78.0
+SIX_HOUR_LABEL_MIN_PX = 32.0
+#: Pixels per day for a day's full name (``Thu 13 Aug``: ~81 px bold at 9 pt, plus its margins).
+DAY_NAME_MIN_PX = 92.0
+#: Pixels per day for weekday and date (``Thu 13``, ~50 px bold): a week in a 1366 px window's
+#: timeline (~540 px); below this, days are named by their number only (a month's view).
+WEEKDAY_MIN_PX = 58.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ def time_ticks(x0: float, x1: float, width_px: float) -> TickPlan:
     """The two rows of the axis for the view [x0, x1] (epoch seconds, UTC) ``width_px`` wide.
 
     * up to ~2 days: hours (or minutes) labelled ``09:00Z`` over days ``Thu 13 Aug``;
-    * a week: 6-hour marks (``06Z``, ``12Z``, ``18Z`` when there is room) over ``Thu 13 Aug``;
+    * a week: 6-hour marks (``06Z``, ``12Z``, ``18Z`` when there is room) over ``Thu 13 Aug``, or,
+      narrower (a 1366 px window), unlabelled 6-hour marks over ``Thu 13`` with the month pinned left;
     * a month: day numbers over ``Aug 2026 UTC``.
     """
     span = max(x1 - x0, 1e-9)
@@ -93,13 +97,26 @@ def time_ticks(x0: float, x1: float, width_px: float) -> TickPlan:
         detail = tuple((t, (_utc(t).strftime("%HZ") if words and _utc(t).hour else ""))
                        for t in _steps(x0, x1, six))
         return TickPlan(detail, _day_labels(x0, x1, px_per_s), _pinned_day(x0, px_per_s), six)
+    if DAY * px_per_s >= WEEKDAY_MIN_PX:
+        detail = tuple((t, "") for t in _steps(x0, x1, 6 * HOUR))
+        context = tuple((t, _utc(t).strftime("%a %d")) for t in _days(x0, x1))
+        # The month, short enough to fit in the part of a day left of the first midnight.
+        pinned = _utc(x0).strftime("%b") if _floor(x0, DAY) < x0 else None
+        return TickPlan(detail, context, pinned, 6 * HOUR)
     every = 1 if DAY * px_per_s >= 22 else 2 if DAY * px_per_s >= 11 else 7
     days = _days(x0, x1)
-    detail = tuple((t, str(_utc(t).day) if (_utc(t).day - 1) % every == 0 else "") for t in days)
+    detail = tuple((t, str(_utc(t).day) if _day_number_shown(_utc(t), every) else "") for t in days)
     context = tuple((t, _utc(t).strftime("%b %Y UTC")) for t in _months(x0, x1))
     first = _utc(x0)
     pinned = first.strftime("%b %Y UTC") if not context or context[0][0] > x0 else None
     return TickPlan(detail, context, pinned, DAY)
+
+
+def _day_number_shown(d: datetime, every: int) -> bool:
+    """Every ``every``-th day from the 1st, but not one closer than ``every`` days to the next
+    month's 1st (``31`` then ``1`` would touch)."""
+    month_days = ((d.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)).day
+    return (d.day - 1) % every == 0 and (every == 1 or month_days - d.day + 1 >= every)
 
 
 def _day_labels(x0: float, x1: float, px_per_s: float) -> tuple[tuple[float, str], ...]:

@@ -28,12 +28,12 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     w = MainWindow(demo_path, "demo", settings)
     qtbot.addWidget(w)
     start = w.now()
-    assert w.clock_label.text() == "Clock 2026-08-10 00:00Z (scenario)"
+    assert w.clock_label.text() == "Clock Mon 10 Aug 00:00Z (scenario)"
 
     result = operations_actions.step_clock(w, "12h")
     assert result is not None and result.executing
     assert w.now() == start + timedelta(hours=12)
-    assert w.clock_label.text() == "Clock 2026-08-10 12:00Z (scenario)"
+    assert w.clock_label.text() == "Clock Mon 10 Aug 12:00Z (scenario)"
     assert w.timeline.now_line.value() == pytest.approx(w.now().timestamp())  # the "now" line moved
     assert "started executing" in w.statusBar().currentMessage()
     executing = [a for a in w.acquisitions.values() if a.state == AcquisitionState.EXECUTING]

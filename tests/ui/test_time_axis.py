@@ -127,3 +127,34 @@ def test_reveal_brings_far_items_into_view_at_a_readable_zoom(view, qtbot):
     view.reveal(["acq_000000000001", "acq_000000000002"])
     x0, x1 = view.x_range()
     assert x0 < ts(THU + timedelta(hours=9, minutes=33)) and t < x1
+
+
+def _overlaps(labels, x0, px_per_s, font):
+    """Pairs of neighbouring labels whose drawn boxes (advance + 6 px, as the axis draws them) meet."""
+    from PySide6 import QtGui
+    m = QtGui.QFontMetrics(font)
+    boxes = sorted(((t - x0) * px_per_s, (t - x0) * px_per_s + m.horizontalAdvance(w) + 6, w) for t, w in labels if w)
+    return [(a[2], b[2]) for a, b in zip(boxes, boxes[1:]) if a[1] > b[0]]
+
+
+@pytest.mark.parametrize("width", [540, 760, 1000])  # the timeline's plot in 1366, 1600 and wider windows
+@pytest.mark.parametrize("span_days", [1 / 24, 1, 7, 31])
+def test_labels_at_each_zoom_never_overlap(qtbot, width, span_days):
+    from PySide6 import QtGui
+    x0 = ts(THU - timedelta(days=3, hours=5))
+    x1 = x0 + span_days * 86400
+    plan = time_ticks(x0, x1, width)
+    bold = QtGui.QFont()
+    bold.setBold(True)
+    px = width / (x1 - x0)
+    assert _overlaps(plan.context, x0, px, bold) == []
+    assert _overlaps(plan.detail, x0, px, QtGui.QFont()) == []
+
+
+def test_week_in_a_1366_window_reads_weekday_and_date_with_six_hour_ticks():
+    x0 = ts(THU - timedelta(days=3, hours=5))  # Sun 9 Aug 19:00Z: the month is pinned left of Mon 10
+    plan = time_ticks(x0, x0 + 7 * 86400, 540)
+    assert [w for _, w in plan.context][:3] == ["Mon 10", "Tue 11", "Wed 12"]
+    assert plan.pinned == "Aug" and plan.step_s == 6 * 3600
+    steps = {b - a for (a, _), (b, _) in zip(plan.detail, plan.detail[1:])}
+    assert steps == {6 * 3600.0}
