@@ -75,6 +75,7 @@ def heartbeat(db: str, ini: str, time_limit: float) -> tuple[float, float, float
     access_service.clear_cache()  # each run computes its access, as the first Plan of a session does
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     w = MainWindow(db, "demo", QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
+    w.candidate_on_close = "discard"  # quitting with the run's candidate must not wait for an answer
     w.show()
     app.processEvents()
     freeze_startup_objects()  # as app.ui.app.main does once the window is shown
