@@ -80,8 +80,10 @@ class TeamFeed:
             self.feed = window.db.change_feed(window.session.workspace.id)
         except Exception as exc:  # noqa: BLE001 - e.g. a damaged audit table: the window still opens
             self.feed = None
-            window.statusBar().showMessage(f"Other planners' changes are not followed: {' '.join(str(exc).split())}",
-                                           15000)
+            # The driver's own words, without the SQL statement SQLAlchemy appends.
+            reason = " ".join(str(getattr(exc, "orig", exc)).split())
+            window.statusBar().showMessage(f"Other planners' changes are not followed: the change log cannot be "
+                                           f"read ({reason})", 15000)
         self.timer = QtCore.QTimer(window)
         self.timer.setInterval(TEAM_POLL_MS)
         self.timer.timeout.connect(self.poll)

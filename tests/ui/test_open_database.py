@@ -106,6 +106,7 @@ def test_a_read_only_database_says_why_and_refuses_edits(qtbot, db_path, setting
     assert banner.isVisible() and "Read-only" in banner.text() and "integrity check" in banner.text()
     assert not w.action_delete.isEnabled() and not w.action_plan.isEnabled() and not w.action_commit.isEnabled()
     assert "integrity check" in w.action_lock_hard.toolTip()
+    assert "SELECT" not in w.statusBar().currentMessage()  # no SQL in what the planner reads
     assert w.action_export.isEnabled() and w.acquisitions  # reading and exporting work
     ids = sorted(w.acquisitions)[:2]
     w.lock(ids, "hard")
