@@ -20,7 +20,7 @@ from sgp4.api import Satrec
 from app.domain import checks
 from app.domain.errors import ValidationError
 
-from .tle import TleRecord, _check_line, _record
+from .tle import TleRecord, _check_line, _record, with_catalogue
 
 #: Fields sgp4's OMM reader needs.
 REQUIRED = ("OBJECT_ID", "EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
@@ -101,7 +101,9 @@ def _record_from_fields(fields: dict[str, Any], where: str, text_source: bool) -
     sat = Satrec()
     try:
         omm.initialize(sat, clean)
-        line1, line2 = exporter.export_tle(sat)
+        # sgp4 (2.27) writes 18xxxx and 23xxxx as I/O, letters Alpha-5 skips: the catalogue
+        # field is written here, by the same table the TLE reader decodes.
+        line1, line2 = (with_catalogue(line, int(clean["NORAD_CAT_ID"])) for line in exporter.export_tle(sat))
     except (ValueError, KeyError, OverflowError) as exc:
         raise ValidationError(where, f"SGP4 cannot use these elements ({exc})") from None
     _check_line(line1, 1, where)

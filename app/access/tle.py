@@ -74,12 +74,30 @@ def checksum(line: str) -> int:
     return sum(line[:68].encode("latin-1", "replace").translate(_CHECKSUM_VALUES)) % 10
 
 
+#: Alpha-5 letters for the hundred-thousands of a catalogue number: A = 10 … Z = 33 (no I, no O).
+_ALPHA5 = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
 def _catalogue_number(text: str) -> int:
     """Decode a 5-character catalogue number, Alpha-5 included (A = 10 … Z = 33, skipping I and O)."""
     if text[0].isdigit():
         return int(text)
-    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return (10 + letters.index(text[0])) * 10000 + int(text[1:])
+    return (10 + _ALPHA5.index(text[0])) * 10000 + int(text[1:])
+
+
+def catalogue_text(number: int) -> str:
+    """The 5-character catalogue field of a TLE line for ``number`` (0 … 339,999): digits below
+    100,000, Alpha-5 above (``180000`` → ``J0000``)."""
+    if number < 100_000:
+        return f"{number:05d}"
+    head, rest = divmod(number, 10_000)
+    return _ALPHA5[head - 10] + f"{rest:04d}"
+
+
+def with_catalogue(line: str, number: int) -> str:
+    """A TLE line with its catalogue field (columns 3–7) set to ``number`` and its checksum redone."""
+    body = line[:2] + catalogue_text(number) + line[7:68]
+    return body + str(checksum(body))
 
 
 def _check_line(line: str, number: int, where: str) -> None:
