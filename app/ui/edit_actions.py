@@ -60,7 +60,7 @@ class EditActions:
         def name_of(item_id: str) -> str:
             a = self.session.acquisitions.get(item_id)
             return acquisition_name(a) if a is not None else item_id
-        self.w.inspector.show_refusals(refused)
+        self.w.inspector.show_refusals(refused, name_of)
         # Grouped by reason, items by name: eight items refused for one rule read as one line.
         self._status(f"{verb}: {done} done, {refusals_text(refused, name_of)}", 15000)
 

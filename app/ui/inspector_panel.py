@@ -3,7 +3,7 @@ an order). Every action is a signal; the main window calls the services and repo
 ``show_message`` / ``show_refusals``."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from PySide6 import QtCore, QtWidgets
@@ -110,13 +110,14 @@ class InspectorPanel(QtWidgets.QStackedWidget):
         """Fill the "swap to another opportunity" combo of the acquisition page (valid choices only)."""
         self.acquisition_page.set_alternatives(choices)
 
-    def show_refusals(self, refusals: Mapping[str, str]) -> None:
-        """Report refused items (id → reason in words) on the current page; empty clears."""
+    def show_refusals(self, refusals: Mapping[str, str], name_of: Callable[[str], str] | None = None) -> None:
+        """Report refused items (id → reason in words) on the current page, grouped by reason and
+        named by ``name_of(id)``; empty clears."""
         kind = self.current_kind()
         if kind == "selection":
-            self.selection_page.show_refusals(refusals)
+            self.selection_page.show_refusals(refusals, name_of)
         else:
-            self._banners[kind].show_refusals(refusals)
+            self._banners[kind].show_refusals(refusals, name_of=name_of)
 
     def show_message(self, text: str, error: bool = False) -> None:
         """A result or a refusal reason, visible on the current page until dismissed."""

@@ -8,6 +8,7 @@ import pytest
 
 from app.domain import Acquisition, Conflict, Opportunity, Order, ResolutionOption
 from app.domain.enums import (AcquisitionState, ConflictType, LockLevel, ResolutionAction, Severity)
+from app.domain.wording import acquisition_name
 from app.services.placement_choices import PlacementChoice
 from app.ui.inspector_panel import InspectorPanel
 
@@ -153,7 +154,15 @@ def test_many_acquisitions_summary_actions_and_refusals(panel, qtbot, schedule):
     panel.show_refusals({ids[0]: "hard-locked: unlock it first", ids[3]: "in the frozen zone"})
     text = panel.message_text()
     assert "2 of 12 refused" in text
-    assert f"{ids[0]}: hard-locked: unlock it first" in text and f"{ids[3]}: in the frozen zone" in text
+    assert "Hard-locked: unlock it first (1)" in text and "In the frozen zone (1)" in text
+    # Eight refused for one rule: one line for the reason with its count, the eight by name
+    # under it, no ids (they are in the tooltips).
+    panel.show_refusals({i: f"{i} is hard-locked and cannot be deleted: unlock it first" for i in ids[:8]})
+    lines = panel.message_text().splitlines()
+    assert lines[:2] == ["8 of 12 refused (nothing was changed for them):",
+                         "Hard-locked and cannot be deleted: unlock it first (8)"]
+    assert sorted(line.strip() for line in lines[2:]) == sorted(acquisition_name(a) for a in acqs[:8])
+    assert not any(i in panel.message_text() for i in ids)
     panel.show_acquisitions(acqs[:1])
     assert panel.current_kind() == "acquisition"
     panel.show_acquisitions([])

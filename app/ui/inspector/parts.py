@@ -1,9 +1,11 @@
 """Pieces shared by the inspector pages: a message banner, read-only field forms, headers."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.domain.wording import group_refusals
 
 from ..resources import icon
 
@@ -46,8 +48,11 @@ class MessageBanner(QtWidgets.QFrame):
         self.details.hide()
         self.show()
 
-    def show_refusals(self, refusals: Mapping[str, str], total: int | None = None) -> None:
-        """One line per refused id with its reason; ``total``: how many were asked for."""
+    def show_refusals(self, refusals: Mapping[str, str], total: int | None = None,
+                      name_of: Callable[[str], str] | None = None) -> None:
+        """Refused items (id → reason) grouped by reason, the largest group first: one line per
+        reason with its count, the items' plain names under it (ids in their tooltips);
+        ``total``: how many were asked for; ``name_of(id)``: an item's plain name."""
         if not refusals:
             self.clear()
             return
@@ -56,11 +61,17 @@ class MessageBanner(QtWidgets.QFrame):
         of = f" of {total}" if total is not None else ""
         self.text.setText(f"<b>{n}{of} refused</b> (nothing was changed for {'it' if n == 1 else 'them'}):")
         self.details.clear()
-        for item_id, reason in refusals.items():
-            it = QtWidgets.QListWidgetItem(f"{item_id}: {reason}")
-            it.setIcon(icon("error"))
-            it.setToolTip(reason)
-            self.details.addItem(it)
+        bold = self.details.font()
+        bold.setBold(True)
+        for group in group_refusals(refusals, name_of):
+            head = QtWidgets.QListWidgetItem(group.heading)
+            head.setIcon(icon("error"))
+            head.setFont(bold)
+            self.details.addItem(head)
+            for item_id, name in group.items:
+                it = QtWidgets.QListWidgetItem(f"    {name}")
+                it.setToolTip(item_id)
+                self.details.addItem(it)
         self.details.show()
         self.show()
 

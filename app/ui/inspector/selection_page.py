@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6 import QtCore, QtWidgets
 
 from app.domain import Acquisition
 from app.domain.enums import LockLevel
 
-from ..formatting import utc_text
+from ..formatting import acquisition_name, day_time
 from ..palette import is_locked
 from ..resources import icon
 from .parts import MessageBanner, header_label
@@ -69,7 +69,7 @@ class SelectionPage(QtWidgets.QWidget):
         if n:
             first = min(a.start_time for a in self.acquisitions)
             last = max(a.end_time for a in self.acquisitions)
-            self.span.setText(f"{utc_text(first)} → {utc_text(last)}")
+            self.span.setText(f"{day_time(first)} → {day_time(last)}")
         self._fill(self.by_state, Counter(a.state.value for a in self.acquisitions))
         self._fill(self.by_lock, Counter(a.lock_level.value if is_locked(a) else "none" for a in self.acquisitions))
         self._fill(self.by_satellite, Counter(a.satellite_id for a in self.acquisitions))
@@ -83,8 +83,11 @@ class SelectionPage(QtWidgets.QWidget):
         table = {"state": self.by_state, "lock": self.by_lock, "satellite": self.by_satellite}[which]
         return {table.item(r, 0).text(): int(table.item(r, 1).text()) for r in range(table.rowCount())}
 
-    def show_refusals(self, refusals: Mapping[str, str]) -> None:
-        self.banner.show_refusals(refusals, total=len(self.acquisitions) or None)
+    def show_refusals(self, refusals: Mapping[str, str], name_of: Callable[[str], str] | None = None) -> None:
+        if name_of is None:  # the selected acquisitions name themselves
+            names = {a.id: acquisition_name(a) for a in self.acquisitions}
+            name_of = lambda item_id: names.get(item_id, item_id)  # noqa: E731
+        self.banner.show_refusals(refusals, total=len(self.acquisitions) or None, name_of=name_of)
 
     def _emit_lock(self, level: str) -> None:
         self.lockRequested.emit(self.ids(), level)
