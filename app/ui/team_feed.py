@@ -26,7 +26,10 @@ def _plural(n: int, word: str) -> str:
 
 def team_message(changes, differed: Changes | None = None) -> str:
     """"bob changed 3 acquisitions, 1 order at 10:42 UTC" for the status bar: per planner, the
-    acquisitions and orders that really changed (``differed``; all the entries name when None)."""
+    acquisitions and orders that really changed (``differed``; all the entries name when None);
+    empty when there is nothing to say (every change was this planner's own)."""
+    if not changes:
+        return ""
     by_who: dict[str, dict[str, set]] = {}
     wanted_acqs = None if differed is None else set(differed.acquisitions) | set(differed.removed)
     wanted_orders = None if differed is None else set(differed.orders) | set(differed.removed_orders)
