@@ -133,6 +133,7 @@ class InboxView(QtWidgets.QWidget):
         self._press: tuple[str, QtCore.QPoint] | None = None
         self.dragging: str | None = None
         self._fitting = False
+        self._one_line = self.table.verticalHeader().defaultSectionSize()  # a row of one line
         self.table.viewport().installEventFilter(self)
 
         top = QtWidgets.QHBoxLayout()
@@ -155,32 +156,81 @@ class InboxView(QtWidgets.QWidget):
     def _fit_columns(self) -> None:
         """Priority, target, window and constraints as wide as their texts. When the panel is too
         narrow for them (a 1366 px screen), the window and the constraints wrap between their
-        parts onto more lines instead of running out of sight or being cut ("13 Au…")."""
+        parts onto more lines instead of running out of sight or being cut ("13 Au…").
+
+        Every row gets the same height, set once as the header's default section size: the lines
+        of the row that wraps most at these widths. The texts are measured here with the font
+        metrics (each distinct text once); no row is refitted through the delegate: Qt's
+        ``resizeRowsToContents`` / ``resizeColumnToContents`` asked every cell of ~1,000 orders
+        for its size hint on each update (~0.9 s on the GUI thread, the heartbeat's stall)."""
         t = self.table
-        for col in range(4):
-            t.resizeColumnToContents(col)
-        # The priority's header (a letter and the sort arrow) need not set its column's width.
-        t.setColumnWidth(0, max(t.sizeHintForColumn(0), 34))
+        texts = self.model.column_texts()
+        planned = [o.status == OrderStatus.PLANNED for o in self.model.items()]
+        plain = t.fontMetrics()
+        italic_font = QtGui.QFont(t.font())
+        italic_font.setItalic(True)
+        bold_font = QtGui.QFont(t.font())
+        bold_font.setBold(True)
+        italic = QtGui.QFontMetrics(italic_font)
+        bold = QtGui.QFontMetrics(bold_font)
+        cache: dict[tuple[str, bool], int] = {}
+
+        def advance(text: str, slanted: bool) -> int:
+            """Width of ``text`` in a row's font (proposed orders are italic): never less than plain."""
+            key = (text, slanted)
+            if key not in cache:
+                width = plain.horizontalAdvance(text)
+                cache[key] = max(width, italic.horizontalAdvance(text)) if slanted else width
+            return cache[key]
+
+        pad = 2 * (t.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, t) + 1) + 4
+        header_metrics = t.horizontalHeader().fontMetrics()
+
+        def header_width(col: int) -> int:  # the header's text and its sort arrow
+            return header_metrics.horizontalAdvance(self.model.HEADERS[col]) + pad + 16
+
+        def widest(col: int) -> int:
+            return max((advance(str(row[col]), p) for row, p in zip(texts, planned)), default=0) + pad
+
+        t.setColumnWidth(0, max(max((bold.horizontalAdvance(str(row[0])) for row in texts), default=0) + pad, 34))
+        for col in (1, WINDOW_COL, CONSTRAINTS_COL):
+            t.setColumnWidth(col, max(widest(col), header_width(col)))
         fixed = t.columnWidth(0) + t.columnWidth(1)
         room = t.viewport().width() - fixed  # refitted when the viewport changes (a scroll bar comes or goes)
         wide = t.columnWidth(WINDOW_COL) + t.columnWidth(CONSTRAINTS_COL)
+        separators = {WINDOW_COL: "→ ", CONSTRAINTS_COL: ", "}
+        lines = 1
         if room > 0 and wide > room:
-            metrics = t.fontMetrics()
-            pad = 2 * (t.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, t) + 1) + 4
+            def parts(row, col: int) -> list[str]:
+                sep = separators[col]
+                return [p + sep.strip() for p in str(row[col]).split(sep)]
 
-            def widest_part(col: int, sep: str) -> int:
+            def widest_part(col: int) -> int:
                 """The widest unbreakable part of the column's texts, or its header (never cut)."""
-                parts = (p + sep.strip() for r in range(self.model.rowCount())
-                         for p in str(self.model.index(r, col).data()).split(sep))
-                header = t.horizontalHeader().fontMetrics().horizontalAdvance(self.model.HEADERS[col]) + pad
-                return max(max((metrics.horizontalAdvance(p) for p in parts), default=0) + pad, header)
-            window = min(t.columnWidth(WINDOW_COL), widest_part(WINDOW_COL, "→ "))
+                return max(max((advance(part, p) for row, p in zip(texts, planned) for part in parts(row, col)),
+                               default=0) + pad, header_width(col) - 16)
+            window = min(t.columnWidth(WINDOW_COL), widest_part(WINDOW_COL))
             t.setColumnWidth(WINDOW_COL, window)
             # The constraints fill the rest: no sliver of the next column at the edge.
-            t.setColumnWidth(CONSTRAINTS_COL, max(widest_part(CONSTRAINTS_COL, ", "), room - window))
+            t.setColumnWidth(CONSTRAINTS_COL, max(widest_part(CONSTRAINTS_COL), room - window))
+            space = plain.horizontalAdvance(" ")
+            for col in (WINDOW_COL, CONSTRAINTS_COL):
+                width = t.columnWidth(col) - pad  # less than the text's room: never too few lines
+                for row, p in zip(texts, planned):
+                    if advance(str(row[col]), p) <= width:
+                        continue
+                    n, used = 1, 0
+                    for part in parts(row, col):  # greedy, as the text layout breaks at spaces
+                        need = advance(part, p) + space
+                        if used and used + need > width:
+                            n, used = n + 1, 0
+                        used += need
+                    lines = max(lines, n)
         elif room > 0:  # all fit: the constraints fill the rest (the next columns start off the edge)
             t.setColumnWidth(CONSTRAINTS_COL, room - t.columnWidth(WINDOW_COL))
-        t.resizeRowsToContents()
+        one_line = self._one_line
+        t.verticalHeader().setDefaultSectionSize(
+            one_line if lines == 1 else lines * plain.lineSpacing() + one_line - plain.height())
 
     def count(self) -> int:
         return self.model.rowCount()

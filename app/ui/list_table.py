@@ -57,6 +57,10 @@ class KeyedTableModel(QtCore.QAbstractTableModel, Generic[T]):
     def items(self) -> list[T]:
         return list(self._items)
 
+    def column_texts(self) -> list[Sequence[Any]]:
+        """Every row's cell texts, in display order (for measuring without ``data()`` calls)."""
+        return list(self._texts)
+
     def item(self, row: int) -> T:
         return self._items[row]
 

@@ -247,3 +247,42 @@ def test_inbox_hides_the_raw_order_id_and_keeps_it_in_the_tooltip(qtbot, small):
     shown = [str(t.model().index(0, c).data()) for c in range(t.model().columnCount()) if not t.isColumnHidden(c)]
     assert first not in " ".join(shown)
     assert first in t.model().index(0, 1).data(QtCore.Qt.ItemDataRole.ToolTipRole)
+
+
+def test_an_update_of_a_1000_order_inbox_refits_no_row(qtbot, schedule):
+    """A narrow Inbox of 1,000 orders that wraps its windows and constraints: an update sizes no
+    row through the delegate (Qt's row fitting asked every cell: ~0.9 s per update), and every
+    row is as tall as the most-wrapped one."""
+    import dataclasses
+
+    from PySide6 import QtWidgets
+    new = [o for o in schedule.orders if o.status == OrderStatus.NEW]
+    orders = [dataclasses.replace(new[i % len(new)], id=f"ord-{i:04d}", priority=1 + i % 5)
+              for i in range(1000)]
+    asked: set[int] = set()
+
+    class Counting(QtWidgets.QStyledItemDelegate):
+        def sizeHint(self, option, index):  # noqa: N802 - Qt API
+            asked.add(index.row())
+            return super().sizeHint(option, index)
+
+    view = InboxView()
+    qtbot.addWidget(view)
+    view.table.setItemDelegate(Counting(view.table))
+    view.resize(380, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_orders(orders[:10])
+    asked.clear()
+    view.set_orders(orders)
+    assert view.count() == 1000
+    assert not asked, f"{len(asked)} rows refitted"
+    table = view.table
+    heights = {table.rowHeight(r) for r in range(table.model().rowCount())}
+    assert len(heights) == 1  # one height for all, set once
+    metrics = table.fontMetrics()
+    assert heights.pop() >= 2 * metrics.lineSpacing()  # the narrow panel wraps onto two lines at least
+    asked.clear()
+    view.resize(2000, 500)  # wide: every text on one line, one-line rows again
+    QtWidgets.QApplication.processEvents()
+    assert not asked and table.rowHeight(999) == table.verticalHeader().defaultSectionSize() < 2 * metrics.lineSpacing()
