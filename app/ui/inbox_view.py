@@ -183,16 +183,17 @@ class InboxView(QtWidgets.QWidget):
                 cache[key] = max(width, italic.horizontalAdvance(text)) if slanted else width
             return cache[key]
 
-        pad = 2 * (t.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, t) + 1) + 4
+        margin = 2 * (t.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, t) + 1)
+        pad = margin + 4  # what a column gives a text beyond its width: the cell's margins and a little air
         header_metrics = t.horizontalHeader().fontMetrics()
 
         def header_width(col: int) -> int:  # the header's text and its sort arrow
             return header_metrics.horizontalAdvance(self.model.HEADERS[col]) + pad + 16
 
         def widest(col: int) -> int:
-            return max((advance(str(row[col]), p) for row, p in zip(texts, planned)), default=0) + pad
+            return max((advance(str(row[col]), p) for row, p in zip(texts, planned)), default=0) + margin
 
-        t.setColumnWidth(0, max(max((bold.horizontalAdvance(str(row[0])) for row in texts), default=0) + pad, 34))
+        t.setColumnWidth(0, max(max((bold.horizontalAdvance(str(row[0])) for row in texts), default=0) + margin, 34))
         for col in (1, WINDOW_COL, CONSTRAINTS_COL):
             t.setColumnWidth(col, max(widest(col), header_width(col)))
         fixed = t.columnWidth(0) + t.columnWidth(1)
@@ -213,15 +214,14 @@ class InboxView(QtWidgets.QWidget):
             t.setColumnWidth(WINDOW_COL, window)
             # The constraints fill the rest: no sliver of the next column at the edge.
             t.setColumnWidth(CONSTRAINTS_COL, max(widest_part(CONSTRAINTS_COL), room - window))
-            space = plain.horizontalAdvance(" ")
             for col in (WINDOW_COL, CONSTRAINTS_COL):
-                width = t.columnWidth(col) - pad  # less than the text's room: never too few lines
+                width = t.columnWidth(col) - margin  # the room the text layout wraps in
                 for row, p in zip(texts, planned):
                     if advance(str(row[col]), p) <= width:
                         continue
                     n, used = 1, 0
                     for part in parts(row, col):  # greedy, as the text layout breaks at spaces
-                        need = advance(part, p) + space
+                        need = advance(part + " ", p)
                         if used and used + need > width:
                             n, used = n + 1, 0
                         used += need
@@ -230,7 +230,7 @@ class InboxView(QtWidgets.QWidget):
             t.setColumnWidth(CONSTRAINTS_COL, room - t.columnWidth(WINDOW_COL))
         one_line = self._one_line
         t.verticalHeader().setDefaultSectionSize(
-            one_line if lines == 1 else lines * plain.lineSpacing() + one_line - plain.height())
+            one_line if lines == 1 else lines * plain.lineSpacing() + 4)  # as tight as Qt's fitted rows
 
     def count(self) -> int:
         return self.model.rowCount()
