@@ -38,7 +38,7 @@ from app.domain.edit_rules import EditContext, check_delete, check_move
 from app.domain.orders import inside_window
 from app.domain.times import UTC
 from app.domain.times import to_epoch
-from app.domain.wording import acquisition_name, day_time, duration
+from app.domain.wording import acquisition_name, day_time, duration, order_name
 
 from .memory import MemoryTrack
 from .placements import PlacementArrays
@@ -345,7 +345,7 @@ class _Detector:
                 bad = not power.ok(low)
                 if bad and not was_bad_p:
                     out.append((ConflictType.RESOURCE_CONTENTION, Severity.WARNING,
-                                f"Battery below reserve at {r.id} on {sid}: {low:.1f} Wh < "
+                                f"Battery below reserve at {self.name(r.id)}: {low:.1f} Wh < "
                                 f"{spec.power.reserve_wh:.1f} Wh", (r.id,), "power"))
                 was_bad_p = bad
             if memory is not None:
@@ -353,12 +353,23 @@ class _Detector:
                 bad = not memory.ok(mem)
                 if bad and not was_bad_m:
                     out.append((ConflictType.RESOURCE_CONTENTION, Severity.WARNING,
-                                f"Onboard memory overflows at {r.id} on {sid}: {mem:.1f} Gbit > "
+                                f"Onboard memory overflows at {self.name(r.id)}: {mem:.1f} Gbit > "
                                 f"{memory.capacity:.1f} Gbit before the next contact window", (r.id,), "memory"))
                 was_bad_m = bad
             t = max(t, r.end)
             prev_att = (r.r1, r.p1, r.los1)
         return out
+
+    def name(self, acquisition_id: str) -> str:
+        """An acquisition as the planner reads it (``Luanda · WORLDVIEW-3 · Thu 13 Aug 09:33Z``)."""
+        if not hasattr(self, "_names"):
+            self._names = {a.id: acquisition_name(a) for a in self.acqs}
+        return self._names.get(acquisition_id, acquisition_id)
+
+    def order_label(self, order_id: str, target_id: str) -> str:
+        """An order as the planner reads it (``Luanda (REQ-0042, priority 2)``)."""
+        order = (self.inp.orders or {}).get(order_id)
+        return order_name(order) if order is not None else f"The order for {target_id}"
 
     def downlink_conflicts(self, sid: str, rows: "_Track") -> list[tuple]:
         if sid not in self._contacts or not len(rows.ids):
@@ -375,7 +386,7 @@ class _Detector:
             first = np.maximum(end, starts[np.minimum(k, len(starts) - 1)])
             missing = ~(has & (first < horizon))
         return [(ConflictType.DOWNLINK_WINDOW, Severity.WARNING,
-                 f"No contact window after {rows.ids[i]} before the horizon end on {sid}", (rows.ids[i],), "")
+                 f"No contact window after {self.name(rows.ids[i])} before the horizon end", (rows.ids[i],), "")
                 for i in np.nonzero(missing)[0].tolist()]
 
     def ground_conflicts(self) -> list[tuple]:
@@ -391,7 +402,7 @@ class _Detector:
             group = by_order[oid]
             ids = tuple(a.id for a in sorted(group, key=lambda a: (a.start_time, a.id)))
             out.append((ConflictType.GROUND_CONFLICT, Severity.WARNING,
-                        f"Order {oid} is served {len(group)} times", ids, ""))
+                        f"{self.order_label(oid, group[0].target_id)} is served {len(group)} times", ids, ""))
         orders = self.inp.orders
         if not orders:
             return out  # constraints unknown: nothing to compare
@@ -408,7 +419,8 @@ class _Detector:
             if len(kinds) > 1:
                 ids = tuple(a.id for a in sorted(group, key=lambda a: (a.start_time, a.id)))
                 out.append((ConflictType.GROUND_CONFLICT, Severity.WARNING,
-                            f"Target {tid} is committed for orders {', '.join(oids)} whose constraints disagree",
+                            f"{tid} is committed for orders whose constraints disagree: "
+                            f"{'; '.join(self.order_label(o, tid) for o in oids)}",
                             ids, ""))
         return out
 

@@ -5,6 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 from app.domain import ConflictType, LockLevel, PowerModel, ResolutionAction, Severity
 from app.domain.enums import AcquisitionState
+from app.domain.wording import acquisition_name, order_name
 from app.scheduling.conflicts import DetectionInput, conflict_id, detect_conflicts, slew_severity, summary
 from app.scheduling.problem import InitialAttitude, SatelliteSpec
 from app.scheduling.slew import Agility
@@ -161,6 +162,12 @@ def test_resource_contention_downlink_and_ground():
     assert {o.acquisition_id for o in g.resolution_options} == {"acq_g1", "acq_g2"}
     s = summary(conflicts + [g])
     assert s["by_type"]["ground_conflict"] == 1 and s["total"] == len(conflicts) + 1
+    # Descriptions name acquisitions and orders as the planner reads them, never by id.
+    for c in rc + dl:
+        assert acquisition_name(a2) in c.description and "acq_" not in c.description
+    assert g.description == "The order for {} is served 2 times".format(g1.target_id)
+    (named,) = detect([g1, g2], orders={"o9": order("o9", external_ref="REQ-9")})
+    assert named.description == f"{order_name(order('o9', external_ref='REQ-9'))} is served 2 times"
 
 
 @settings(max_examples=40, deadline=None)
