@@ -69,6 +69,10 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
             server = describe_server_error(exc)
             if server is not None:
                 raise ValidationError("db", f"cannot open {self.location}: {server}") from None
+            if self.read_only_reason is not None:  # the schema upgrade is the write that failed
+                raise ValidationError("db", f"cannot open {self.location}: it was written by an older version "
+                                            f"of the workbench and its upgrade needs write access "
+                                            f"({self.read_only_reason}); open a writable copy") from None
             path = sqlite_path(self.url)
             raise ValidationError("db", f"cannot open {self.location} as a schedule database: "
                                         f"{getattr(exc, 'orig', exc)}{disk_hint(path) if path else ''}") from None

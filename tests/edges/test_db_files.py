@@ -300,3 +300,22 @@ def test_read_only_files_get_the_same_checks(ops_db, tmp_path, capsys, freeze):
                          "--db", path], capsys)
     assert rc == 2 and "integrity check" in err and "Recovering a damaged database" in err, err
     assert _sha(ops_db) == before
+
+
+def test_read_only_file_of_an_older_schema_says_it_needs_an_upgrade(tmp_path, capsys):
+    """A read-only database written by an older version cannot be upgraded in place: one line
+    saying so (not SQLite's "attempt to write a readonly database"), exit 2, the file unchanged."""
+    if os.geteuid() != 0 or shutil.which("chattr") is None:
+        pytest.skip("chattr +i needs root")
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "schema_2_5" / "candidates.sqlite", old)
+    before = _sha(old)
+    if subprocess.run(["chattr", "+i", str(old)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not supported here")
+    try:
+        rc, out, err = _run(["workspace", "list", "--db", str(old)], capsys)
+    finally:
+        subprocess.run(["chattr", "-i", str(old)], capture_output=True)
+    assert rc == 2 and out == "" and err.count("\n") == 1
+    assert "older version" in err and "write access" in err and "readonly database" not in err
+    assert _sha(old) == before
