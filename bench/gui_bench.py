@@ -369,6 +369,7 @@ def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
     repaint()
     reload_s = time.perf_counter() - t
 
+    SPACING_S = 300  # between one satellite's items (s)
     # A candidate of 1,000 items (new orders) in free hours after the horizon's acquisitions (a commit
     # re-checks its items against the schedule: they must not overlap it).
     commit_s = []
@@ -379,12 +380,16 @@ def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
         targets = [t.id for t in db.list_targets(ws.id)]
         orders = db.create_orders(ws.id, [{"target_id": targets[i % len(targets)], "priority": 2}
                                           for i in range(1000)])
-        base = ws.settings.horizon_end + timedelta(hours=2 + k)
+        base = ws.settings.horizon_end + timedelta(hours=2 + 8 * k)  # each run past the last one's items
         items = [{"opportunity_id": f"bench{k}_{i}", "satellite_id": sats[i % len(sats)], "target_id": o.target_id,
-                  "start_time": base + timedelta(seconds=20 * (i // len(sats))),
-                  "end_time": base + timedelta(seconds=20 * (i // len(sats)) + 5), "roll_angle_deg": 0.0,
+                  "start_time": base + timedelta(seconds=SPACING_S * (i // len(sats))),
+                  "end_time": base + timedelta(seconds=SPACING_S * (i // len(sats)) + 5), "roll_angle_deg": 0.0,
                   "pitch_angle_deg": 0.0, "value": 0.5, "order_id": o.id} for i, o in enumerate(orders)]
-        plan = db.create_plan("best_fit", {"mode": "incremental"}, f"sha256:bench-commit-{k}", None,
+        # The plan's horizon (as the planner stores it) covers its items: the commit re-checks
+        # battery and memory over it, so the items are spaced as a satellite can take them.
+        horizon = {"horizon_start": ws.settings.horizon_start.isoformat(),
+                   "horizon_end": (base + timedelta(days=1)).isoformat()}
+        plan = db.create_plan("best_fit", {"mode": "incremental", **horizon}, f"sha256:bench-commit-{k}", None,
                               {"accepted": 1000}, ws.id)
         db.create_plan_items(plan.id, items)
         w.reload()
