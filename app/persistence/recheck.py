@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from app.domain import Acquisition, RuleViolation, to_iso
+from app.domain import Acquisition, RuleViolation
+from app.domain.wording import acquisition_name
 
 #: Seconds around the proposed acquisitions within which current ones are re-checked (a slew
 #: between two acquisitions never takes longer than this).
@@ -60,7 +61,7 @@ class CommitRefused(RuleViolation):
         examples = []
         for c in self.clashes[:3]:
             a = proposed.get(c.item_id)
-            what = f"{a.target_id} on {a.satellite_id} at {to_iso(a.start_time)}" if a else c.item_id
+            what = acquisition_name(a) if a else c.item_id
             examples.append(f"{what}: {c.reason}")
         more = f"; and {len(self.clashes) - 3} more clashes" if len(self.clashes) > 3 else ""
         n = len(items)

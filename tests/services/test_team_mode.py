@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import StaleEditError, parse_utc
+from app.domain.wording import day_time
 from app.persistence import BulkEditRefused, CommitRefused, ScheduleDB
 from app.services import commits, edits
 from app.services.scenario_file import parse_scenario
@@ -125,9 +126,12 @@ def test_commit_refused_by_slew_names_it(team):
                  version)
     first = _plan(db, ws, "first", [_item(orders[0], "PLEIADES-NEO-3", T, roll=40.0)], version)
     commits.commit_plan(db, "small", first)
-    with pytest.raises(CommitRefused, match=r"1 item now conflicts .* by alice .*re-plan.*slew"):
+    with pytest.raises(CommitRefused, match=r"1 item now conflicts .* by alice .*re-plan.*slew") as refused:
         commits.commit_plan(db, "small", late)
     assert len(_live(db, ws)) == 1
+    # The item is named as the planner reads it (target · satellite · day and time), not in ISO.
+    when = day_time(T + timedelta(seconds=22))
+    assert f"{orders[1].target_id} · PLEIADES-NEO-3 · {when}" in str(refused.value)
 
 
 def test_database_itself_refuses_a_second_live_acquisition_of_an_order(team):
