@@ -91,3 +91,18 @@ def db_url(request, tmp_path):
 
 def is_pg(url) -> bool:
     return str(url).startswith("postgresql")
+
+
+def damage_sqlite_file(path) -> None:
+    """Break the page header of a schedule database's audit_log table (the schema stays readable,
+    ``PRAGMA quick_check`` fails): a damaged file for the read-only-on-damage tests."""
+    import sqlite3
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.close()
+    with open(path, "r+b") as f:
+        f.seek(page_size * (root - 1) + 3)
+        f.write(b"\xff\xff")

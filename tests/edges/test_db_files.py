@@ -17,6 +17,8 @@ from app.cli.main import main
 from app.persistence import ScheduleDB
 from app.persistence.db_errors import describe_database_error
 
+from tests.conftest import damage_sqlite_file
+
 from .conftest import dump
 
 
@@ -48,21 +50,8 @@ def test_foreign_sqlite_file_refused_unless_create(tmp_path, capsys):
     assert path.read_bytes() == before
 
 
-def _damage(path) -> None:
-    """Break the page header of the audit_log table (the schema stays readable)."""
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
-    con.execute("PRAGMA journal_mode=DELETE")
-    con.close()
-    with open(path, "r+b") as f:
-        f.seek(page_size * (root - 1) + 3)
-        f.write(b"\xff\xff")
-
-
 def test_damaged_file_opens_read_only_with_reason(ops_db, tmp_path, capsys):
-    _damage(ops_db)
+    damage_sqlite_file(ops_db)
     before = open(ops_db, "rb").read()
     assert main(["orders", "add", "--workspace", "ops", "--target", "Tokyo", "--priority", "1",
                  "--db", ops_db]) == 2
@@ -291,7 +280,7 @@ def test_read_only_files_get_the_same_checks(ops_db, tmp_path, capsys, freeze):
     con.close()
     rc, out, err = _run(["workspace", "list", "--db", freeze(foreign)], capsys)
     assert rc == 2 and "another program's SQLite database" in err and err.count("\n") == 1, err
-    _damage(ops_db)
+    damage_sqlite_file(ops_db)
     before = _sha(ops_db)
     path = freeze(ops_db)
     rc, out, err = _run(["orders", "list", "--workspace", "ops", "--db", path], capsys)

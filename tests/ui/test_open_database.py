@@ -3,7 +3,6 @@ such (issue 14 item 4): a banner saying why, edits disabled and refused with tha
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 from PySide6 import QtWidgets
@@ -14,6 +13,7 @@ from app.services.workspaces import import_scenario
 from app.ui import database_actions
 from app.ui.main_window import MainWindow
 from modal_helpers import answer_modal
+from tests.conftest import damage_sqlite_file
 
 
 def _second_database(tmp_path, small_scenario) -> str:
@@ -73,19 +73,6 @@ def test_open_database_switches_and_keeps_a_masked_recent_list(qtbot, db_path, s
     w.close()
 
 
-def _damage(path) -> None:
-    """Break the page header of the audit_log table (the schema stays readable)."""
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
-    con.execute("PRAGMA journal_mode=DELETE")
-    con.close()
-    with open(path, "r+b") as f:
-        f.seek(page_size * (root - 1) + 3)
-        f.write(b"\xff\xff")
-
-
 def test_a_read_only_database_says_why_and_refuses_edits(qtbot, db_path, settings):
     from app.services.planning import PlanOptions, run_planning
     from app.services import commits
@@ -93,7 +80,7 @@ def test_a_read_only_database_says_why_and_refuses_edits(qtbot, db_path, setting
     ws = db.list_workspaces()[0].id
     commits.commit_plan(db, ws, run_planning(db, ws, PlanOptions(mode="from_scratch")).plan_id)
     db.close()
-    _damage(db_path)
+    damage_sqlite_file(db_path)
     # A file this process never opened (a file is checked once per process and inode).
     damaged = str(Path(db_path).with_name("damaged.db"))
     shutil.copy(db_path, damaged)
