@@ -13,7 +13,7 @@ chronological baseline.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -63,6 +63,41 @@ def build_lanes(problem: Problem, extra: list[int] = ()) -> dict[int, Lane]:
     return lanes
 
 
+def start_selection(problem: Problem) -> tuple[dict[int, Lane], set, dict[int, int]]:
+    """The empty selection every greedy pass starts from: the lanes with the fixed acquisitions,
+    the orders they serve, and ``chosen`` (order -> candidate) holding each order that must stay
+    served at its current candidate, inserted even where it does not fit (an existing acquisition
+    the planner keeps; it may improve later)."""
+    lanes = build_lanes(problem)
+    served = problem.served_by_fixed()
+    chosen: dict[int, int] = {}
+    for o, c in sorted(problem.required.items()):
+        lane = lanes[problem.L_sat[c]]
+        lane.fits(c)
+        lane.insert(c)
+        served.add(o)
+        chosen[o] = c
+    return lanes, served, chosen
+
+
+def insert_in_order(problem: Problem, lanes: dict[int, Lane], served: set, chosen: dict[int, int],
+                    candidates: Sequence[int], tick: Callable[[int], None] | None = None) -> None:
+    """The greedy insertion: each candidate in turn is inserted when its order is still unserved
+    and it fits its lane (``Lane.fits``); ``tick(count)`` every 4,096 candidates (cancel, progress)."""
+    L_order, L_sat = problem.L_order, problem.L_sat
+    for count, i in enumerate(candidates):
+        if tick is not None and count & 4095 == 0:
+            tick(count)
+        o = L_order[i]
+        if o in served:
+            continue
+        lane = lanes[L_sat[i]]
+        if lane.fits(i):
+            lane.insert(i)
+            served.add(o)
+            chosen[o] = i
+
+
 def greedy(problem: Problem, algorithm: Algorithm, *, mask: np.ndarray | None = None,
            progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
            improve_phase: bool = True) -> list[int]:
@@ -77,40 +112,23 @@ def greedy(problem: Problem, algorithm: Algorithm, *, mask: np.ndarray | None = 
     if mask is not None:
         usable &= mask
     order = candidate_order(problem, algorithm, usable).tolist()
-    lanes = build_lanes(problem)
-    served = problem.served_by_fixed()
-    L_order, L_sat = problem.L_order, problem.L_sat
-    chosen: dict[int, int] = {}  # order -> candidate
-    # Orders that must stay served start at their current candidate, even one that does not fit
-    # (an existing acquisition the planner keeps); they may improve at the end.
-    for o, c in sorted(problem.required.items()):
-        lane = lanes[L_sat[c]]
-        lane.fits(c)
-        lane.insert(c)
-        served.add(o)
-        chosen[o] = c
+    lanes, served, chosen = start_selection(problem)
     total = len(order)
-    for count, i in enumerate(order):
-        if count & 4095 == 0:
-            if cancel is not None and cancel():
-                raise Cancelled(f"{algorithm.value} cancelled after {count} of {total} candidates")
-            if progress is not None:
-                progress(count, total, algorithm.value)
-        o = L_order[i]
-        if o in served:
-            continue
-        lane = lanes[L_sat[i]]
-        if lane.fits(i):
-            lane.insert(i)
-            served.add(o)
-            chosen[o] = i
+
+    def tick(count: int) -> None:
+        if cancel is not None and cancel():
+            raise Cancelled(f"{algorithm.value} cancelled after {count} of {total} candidates")
+        if progress is not None:
+            progress(count, total, algorithm.value)
+
+    insert_in_order(problem, lanes, served, chosen, order, tick)
     if problem.required:
         _improve_required(problem, lanes, chosen, order)
     if improve_phase and algorithm in IMPROVED_ALGORITHMS:
         improve(problem, lanes, chosen, order, cancel)
     if progress is not None:
         progress(total, total, algorithm.value)
-    return sorted(chosen.values(), key=lambda i: (L_sat[i], problem.L_start[i]))
+    return sorted(chosen.values(), key=lambda i: (problem.L_sat[i], problem.L_start[i]))
 
 
 def _improve_required(problem: Problem, lanes: dict, chosen: dict[int, int], order: list[int]) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 from app.domain import Algorithm
 
 from .exclusions import _pairs_in_sweep
-from .greedy import build_lanes, candidate_order, greedy
+from .greedy import candidate_order, greedy, insert_in_order, start_selection
 from .problem import Problem
 from .progress import Cancelled, Progress
 from .slew import FEASIBILITY_EPS_S, slew_times
@@ -127,27 +127,10 @@ def primal(problem: Problem, first: list[int], fill_order: list[int]) -> list[in
     order), then ``fill_order``, each candidate inserted when its order is unserved and it fits its
     lane (``Lane.fits``). Returns candidate indices sorted by (satellite, start)."""
     P = problem
-    lanes = build_lanes(P)
-    served = P.served_by_fixed()
-    L_order, L_sat = P.L_order, P.L_sat
-    chosen: dict[int, int] = {}
-    for o, c in sorted(P.required.items()):
-        lane = lanes[L_sat[c]]
-        lane.fits(c)
-        lane.insert(c)  # kept even where it does not fit, as the greedy does
-        served.add(o)
-        chosen[o] = c
+    lanes, served, chosen = start_selection(P)
     for seq in (first, fill_order):
-        for i in seq:
-            o = L_order[i]
-            if o in served:
-                continue
-            lane = lanes[L_sat[i]]
-            if lane.fits(i):
-                lane.insert(i)
-                served.add(o)
-                chosen[o] = i
-    return sorted(chosen.values(), key=lambda i: (L_sat[i], P.L_start[i]))
+        insert_in_order(P, lanes, served, chosen, seq)
+    return sorted(chosen.values(), key=lambda i: (P.L_sat[i], P.L_start[i]))
 
 
 def relax(problem: Problem, alive: np.ndarray, *, iterations: int, progress: Progress | None = None,
