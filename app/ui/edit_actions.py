@@ -14,20 +14,11 @@ from . import undo_commands
 from .dialogs.find_dialog import FindDialog
 from .dialogs.new_order_dialog import DEFAULT_SENSOR_TYPES, NewOrderDialog
 from .formatting import acquisition_name, refusals_text
+from .window_part import WindowPart
 
 
-class EditActions:
+class EditActions(WindowPart):
     """The window's edits. ``window`` provides session, undo_stack, inspector, timeline and the status bar."""
-
-    def __init__(self, window) -> None:
-        self.w = window
-
-    @property
-    def session(self):
-        return self.w.session
-
-    def _status(self, text: str, ms: int) -> None:
-        self.w.statusBar().showMessage(text, ms)
 
     # ------------------------------------------------------------------ running a command
     def run(self, command: commands.Command, verb: str) -> bool:

@@ -12,6 +12,7 @@ from . import window_layout
 from .dialogs.commit_dialog import CommitDialog
 from .dialogs.compare_dialog import CompareDialog
 from .dialogs.plan_dialog import PlanDialog
+from .window_part import WindowPart
 
 
 def plan_label(candidate: planning.PlanResult) -> str:
@@ -20,17 +21,7 @@ def plan_label(candidate: planning.PlanResult) -> str:
     return f"the proposed plan ({how})" if how else "the proposed plan"
 
 
-class PlanningFlow:
-    def __init__(self, window) -> None:
-        self.w = window
-
-    @property
-    def session(self):
-        return self.w.session
-
-    def _status(self, text: str, ms: int = 0) -> None:
-        self.w.statusBar().showMessage(text, ms)
-
+class PlanningFlow(WindowPart):
     # ------------------------------------------------------------------ planning
     def open_plan_dialog(self, mode: str) -> None:
         s = self.session.workspace.settings

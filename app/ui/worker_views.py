@@ -9,18 +9,10 @@ from app.services import commands, execution, explain, forecasts, map_service, p
 from app.services.database import open_database
 from app.services.placement_choices import placement_choices
 
+from .window_part import WindowPart
 
-class WorkerViews:
-    def __init__(self, window) -> None:
-        self.w = window
 
-    @property
-    def session(self):
-        return self.w.session
-
-    def _status(self, text: str, ms: int) -> None:
-        self.w.statusBar().showMessage(text, ms)
-
+class WorkerViews(WindowPart):
     def on_worker(self, kind: str, fn, **slots) -> None:
         """Run ``fn(db, state)`` on a worker with its own ScheduleDB; ``slots`` (on_done, on_error, …)
         run on the GUI thread. A new job of a kind cancels the running one of that kind."""
