@@ -9,6 +9,8 @@ takes the write lock up front so two app instances serialise instead of failing 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import time
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -69,18 +71,46 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
 
 def enable_wal(engine: Engine) -> None:
-    """Switch the (checked, migrated) database to WAL; later connections repeat the pragma."""
+    """Switch the (checked, migrated) database to WAL; later connections repeat the pragma.
+
+    The switch waits up to BUSY_TIMEOUT_MS for another connection's write lock, like every other
+    statement here. SQLite itself does not: ``PRAGMA journal_mode=WAL`` on a file still in rollback
+    mode reads the header under a shared lock, then upgrades to a write lock, and a lock upgrade
+    fails at once with "database is locked" instead of calling the busy handler (that wait could
+    deadlock). Two planners opening a fresh team file at the same moment (one switching while the
+    other migrates or switches) hit exactly that, so a busy switch is retried here; the failed
+    attempt changed nothing. Raises sqlite3.OperationalError if the lock outlasts the timeout.
+    """
     if not is_sqlite(engine):
         return
     engine.mpw_state["wal"] = True  # type: ignore[attr-defined]
-    # On the DB-API connection: the pragma cannot run inside the transaction SQLAlchemy would begin.
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-    finally:
-        raw.close()
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.002
+    while True:
+        # On the DB-API connection: the pragma cannot run inside the transaction SQLAlchemy would begin.
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+            finally:
+                cursor.close()
+        finally:
+            raw.close()
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """SQLite's SQLITE_BUSY ("database is locked"), with or without an extended code."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_BUSY
+    return "database is locked" in str(exc)
 
 
 def writer(engine: Engine) -> Engine:

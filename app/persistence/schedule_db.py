@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,7 +24,7 @@ from .clock_store import ClockStore
 from .conflict_store import ConflictStore
 from .execution_store import ExecutionStore
 from .forecast_store import ForecastStore
-from .db_errors import describe_server_error
+from .db_errors import describe_database_error, describe_server_error
 from .db_files import (RECOVERY_HINT, check_tables, create_new_file, disk_hint, preflight, quick_check, read_only_url,
                        sqlite_path)
 from .engine import enable_wal, make_engine, writer
@@ -77,7 +78,12 @@ class ScheduleDB(WorkspaceStore, OrderStore, PlanStore, AcquisitionQueries, Acqu
             raise ValidationError("db", f"cannot open {self.location} as a schedule database: "
                                         f"{getattr(exc, 'orig', exc)}{disk_hint(path) if path else ''}") from None
         if self.read_only_reason is None:
-            enable_wal(self._engine)
+            try:
+                enable_wal(self._engine)
+            except sqlite3.OperationalError as exc:  # another program held the write lock past the busy timeout
+                self._engine.dispose()
+                raise ValidationError("db", f"cannot open {self.location}: "
+                                            f"{describe_database_error(OperationalError(None, None, exc)).removeprefix('database: ')}") from None
         self._writer = sessionmaker(bind=writer(self._engine), expire_on_commit=False)
         self._reader = sessionmaker(bind=self._engine, expire_on_commit=False)
 

@@ -54,6 +54,62 @@ def test_sqlite_pragmas(db):
         conn.rollback()
 
 
+def _rollback_mode_file(path) -> None:
+    """A schedule database as a file written before WAL (or a legacy one): rollback journal."""
+    ScheduleDB(path).close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.close()
+
+
+def _colleague_writing(path) -> sqlite3.Connection:
+    """Another planner's connection inside a write transaction (it holds the write lock)."""
+    con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("INSERT INTO audit_log (at, who, action, entity, entity_id) "
+                "VALUES ('2026-08-10T00:00:00Z', 'bob', 'note', 'workspace', 'x')")
+    return con
+
+
+def test_opening_waits_for_a_colleague_writing_while_it_switches_to_wal(db_path):
+    """The WAL switch upgrades a read lock to a write lock, which SQLite does not wait for (no busy
+    handler): opening a rollback-mode file while a colleague was writing failed at once with
+    "database is locked" (the flaky two-processes-open test). It now waits, like any write."""
+    import threading
+    import time
+    _rollback_mode_file(db_path)
+    colleague = _colleague_writing(db_path)
+    threading.Timer(0.4, colleague.execute, ("COMMIT",)).start()
+    started = time.monotonic()
+    db = ScheduleDB(db_path)
+    try:
+        assert time.monotonic() - started >= 0.3  # it did wait for the colleague's commit
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM audit_log WHERE who = 'bob'").scalar() == 1
+            conn.rollback()
+    finally:
+        db.close()
+        colleague.close()
+
+
+def test_a_write_lock_held_past_the_busy_timeout_is_one_line(db_path, monkeypatch):
+    from app.persistence import engine as engine_module
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 300)
+    _rollback_mode_file(db_path)
+    colleague = _colleague_writing(db_path)
+    try:
+        with pytest.raises(ValidationError) as err:
+            ScheduleDB(db_path)
+        message = str(err.value)
+        assert "\n" not in message and str(db_path) in message and "locked by another program" in message
+    finally:
+        colleague.execute("ROLLBACK")
+        colleague.close()
+    with sqlite3.connect(db_path) as con:  # nothing was changed: still in rollback mode
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
 def test_migrations_recorded_in_order_and_not_rerun(db_path):
     first = ScheduleDB(db_path)
     assert first.applied_migrations == ALL_VERSIONS
