@@ -16,6 +16,7 @@ import math
 import re
 from datetime import datetime, timedelta
 
+from . import limits
 from .enums import IMMUTABLE_STATES, AcquisitionState, LockLevel
 from .errors import ValidationError
 from .schedule import Acquisition
@@ -92,3 +93,47 @@ def parse_duration(text: object, field: str = "step") -> timedelta:
     if abs(step) > MAX_STEP:
         raise ValidationError(field, f"steps are limited to {MAX_STEP.days} days, got {text!r}")
     return step
+
+
+def clock_bounds(horizon_start: datetime | None, horizon_end: datetime | None,
+                 previous: datetime | None = None) -> tuple[datetime, datetime] | None:
+    """The earliest and latest scenario clock a workspace accepts: its horizon widened by
+    ``limits.MAX_CLOCK_OUTSIDE_HORIZON_DAYS`` on each side (a workspace without a horizon: around
+    its ``previous`` clock). None when there is nothing to anchor to."""
+    lo = horizon_start or horizon_end or previous
+    hi = horizon_end or horizon_start or previous
+    if lo is None or hi is None:
+        return None
+    margin = timedelta(days=limits.MAX_CLOCK_OUTSIDE_HORIZON_DAYS)
+    return lo - margin, hi + margin
+
+
+def _date(dt: datetime) -> str:
+    return dt.strftime("%a %d %b %Y %H:%MZ")
+
+
+def check_clock(clock: datetime, horizon_start: datetime | None, horizon_end: datetime | None,
+                previous: datetime | None = None, field: str = "clock") -> None:
+    """Refuse (ValidationError naming ``field``) a scenario clock outside ``clock_bounds``: one line
+    saying how far outside the horizon it is and how to move on (advance the horizon)."""
+    bounds = clock_bounds(horizon_start, horizon_end, previous)
+    if bounds is None or bounds[0] <= clock <= bounds[1]:
+        return
+    margin = limits.MAX_CLOCK_OUTSIDE_HORIZON_DAYS
+    if clock > bounds[1]:
+        edge = horizon_end or horizon_start or previous
+        days = math.ceil((clock - edge) / timedelta(days=1))  # type: ignore[operator]
+        side, verb = "after", "ends"
+    else:
+        edge = horizon_start or horizon_end or previous
+        days = math.ceil((edge - clock) / timedelta(days=1))  # type: ignore[operator]
+        side, verb = "before", "starts"
+    if horizon_start or horizon_end:
+        where = f"{days:,} days {side} the workspace's horizon {verb} ({_date(edge)})"  # type: ignore[arg-type]
+        rule = f"the clock may be at most {margin} days outside the horizon"
+        if side == "after":
+            rule += " (advance the horizon to go further)"
+    else:
+        where = f"{days:,} days {side} the workspace's clock ({_date(edge)})"  # type: ignore[arg-type]
+        rule = f"the clock may move at most {margin} days from it"
+    raise ValidationError(field, f"{_date(clock)} is {where}; {rule}")

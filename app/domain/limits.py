@@ -12,6 +12,10 @@ MAX_HORIZON_HOURS = MAX_HORIZON_DAYS * 24
 #: Times anywhere in the application (orders, horizons, clocks, export windows).
 MIN_YEAR = 1900
 MAX_YEAR = 2200
+#: How far a workspace's scenario clock may be set outside its horizon (days before its start or
+#: after its end): a week's slack and more for a late ``workspace advance``, but a typed year or
+#: month (2200 for 2026) is refused instead of executing the whole schedule at once.
+MAX_CLOCK_OUTSIDE_HORIZON_DAYS = 30
 #: One acquisition's imaging time and any duration-like setting in seconds.
 MAX_DURATION_S = 3600.0
 #: Grid, look window and variant step of the access engine (seconds).

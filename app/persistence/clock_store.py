@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, String, and_, bindparam, delete, or_, select, update
 
 from app.domain import NotFoundError, RuleViolation, WorkspaceSettings, to_iso, utc_now
-from app.domain.clock import CLOCK_ACTOR, promotion, promotion_horizon
+from app.domain.clock import CLOCK_ACTOR, check_clock, promotion, promotion_horizon
 from app.domain.enums import IMMUTABLE_STATES, AcquisitionState, LockLevel, OrderStatus, PlanStatus
 from app.domain.operations import DroppedItem, TimePassing
 
@@ -38,19 +38,24 @@ KEEP = object()
 
 class ClockStore(StoreBase):
 
-    def move_clock(self, workspace_id: str, clock: Any = KEEP, *, real_now: datetime | None = None) -> TimePassing:
+    def move_clock(self, workspace_id: str, clock: Any = KEEP, *, real_now: datetime | None = None,
+                   field: str = "clock") -> TimePassing:
         """Set the workspace's clock and apply time passing, in ONE transaction.
 
         ``clock``: an aware datetime (the scenario clock), None (live: follow real UTC), or KEEP
         (leave it; just apply time passing, as opening a workspace does). ``real_now`` stands for
         the real UTC time in live mode (tests). Going back before the start of an acquisition that
         has already executed (executing, completed, failed) is refused; nothing is written then.
+        A scenario clock more than ``limits.MAX_CLOCK_OUTSIDE_HORIZON_DAYS`` outside the
+        workspace's horizon is refused too (ValidationError naming ``field``); live UTC is not: it
+        is the real time, whatever the horizon.
         """
         with self._write() as s:
             self._lock_schedule(s, [workspace_id])  # time passing changes acquisition states
-            return self._move_clock(s, workspace_id, clock, real_now or utc_now())
+            return self._move_clock(s, workspace_id, clock, real_now or utc_now(), field)
 
-    def _move_clock(self, s: Connection, workspace_id: str, clock: Any, real_now: datetime) -> TimePassing:
+    def _move_clock(self, s: Connection, workspace_id: str, clock: Any, real_now: datetime,
+                    field: str = "clock") -> TimePassing:
         ws = WORKSPACES.c
         row = s.execute(select(ws.settings_json, ws.clock_applied_at).where(ws.id == workspace_id)
                         .with_for_update()).first()
@@ -62,6 +67,8 @@ class ClockStore(StoreBase):
         new_clock = before_clock if clock is KEEP else clock
         now = new_clock or real_now
         latest = max((t for t in (applied, before_clock) if t is not None), default=None)
+        if new_clock is not None and new_clock != before_clock:
+            check_clock(new_clock, settings.horizon_start, settings.horizon_end, latest, field)
         if latest is not None and now < latest:
             self._refuse_backwards(s, workspace_id, now)
         at = utc_now()

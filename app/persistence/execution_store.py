@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Float, Integer, String, and_, bindparam, sele
 
 from app.domain import RuleViolation, parse_utc, to_iso, utc_now
 from app.domain.enums import AcquisitionState, OrderStatus
+from app.domain.clock import check_clock
 from app.domain.operations import ExecutionImport, HorizonReport, Outcome, ReportRefused, ReportRow
 
 from .clock_store import KEEP
@@ -233,7 +234,8 @@ class ExecutionStore(StoreBase):
         The closed horizon is [horizon start, now); the next one is [now, now + the same length),
         with the same scenario. Committed and executing acquisitions stay (carried over); completed
         and failed ones, and completed orders, are archived (``archived_at``: kept for reports,
-        outside planning and the Inbox). Refused when the clock has not passed the horizon start.
+        outside planning and the Inbox). Refused when the clock has not passed the horizon start, or
+        when a scenario clock lies further outside the horizon than the clock may (``check_clock``).
         Time passing at the clock is applied first. Value delivered = the sum of the planned values
         of the completed acquisitions (the plan items they were committed from).
         """
@@ -242,6 +244,8 @@ class ExecutionStore(StoreBase):
             settings = self._workspace_settings(s, workspace_id)
             now = settings.scenario_clock or real_now or utc_now()
             start, end = settings.horizon_start, settings.horizon_end
+            if settings.scenario_clock is not None:  # a clock set before its bounds existed (live UTC is the truth)
+                check_clock(now, start, end, field="clock")
             if start is not None and now <= start:
                 raise RuleViolation("horizon", f"the clock ({to_iso(now)}) has not passed the horizon start "
                                                f"({to_iso(start)}): there is nothing to close yet")

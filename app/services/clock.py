@@ -27,9 +27,10 @@ def current_clock(db: ScheduleDB, workspace: str, real_now: datetime | None = No
 
 
 def set_clock(db: ScheduleDB, workspace: str, when: datetime | str) -> TimePassing:
-    """Set the scenario clock to ``when`` (aware UTC or ISO 8601 with a zone) and apply time passing."""
+    """Set the scenario clock to ``when`` (aware UTC or ISO 8601 with a zone) and apply time passing.
+    A clock more than ``limits.MAX_CLOCK_OUTSIDE_HORIZON_DAYS`` outside the horizon is refused."""
     ws = resolve_workspace(db, workspace)
-    return db.move_clock(ws.id, parse_utc(when, "set"))
+    return db.move_clock(ws.id, parse_utc(when, "set"), field="set")
 
 
 def step_clock(db: ScheduleDB, workspace: str, step: str | Any, real_now: datetime | None = None) -> TimePassing:
@@ -38,7 +39,7 @@ def step_clock(db: ScheduleDB, workspace: str, step: str | Any, real_now: dateti
     ws = resolve_workspace(db, workspace)
     delta = parse_duration(step, "step") if isinstance(step, str) else step
     now, _live = current_clock(db, ws.id, real_now)
-    return db.move_clock(ws.id, parse_utc(now + delta, "step"), real_now=real_now)
+    return db.move_clock(ws.id, parse_utc(now + delta, "step"), real_now=real_now, field="step")
 
 
 def go_live(db: ScheduleDB, workspace: str, real_now: datetime | None = None) -> TimePassing:

@@ -47,6 +47,14 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     assert operations_actions.step_clock(w, "-12h") is None
     assert w.now() == start + timedelta(hours=12)
 
+    # So is a clock typed a century off (the horizon is Mon 10 – Mon 17 Aug 2026).
+    def far(box):
+        assert box.text().startswith("set: Sun 10 Aug 2200 00:00Z is 63,545 days after the workspace's horizon ends")
+        box.accept()
+    answer_modal(far)
+    assert operations_actions.set_clock(w, "2200-08-10T00:00:00Z") is None
+    assert w.now() == start + timedelta(hours=12)
+
     # File ▸ Import ▸ Execution report: one failed (clouds), the rest completed.
     path = tmp_path / "night.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
