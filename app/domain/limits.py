@@ -40,6 +40,10 @@ MAX_NORAD_ID = 999_999_999
 #: Text.
 MAX_NAME_CHARS = 200
 MAX_NOTES_CHARS = 10_000
+#: Order files (``orders import``, File ▸ Import ▸ Orders): a batch of requests, not a dump. Every
+#: row is validated and held in memory before anything is written, so both are bounded.
+MAX_ORDER_FILE_BYTES = 5 * 1024 * 1024
+MAX_ORDER_FILE_ROWS = 10_000
 #: JSON nesting (a scenario file is 4 levels deep).
 MAX_JSON_DEPTH = 32
 #: Reshuffle replace_if_better threshold (percent).

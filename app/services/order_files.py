@@ -8,7 +8,6 @@ from typing import Any
 
 from app.domain import OrderConstraints, ValidationError, checks, limits, parse_optional_utc
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 # Every order constraint of the spec (section 3): one missing here would be kept as an extra
 # text column and silently not apply.
 _CONSTRAINTS = ("max_incidence_deg", "look_side", "pass_direction", "preferred_satellite", "sensor_type",
@@ -23,9 +22,10 @@ def _read_text(path: Path) -> str:
     size = path.stat().st_size
     if size == 0:
         raise ValidationError(str(path), "empty file")
-    if size > MAX_FILE_BYTES:
+    if size > limits.MAX_ORDER_FILE_BYTES:
         raise ValidationError(str(path), f"file of {size / 2**20:.1f} MiB is larger than "
-                                         f"{MAX_FILE_BYTES // 2**20} MiB: not an order file")
+                                         f"{limits.MAX_ORDER_FILE_BYTES // 2**20} MiB, the most an order file may "
+                                         "have; split it into smaller files")
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -89,10 +89,18 @@ def _row(raw: dict[str, Any], where: str, text: bool) -> dict[str, Any]:
             "lat": data.get("lat"), "lon": data.get("lon"), "where": where, "extra": extra}
 
 
+def _check_row_count(path: Path, n: int) -> None:
+    """Refuse a file of more orders than ``limits.MAX_ORDER_FILE_ROWS`` (before validating any)."""
+    if n > limits.MAX_ORDER_FILE_ROWS:
+        raise ValidationError(str(path), f"{n:,} orders are more than the {limits.MAX_ORDER_FILE_ROWS:,} one order "
+                                         "file may hold; split it into smaller files")
+
+
 def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
     """Parse a ``.csv`` or ``.json`` order file into validated rows (nothing is written here).
 
     CSV rows are named by file line (``line 4.priority``), JSON items by index (``orders[2].priority``).
+    Files over ``limits.MAX_ORDER_FILE_BYTES`` or ``limits.MAX_ORDER_FILE_ROWS`` orders are refused.
     """
     p = Path(path)
     text = _read_text(p)
@@ -101,6 +109,7 @@ def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
         items = doc.get("orders") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
             raise ValidationError(str(p), 'expected a list of orders or {"orders": [...]}')
+        _check_row_count(p, len(items))
         rows = []
         for i, item in enumerate(items):
             if not isinstance(item, dict):
@@ -118,15 +127,17 @@ def parse_order_file(path: str | Path) -> list[dict[str, Any]]:
                 checks.name(h, f"line 1.{h[:40]}", 64)
         if len(set(header)) != len(header):
             raise ValidationError("line 1", "a column name appears twice")
-        rows = []
+        records = []
         try:
             for record in reader:
                 if None in record:
                     raise ValidationError(f"line {reader.line_num}", "more values than header columns")
-                rows.append(_row({k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in record.items()},
-                                 f"line {reader.line_num}", text=True))
+                records.append((reader.line_num, record))
         except csv.Error as exc:  # a cell over the csv module's 128 KiB limit, a stray quote
             raise ValidationError(f"line {reader.line_num + 1}", f"not CSV: {exc}") from None
+        _check_row_count(p, len(records))
+        rows = [_row({k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in record.items()},
+                     f"line {line}", text=True) for line, record in records]
     else:
         raise ValidationError(str(p), "order files must end in .csv or .json")
     if not rows:

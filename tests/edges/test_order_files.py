@@ -88,3 +88,33 @@ def test_every_order_constraint_is_a_column_not_an_extra(ops_db, tmp_path, capsy
     sar, optical = (by_id[i] for i in out["ids"])
     assert str(sar.constraints.mode) == "SAR" and sar.constraints.sar_mode == "SPOTLIGHT" and sar.extra is None
     assert str(optical.constraints.mode) == "OPTICAL" and optical.constraints.min_sun_elevation_deg == 20.0
+
+
+def _refused_whole(ops_db, path, capsys) -> str:
+    before = dump(ops_db)
+    assert main(["orders", "import", str(path), "--workspace", "ops", "--db", ops_db]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and dump(ops_db) == before
+    return err
+
+
+def test_an_order_file_of_too_many_rows_is_refused_before_any_is_validated(ops_db, tmp_path, capsys):
+    from app.domain import limits
+    n = limits.MAX_ORDER_FILE_ROWS + 1
+    path = tmp_path / "huge.csv"
+    # The last row is invalid too: the row count is what refuses the file, not that row.
+    path.write_text("target,priority\n" + "Tokyo,2\n" * (n - 1) + "Tokyo,9\n", encoding="utf-8")
+    err = _refused_whole(ops_db, path, capsys)
+    assert f"{path}: 10,001 orders are more than the 10,000 one order file may hold; split it" in err
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"orders": [{"target": "Tokyo", "priority": 2}] * n}), encoding="utf-8")
+    assert "10,001 orders are more than the 10,000" in _refused_whole(ops_db, path, capsys)
+
+
+def test_an_order_file_over_the_byte_limit_is_refused_unread(ops_db, tmp_path, capsys):
+    from app.domain import limits
+    path = tmp_path / "big.csv"
+    with path.open("wb") as f:  # a sparse file: fast to make, and the size alone refuses it
+        f.write(b"target,priority\nTokyo,2\n")
+        f.truncate(limits.MAX_ORDER_FILE_BYTES + 1)
+    assert "is larger than 5 MiB, the most an order file may have; split it" in _refused_whole(ops_db, path, capsys)
