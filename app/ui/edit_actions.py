@@ -12,7 +12,7 @@ from app.services import commands
 
 from . import undo_commands
 from .dialogs.find_dialog import FindDialog
-from .dialogs.new_order_dialog import DEFAULT_SENSOR_TYPES, NewOrderDialog
+from .dialogs.new_order_dialog import NewOrderDialog
 from .formatting import acquisition_name, refusals_text
 from .window_part import WindowPart
 
@@ -99,9 +99,8 @@ class EditActions(WindowPart):
         """New Order, or Edit Order when ``order`` is given, on the workspace's targets and satellites."""
         db, ws = self.session.db, self.session.workspace
         satellites = db.list_satellites(ws.id)
-        return NewOrderDialog(db.list_targets(ws.id), [s.id for s in satellites], order=order, parent=self.w,
-                              now=None if order is not None else self.session.now(),
-                              sensor_types=sorted({s.sensor_type for s in satellites}) or DEFAULT_SENSOR_TYPES)
+        return NewOrderDialog.for_satellites(db.list_targets(ws.id), satellites, order=order, parent=self.w,
+                                             now=None if order is not None else self.session.now())
 
     def new_order(self) -> None:
         dialog = self.order_dialog()

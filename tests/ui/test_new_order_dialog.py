@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from PySide6.QtTest import QTest
 
-from app.domain import Order, OrderConstraints, Target
+from app.domain import Order, OrderConstraints, Satellite, Target
 from app.ui.dialogs.new_order_dialog import NewOrderDialog
 
 UTC = timezone.utc
@@ -75,3 +75,48 @@ def test_messages_appear_without_moving_the_form(qtbot):
     d.duration.setText("")
     qtbot.wait(10)
     assert d.is_valid() and places() == before
+
+
+def _items(combo) -> list[str]:
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
+def _satellite(sat_id: str, mode: str, sensor: str) -> Satellite:
+    line1 = "1 25544U 98067A   26222.50000000  .00016717  00000-0  10270-3 0  9005"
+    line2 = "2 25544  51.6400 208.9163 0006317  69.9862  25.2906 15.50000000    07"
+    return Satellite(sat_id, line1, line2, mode=mode, sensor_type=sensor)
+
+
+def test_only_what_the_workspaces_satellites_have_is_offered(qtbot):
+    optical = [_satellite("WORLDVIEW-3", "OPTICAL", "visible"), _satellite("PLEIADES-1A", "OPTICAL", "Visible")]
+    d = NewOrderDialog.for_satellites(TARGETS, optical, now=NOW)
+    qtbot.addWidget(d)
+    assert _items(d.sensor_type) == ["any sensor", "visible"]  # no infrared, no sar: no satellite has them
+    assert _items(d.mode) == ["optical or SAR", "OPTICAL"]
+    assert _items(d.preferred) == ["any satellite", "WORLDVIEW-3", "PLEIADES-1A"]
+    d.target.setEditText("Athens")
+    d.sensor_type.setCurrentText("visible")
+    assert d.result_dict()["constraints"] == {"sensor_type": "visible"}
+    mixed = optical + [_satellite("ICEYE-X2", "SAR", "sar")]
+    d = NewOrderDialog.for_satellites(TARGETS, mixed, now=NOW)
+    qtbot.addWidget(d)
+    assert _items(d.sensor_type) == ["any sensor", "sar", "visible"]
+    assert _items(d.mode) == ["optical or SAR", "OPTICAL", "SAR"]
+
+
+def test_a_workspace_without_satellites_offers_only_any(qtbot):
+    d = NewOrderDialog.for_satellites(TARGETS, [], now=NOW)
+    qtbot.addWidget(d)
+    assert _items(d.sensor_type) == ["any sensor"] and _items(d.mode) == ["optical or SAR"]
+    d = NewOrderDialog(TARGETS, [], now=NOW)  # nor does the bare dialog invent sensor types
+    qtbot.addWidget(d)
+    assert _items(d.sensor_type) == ["any sensor"]
+
+
+def test_editing_keeps_an_order_value_no_satellite_has(qtbot):
+    o = Order(id="ord_1", workspace_id="ws", target_id="Athens",
+              constraints=OrderConstraints(sensor_type="infrared", mode="SAR"))
+    d = NewOrderDialog.for_satellites(TARGETS, [_satellite("WORLDVIEW-3", "OPTICAL", "visible")], order=o)
+    qtbot.addWidget(d)
+    assert (d.sensor_type.currentText(), d.mode.currentText()) == ("infrared", "SAR")
+    assert d.result_dict()["constraints"] == {"sensor_type": "infrared", "mode": "SAR"}

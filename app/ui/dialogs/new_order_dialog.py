@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from app.domain import Order, OrderConstraints, Target, ValidationError, checks, parse_optional_utc, to_iso
+from app.domain import Order, OrderConstraints, Satellite, Target, ValidationError, checks, parse_optional_utc, to_iso
 from app.domain.times import UTC as UTC_
 from app.domain.enums import LookSide, Mode, PassDirection
 
@@ -30,8 +30,6 @@ _FIELD_KEYS = {
 ANY_SATELLITE = "any satellite"
 ANY_SENSOR = "any sensor"
 ANY_MODE = "optical or SAR"
-#: Sensor types offered when the workspace's satellites do not say (spec: visible, infrared, sar).
-DEFAULT_SENSOR_TYPES = ("visible", "infrared", "sar")
 #: The window a new order gets: the next 24 hours from the scenario clock.
 DEFAULT_WINDOW = timedelta(hours=24)
 
@@ -41,9 +39,12 @@ class NewOrderDialog(QtWidgets.QDialog):
 
     def __init__(self, targets: Sequence[Target], satellite_ids: Sequence[str] = (),
                  order: Order | None = None, parent: QtWidgets.QWidget | None = None, *,
-                 now: datetime | None = None, sensor_types: Sequence[str] = DEFAULT_SENSOR_TYPES) -> None:
+                 now: datetime | None = None, sensor_types: Sequence[str] = (),
+                 modes: Sequence[str] | None = None) -> None:
         """``now`` (the scenario clock): a new order's window defaults to [now, now + 24 h] and the
-        examples in empty fields are dates of this scenario."""
+        examples in empty fields are dates of this scenario. ``sensor_types`` and ``modes`` are the
+        choices besides "any" (``modes`` None: every mode); ``for_satellites`` takes them from the
+        workspace's satellites, so no choice is offered that no satellite could serve."""
         super().__init__(parent)
         self.setWindowTitle("Edit Order" if order else "New Order")
         self.setModal(True)
@@ -78,7 +79,7 @@ class NewOrderDialog(QtWidgets.QDialog):
         self.sensor_type.addItems(list(dict.fromkeys(t.lower() for t in sensor_types)))
         self.sensor_type.setToolTip("Only satellites carrying this kind of sensor may serve the order")
         self.mode = QtWidgets.QComboBox()
-        self.mode.addItems([ANY_MODE] + [m.value for m in Mode])
+        self.mode.addItems([ANY_MODE] + [m.value for m in Mode if modes is None or m.value in modes])
         self.mode.setToolTip("OPTICAL needs daylight at the target; SAR images day and night")
         self.duration = QtWidgets.QLineEdit()
         self.duration.setPlaceholderText("seconds (empty = the satellite's usual image)")
@@ -173,6 +174,16 @@ class NewOrderDialog(QtWidgets.QDialog):
         for combo in (self.look_side, self.pass_direction, self.preferred, self.sensor_type, self.mode):
             combo.currentIndexChanged.connect(self.validate)
         self.validate()
+
+    @classmethod
+    def for_satellites(cls, targets: Sequence[Target], satellites: Sequence[Satellite], order: Order | None = None,
+                       parent: QtWidgets.QWidget | None = None, *, now: datetime | None = None) -> "NewOrderDialog":
+        """The dialog of a workspace: preferred satellite, sensor type and mode offer only what its
+        satellites have (an order asking for anything else could never be served; the service
+        refuses it). An edited order's own values stay shown even if no satellite has them."""
+        return cls(targets, [s.id for s in satellites], order, parent, now=now,
+                   sensor_types=sorted({s.sensor_type.lower() for s in satellites}),
+                   modes=[m.value for m in Mode if any(s.mode == m for s in satellites)])
 
     # -------------------------------------------------------------------- API
     def errors(self) -> dict[str, str]:
@@ -303,6 +314,8 @@ class NewOrderDialog(QtWidgets.QDialog):
                 self.sensor_type.addItem(c.sensor_type)
             self.sensor_type.setCurrentText(c.sensor_type)
         if c.mode is not None:
+            if self.mode.findText(str(c.mode)) < 0:
+                self.mode.addItem(str(c.mode))
             self.mode.setCurrentText(str(c.mode))
         self.look_side.setCurrentText(str(c.look_side))
         self.pass_direction.setCurrentText(str(c.pass_direction))
