@@ -57,6 +57,19 @@ def drag():
 
 
 @pytest.fixture
+def no_stuck_modal(qapp):
+    """Fails the test (instead of hanging the run) when a modal dialog stays unanswered for 10 s.
+    It needs only ``qapp``: requested before ``qtbot`` it is torn down after it, so it also covers
+    windows that ask something when qtbot closes them after a failure."""
+    from modal_helpers import ModalGuard
+    guard = ModalGuard(limit=10.0)
+    yield guard
+    guard.stop()
+    if guard.closed:
+        pytest.fail(f"modal dialog(s) left unanswered and closed: {', '.join(guard.closed)}")
+
+
+@pytest.fixture
 def settings(tmp_path) -> QtCore.QSettings:
     """The window's QSettings in a file of the test's own (never the user's layout)."""
     return QtCore.QSettings(str(tmp_path / "ui.ini"), QtCore.QSettings.Format.IniFormat)
