@@ -117,6 +117,7 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     plan_id, items = w.candidate.plan_id, len(w.candidate.items)
     held = {it.order_id for it in w.candidate.items}
     assert items > 0 and w.candidate.metrics["error_conflicts"] == 0
+    assert len(w.timeline.bars.ghost_ids) == items  # its items drawn as ghost bars
     statuses = _inbox_statuses(w)
     assert all(statuses[o] == "proposed" for o in held) and w.inbox.count() == 13
 
@@ -124,6 +125,7 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     answer = answer_modal(lambda d: d.accept_button.click())
     w.action_compare.trigger()
     assert answer.done and w.candidate is None and len(w.acquisitions) == items
+    assert w.timeline.bars.ghost_ids == [] and len(w.timeline.bars.ids) == items
     assert all(a.state == "committed" for a in w.acquisitions.values())
     unserved = w.inbox.count()
     assert unserved == len(new()) == 13 - len(held)
