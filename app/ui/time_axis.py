@@ -28,6 +28,8 @@ DAY_NAME_MIN_PX = 92.0
 #: Pixels per day for weekday and date (``Thu 13``, ~50 px bold): a week in a 1366 px window's
 #: timeline (~540 px); below this, days are named by their number only (a month's view).
 WEEKDAY_MIN_PX = 58.0
+#: Pixels needed left of the first midnight for the month alone (``Aug``, ~27 px bold, plus margins).
+MONTH_PIN_MIN_PX = 44.0
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ def time_ticks(x0: float, x1: float, width_px: float) -> TickPlan:
 
     * up to ~2 days: hours (or minutes) labelled ``09:00Z`` over days ``Thu 13 Aug``;
     * a week: 6-hour marks (``06Z``, ``12Z``, ``18Z`` when there is room) over ``Thu 13 Aug``, or,
-      narrower (a 1366 px window), unlabelled 6-hour marks over ``Thu 13`` with the month pinned left;
+      narrower (a 1366 px window), unlabelled 6-hour marks over ``Thu 13``, the month pinned left of
+      the first midnight or, without room there, in the first day's label (``Mon 10 Aug``) and on
+      each month's 1st;
     * a month: day numbers over ``Aug 2026 UTC``.
     """
     span = max(x1 - x0, 1e-9)
@@ -99,10 +103,12 @@ def time_ticks(x0: float, x1: float, width_px: float) -> TickPlan:
         return TickPlan(detail, _day_labels(x0, x1, px_per_s), _pinned_day(x0, px_per_s), six)
     if DAY * px_per_s >= WEEKDAY_MIN_PX:
         detail = tuple((t, "") for t in _steps(x0, x1, 6 * HOUR))
-        context = tuple((t, _utc(t).strftime("%a %d")) for t in _days(x0, x1))
-        # The month, short enough to fit in the part of a day left of the first midnight.
-        pinned = _utc(x0).strftime("%b") if _floor(x0, DAY) < x0 else None
-        return TickPlan(detail, context, pinned, 6 * HOUR)
+        days = _days(x0, x1)
+        # The month alone, pinned left of the first midnight when there is room for it there …
+        room = (days[0] - x0) * px_per_s if days else width_px
+        pinned = _utc(x0).strftime("%b") if room >= MONTH_PIN_MIN_PX else None
+        # … else the first day says it (a view starting at midnight), as does each month's 1st.
+        return TickPlan(detail, _days_with_months(days, first_named=pinned is None), pinned, 6 * HOUR)
     every = 1 if DAY * px_per_s >= 22 else 2 if DAY * px_per_s >= 11 else 7
     days = _days(x0, x1)
     detail = tuple((t, str(_utc(t).day) if _day_number_shown(_utc(t), every) else "") for t in days)
@@ -110,6 +116,26 @@ def time_ticks(x0: float, x1: float, width_px: float) -> TickPlan:
     first = _utc(x0)
     pinned = first.strftime("%b %Y UTC") if not context or context[0][0] > x0 else None
     return TickPlan(detail, context, pinned, DAY)
+
+
+def _days_with_months(days: list[float], first_named: bool) -> tuple[tuple[float, str], ...]:
+    """``Thu 13`` per day, ``Mon 10 Aug`` for the first day (when ``first_named``) and for each
+    month's 1st. A day is narrower than its full name here, so the label after a full name stays
+    empty (its boundary mark remains) rather than overlap it; of two full names in a row the
+    month's 1st is kept."""
+    named = [(k == 0 and first_named) or _utc(t).day == 1 for k, t in enumerate(days)]
+    for k in range(len(days) - 1):
+        if named[k] and named[k + 1]:
+            named[k] = False
+    words = []
+    for k, t in enumerate(days):
+        if named[k]:
+            words.append(_utc(t).strftime("%a %d %b"))
+        elif k and named[k - 1]:
+            words.append("")
+        else:
+            words.append(_utc(t).strftime("%a %d"))
+    return tuple(zip(days, words))
 
 
 def _day_number_shown(d: datetime, every: int) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtTest import QTest
 
 from app.domain import Acquisition
-from app.ui.time_axis import time_ticks
+from app.ui.time_axis import DAY_NAME_MIN_PX, WEEKDAY_MIN_PX, time_ticks
 from app.ui.timeline_view import TimelineView
 
 UTC = timezone.utc
@@ -152,9 +152,53 @@ def test_labels_at_each_zoom_never_overlap(qtbot, width, span_days):
 
 
 def test_week_in_a_1366_window_reads_weekday_and_date_with_six_hour_ticks():
-    x0 = ts(THU - timedelta(days=3, hours=5))  # Sun 9 Aug 19:00Z: the month is pinned left of Mon 10
+    x0 = ts(THU - timedelta(days=3, hours=18))  # Sun 9 Aug 06:00Z: the month is pinned left of Mon 10
     plan = time_ticks(x0, x0 + 7 * 86400, 540)
     assert [w for _, w in plan.context][:3] == ["Mon 10", "Tue 11", "Wed 12"]
     assert plan.pinned == "Aug" and plan.step_s == 6 * 3600
     steps = {b - a for (a, _), (b, _) in zip(plan.detail, plan.detail[1:])}
     assert steps == {6 * 3600.0}
+
+
+@pytest.mark.parametrize("start, first", [
+    (THU - timedelta(days=3), "Mon 10 Aug"),            # the view starts at midnight: no room left of it
+    (THU - timedelta(days=3, hours=5), "Mon 10 Aug"),   # Sun 19:00Z: 16 px before midnight, too few for "Aug"
+])
+def test_a_narrow_week_names_the_month_in_its_first_day_without_room_to_pin_it(start, first):
+    plan = time_ticks(ts(start), ts(start) + 7 * 86400, 540)
+    assert plan.pinned is None
+    assert [w for _, w in plan.context][:4] == [first, "", "Wed 12", "Thu 13"]  # no label under the full name
+
+
+def test_a_narrow_week_names_each_new_month_on_its_first():
+    plan = time_ticks(ts(datetime(2026, 8, 28, tzinfo=UTC)), ts(datetime(2026, 9, 4, tzinfo=UTC)), 540)
+    assert [w for _, w in plan.context] == ["Fri 28 Aug", "", "Sun 30", "Mon 31", "Tue 01 Sep", "", "Thu 03",
+                                            "Fri 04"]
+
+
+@pytest.mark.parametrize("start", [THU - timedelta(days=3), THU - timedelta(days=3, hours=5),
+                                   THU - timedelta(days=3, hours=18)])
+def test_the_drawn_week_axis_of_a_1366_window_always_shows_the_month(qtbot, start):
+    """What is painted, not only planned: the pinned month is dropped by the axis when it does not
+    fit left of the first midnight, so the month must then be in a day's label."""
+    import pyqtgraph as pg
+    from PySide6 import QtGui
+
+    from app.ui.time_axis import TwoLevelTimeAxis
+    axis = TwoLevelTimeAxis()
+    v = pg.PlotWidget(axisItems={"bottom": axis})
+    qtbot.addWidget(v)
+    v.resize(600, 200)  # the timeline's plot in a 1366 px window is about 540 px wide
+    v.show()
+    QTest.qWaitForWindowExposed(v)
+    v.getPlotItem().getViewBox().setXRange(ts(start), ts(start + timedelta(days=7)), padding=0.0)
+    v.grab()
+    assert WEEKDAY_MIN_PX * 7 <= axis.geometry().width() < DAY_NAME_MIN_PX * 7  # the narrow week
+    image = QtGui.QImage(8, 8, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    drawn = [text for _rect, _flags, text in texts]
+    assert any("Aug" in text for text in drawn), drawn
