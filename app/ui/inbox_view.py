@@ -19,10 +19,15 @@ PRIORITY_COLOURS = {1: "#b42318", 2: "#c75a00", 3: "#1f2933", 4: "#5b6776", 5: "
 NBSP = "\u00a0"
 #: The role the Inbox's filter matches (cell texts with plain spaces).
 FILTER_ROLE = Role.UserRole + 3
-#: Columns that wrap in a narrow Inbox (window, constraints) and the widest each may take.
-WINDOW_COL, CONSTRAINTS_COL = 2, 3
+TARGET_COL, WINDOW_COL, CONSTRAINTS_COL, REF_COL = 1, 2, 3, 4
 #: The raw order id: kept in the model (sorting, copying) but not shown; it is in the row's tooltip.
 ID_COL = 5
+STATUS_COL, TRIES_COL = 6, 7
+#: Columns that wrap in a narrow Inbox, and where: the target between words, the window after its
+#: arrow, the constraints after their commas.
+WRAPPING = {TARGET_COL: " ", WINDOW_COL: "→ ", CONSTRAINTS_COL: ", "}
+#: Columns shown only when they say something and fit the panel, the most useful first.
+OPTIONAL_COLS = (TRIES_COL, STATUS_COL, REF_COL)
 
 
 def _unbroken(text: str, separator: str) -> str:
@@ -40,8 +45,10 @@ class OrderTableModel(KeyedTableModel[Order]):
     """Orders as rows: priority, target, window, constraints, reference, id."""
 
     HEADERS = ("P", "Target", "Window", "Constraints", "Ref", "Order", "Status", "Tries")
-    HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest", 2: "Requested window (UTC)",
+    HEADER_TIPS = {0: "Priority: 1 = highest, 5 = lowest; ↻2: two failed execution attempts",
+                   2: "Requested window (UTC)",
                    3: "What the acquisition must meet (incidence, look side, sensor, duration …)",
+                   4: "The customer's reference of the order", 6: "new, or proposed by the candidate plan",
                    7: "Failed execution attempts, with the last failure's reason"}
 
     def cells(self, o: Order) -> tuple[tuple, tuple]:
@@ -49,7 +56,9 @@ class OrderTableModel(KeyedTableModel[Order]):
         window = window_text(o, compact=True)
         start = o.requested_window_start.timestamp() if o.requested_window_start else float("-inf")
         status = _status_text(o)
-        return ((f"P{o.priority}", o.target_id, _unbroken(window, " → ").replace(" →", NBSP + "→"),
+        # Failed attempts show in the priority cell too: the Tries column has no room in a narrow Inbox.
+        tries = f" ↻{o.attempt_count}" if o.attempt_count else ""
+        return ((f"P{o.priority}{tries}", o.target_id, _unbroken(window, " → ").replace(" →", NBSP + "→"),
                  _unbroken(constraints, ", "),
                  o.external_ref or "", o.id, status, attempts_text(o)),
                 (o.priority, o.target_id.lower(), start, constraints, o.external_ref or "", o.id, status,
@@ -80,6 +89,7 @@ class OrderTableModel(KeyedTableModel[Order]):
                     f"Source {o.source.value}; created {utc_text(o.created_at)}"
                     + ("\nProposed by the candidate plan: commit or reject it from the Plan menu"
                        if o.status == OrderStatus.PLANNED else "")
+                    + (f"\nRef {o.external_ref}" if o.external_ref else "")
                     + (f"\nNotes: {o.notes}" if o.notes else "")
                     + (f"\nFailed attempts: {o.attempt_count}, last: {o.last_failure_reason}"
                        if o.attempt_count else ""))
@@ -154,9 +164,16 @@ class InboxView(QtWidgets.QWidget):
         self._update_badge()
 
     def _fit_columns(self) -> None:
-        """Priority, target, window and constraints as wide as their texts. When the panel is too
-        narrow for them (a 1366 px screen), the window and the constraints wrap between their
-        parts onto more lines instead of running out of sight or being cut ("13 Au…").
+        """Every column in the panel, none cut, no horizontal scroll bar (a 1366 px screen's Inbox
+        is ~290 px wide).
+
+        Priority, target, window and constraints are always in sight; when the panel is too narrow
+        for their texts on one line, the target wraps between words, the window and the constraints
+        between their parts, onto more lines ("13 Au…" never). Ref, Status and Tries are shown
+        only when some order has something to say there and they fit beside those four at their
+        narrowest; otherwise they are hidden and what they say stays in sight elsewhere: a proposed
+        order is in italics, failed attempts are counted in the priority cell (``P1 ↻2``), and the
+        row's tooltip gives all three.
 
         Every row gets the same height, set once as the header's default section size: the lines
         of the row that wraps most at these widths. The texts are measured here with the font
@@ -184,7 +201,7 @@ class InboxView(QtWidgets.QWidget):
             return cache[key]
 
         margin = 2 * (t.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, t) + 1)
-        pad = margin + 4  # what a column gives a text beyond its width: the cell's margins and a little air
+        pad = margin + 2  # what a column gives a text beyond its width: the cell's margins and a little air
         header_metrics = t.horizontalHeader().fontMetrics()
 
         def header_width(col: int) -> int:  # the header's text and its sort arrow
@@ -193,41 +210,53 @@ class InboxView(QtWidgets.QWidget):
         def widest(col: int) -> int:
             return max((advance(str(row[col]), p) for row, p in zip(texts, planned)), default=0) + margin
 
-        t.setColumnWidth(0, max(max((bold.horizontalAdvance(str(row[0])) for row in texts), default=0) + margin, 34))
-        for col in (1, WINDOW_COL, CONSTRAINTS_COL):
-            t.setColumnWidth(col, max(widest(col), header_width(col)))
-        fixed = t.columnWidth(0) + t.columnWidth(1)
-        room = t.viewport().width() - fixed  # refitted when the viewport changes (a scroll bar comes or goes)
-        wide = t.columnWidth(WINDOW_COL) + t.columnWidth(CONSTRAINTS_COL)
-        separators = {WINDOW_COL: "→ ", CONSTRAINTS_COL: ", "}
-        lines = 1
-        if room > 0 and wide > room:
-            def parts(row, col: int) -> list[str]:
-                sep = separators[col]
-                return [p + sep.strip() for p in str(row[col]).split(sep)]
+        def parts(row, col: int) -> list[str]:
+            sep = WRAPPING[col]
+            return [p + sep.strip() for p in str(row[col]).split(sep)]
 
-            def widest_part(col: int) -> int:
-                """The widest unbreakable part of the column's texts, or its header (never cut)."""
-                return max(max((advance(part, p) for row, p in zip(texts, planned) for part in parts(row, col)),
-                               default=0) + pad, header_width(col) - 16)
-            window = min(t.columnWidth(WINDOW_COL), widest_part(WINDOW_COL))
-            t.setColumnWidth(WINDOW_COL, window)
-            # The constraints fill the rest: no sliver of the next column at the edge.
-            t.setColumnWidth(CONSTRAINTS_COL, max(widest_part(CONSTRAINTS_COL), room - window))
-            for col in (WINDOW_COL, CONSTRAINTS_COL):
-                width = t.columnWidth(col) - margin  # the room the text layout wraps in
-                for row, p in zip(texts, planned):
-                    if advance(str(row[col]), p) <= width:
-                        continue
-                    n, used = 1, 0
-                    for part in parts(row, col):  # greedy, as the text layout breaks at spaces
-                        need = advance(part + " ", p)
-                        if used and used + need > width:
-                            n, used = n + 1, 0
-                        used += need
-                    lines = max(lines, n)
-        elif room > 0:  # all fit: the constraints fill the rest (the next columns start off the edge)
-            t.setColumnWidth(CONSTRAINTS_COL, room - t.columnWidth(WINDOW_COL))
+        def widest_part(col: int) -> int:
+            """The widest unbreakable part of the column's texts, or its header (never cut)."""
+            return max(max((advance(part, p) for row, p in zip(texts, planned) for part in parts(row, col)),
+                           default=0) + pad, header_width(col) - 16)
+
+        first = max(max((bold.horizontalAdvance(str(row[0])) for row in texts), default=0) + margin, 34)
+        t.setColumnWidth(0, first)
+        natural = {col: max(widest(col), header_width(col)) for col in WRAPPING}
+        narrowest = {col: min(natural[col], widest_part(col)) for col in WRAPPING}
+        view = t.viewport().width()  # refitted when the viewport changes (a scroll bar comes or goes)
+        # The optional columns, most useful first, each where it says something and fits.
+        room = view - first - sum(narrowest.values())
+        says = {TRIES_COL: any(o.attempt_count for o in self.model.items()), STATUS_COL: any(planned),
+                REF_COL: any(o.external_ref for o in self.model.items())}
+        for col in OPTIONAL_COLS:
+            width = max(widest(col), header_width(col))
+            shown = says[col] and width <= room
+            t.setColumnHidden(col, not shown)
+            if shown:
+                t.setColumnWidth(col, width)
+                room -= width
+        # What is left goes to the target, the window, then the constraints, each up to one line.
+        widths = dict(narrowest)
+        for col in WRAPPING:
+            more = max(0, min(room, natural[col] - widths[col]))
+            widths[col] += more
+            room -= more
+        if room > 0 and all(t.isColumnHidden(col) for col in OPTIONAL_COLS):
+            widths[CONSTRAINTS_COL] += room  # the last column fills the rest: no sliver at the edge
+        lines = 1
+        for col, width in widths.items():
+            t.setColumnWidth(col, width)
+            room_px = width - margin  # the room the text layout wraps in
+            for row, p in zip(texts, planned):
+                if advance(str(row[col]), p) <= room_px:
+                    continue
+                n, used = 1, 0
+                for part in parts(row, col):  # greedy, as the text layout breaks at spaces
+                    need = advance(part + " ", p)
+                    if used and used + need > room_px:
+                        n, used = n + 1, 0
+                    used += need
+                lines = max(lines, n)
         one_line = self._one_line
         t.verticalHeader().setDefaultSectionSize(
             one_line if lines == 1 else lines * plain.lineSpacing() + 4)  # as tight as Qt's fitted rows

@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from app.domain.enums import OrderStatus
 from app.ui.conflicts_view import ConflictsView, conflict_summary
 from app.ui.inbox_view import InboxView
+from app.ui.list_table import ID_ROLE
 from app.ui.scheduled_view import ScheduledView
 
 Left = QtCore.Qt.MouseButton.LeftButton
@@ -178,7 +179,8 @@ def test_scheduled_updates_changed_rows_in_place_and_keeps_the_selection(qtbot, 
 
 def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, settings, shots_dir):
     """The Inbox of the main window at 1366×768 (its left dock as the window gives it): every
-    target, window and constraint list is as wide as its column (no "13 Au…")."""
+    target, window and constraint list is as wide as its column (no "13 Au…"), and the whole
+    table is in the panel (no horizontal scroll bar)."""
     from app.persistence import ScheduleDB
     from app.services.orders import add_order
     from app.ui.main_window import MainWindow
@@ -186,11 +188,15 @@ def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, set
     targets = [t.id for t in db.list_targets(db.list_workspaces()[0].id)]
     # Orders as the demo has them: windows of whole days, of hours, several constraints.
     add_order(db, "day", targets[0], 2, window_start="2026-08-10T00:00:00Z", window_end="2026-08-13T00:00:00Z",
-              constraints={"max_incidence_deg": 35, "sensor_type": "visible", "duration_s": 20})
+              constraints={"max_incidence_deg": 35, "sensor_type": "visible", "duration_s": 20},
+              external_ref="ACME-2026-0815")
     add_order(db, "day", targets[1], 3, window_start="2026-08-10T06:30:00Z", window_end="2026-08-11T18:45:00Z",
               constraints={"max_incidence_deg": 40, "look_side": "LEFT"})
-    add_order(db, "day", targets[2], 1, window_start="2026-08-10T09:00:00Z", window_end="2026-08-10T12:30:00Z",
-              constraints={"sensor_type": "sar", "duration_s": 20})
+    failed = add_order(db, "day", targets[2], 1, window_start="2026-08-10T09:00:00Z",
+                       window_end="2026-08-10T12:30:00Z", constraints={"sensor_type": "sar", "duration_s": 20})
+    with db.engine.begin() as conn:  # back from two failed acquisitions (as an execution report leaves it)
+        conn.exec_driver_sql("UPDATE orders SET attempt_count = 2, last_failure_reason = 'clouds over the target' "
+                             "WHERE id = ?", (failed.id,))
     db.close()
     w = MainWindow(db_path, "day", settings)
     qtbot.addWidget(w)
@@ -207,7 +213,7 @@ def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, set
     icon = table.iconSize().width() if table.iconSize().width() > 0 else 16
     lines_of = {}
     for row in range(model.rowCount()):
-        for col, sep in ((1, None), (2, "→ "), (3, ", ")):
+        for col, sep in ((1, " "), (2, "→ "), (3, ", ")):
             text = model.index(row, col).data()
             decorated = model.index(row, col).data(QtCore.Qt.ItemDataRole.DecorationRole) is not None
             room = table.columnWidth(col) - margin - (icon + 4 if decorated else 0)
@@ -223,13 +229,27 @@ def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, set
                     used += need
                 lines_of[(row, col)] = lines
                 assert table.rowHeight(row) >= lines * metrics.lineSpacing(), (row, text)
-    # … and the four columns that say what an order is are in sight without scrolling.
+    # … and the four columns that say what an order is are in sight without scrolling, as is every
+    # other column shown: the panel has no horizontal scroll bar (Ref, Status, Tries had one).
     assert table.columnViewportPosition(3) + table.columnWidth(3) <= table.viewport().width()
+    shown = [c for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+    assert all(table.columnViewportPosition(c) + table.columnWidth(c) <= table.viewport().width() for c in shown)
+    assert table.horizontalScrollBar().maximum() == 0
     assert max(lines_of.values()) >= 2  # the narrow panel did wrap
     header = table.horizontalHeader()
-    for col in range(1, 4):  # the headers too
+    for col in shown[1:]:  # the headers too
         text = model.headerData(col, QtCore.Qt.Orientation.Horizontal)
         assert header.fontMetrics().horizontalAdvance(text) + margin <= header.sectionSize(col), text
+    # What a column with no room says is still in sight: the failed attempts in the priority cell,
+    # the customer's reference in the row's tooltip.
+    rows = {model.index(r, 0).data(ID_ROLE): r for r in range(model.rowCount())}
+    tries = model.index(rows[failed.id], 0)
+    assert tries.data() == "P1 ↻2"
+    assert metrics.horizontalAdvance("P1 ↻2") + margin <= table.columnWidth(0)
+    assert "Failed attempts: 2, last: clouds over the target" in tries.data(QtCore.Qt.ItemDataRole.ToolTipRole)
+    if table.isColumnHidden(4):
+        ref_row = next(r for r in range(model.rowCount()) if model.index(r, 4).data() == "ACME-2026-0815")
+        assert "Ref ACME-2026-0815" in model.index(ref_row, 1).data(QtCore.Qt.ItemDataRole.ToolTipRole)
     w.grab().save(str(shots_dir / "inbox_1366.png"))
     w.inbox.set_filter_text("inc ≤ 35°")
     assert w.inbox.count() >= 1 and len(w.inbox.visible_order_ids()) == 1
@@ -286,3 +306,36 @@ def test_an_update_of_a_1000_order_inbox_refits_no_row(qtbot, schedule):
     view.resize(2000, 500)  # wide: every text on one line, one-line rows again
     QtWidgets.QApplication.processEvents()
     assert not asked and table.rowHeight(999) == table.verticalHeader().defaultSectionSize() < 2 * metrics.lineSpacing()
+
+
+def test_a_wide_inbox_shows_ref_status_and_tries_where_orders_have_them(qtbot, small):
+    """Ref, Status and Tries appear when some order has something there and the panel has room for
+    them beside the four main columns; without anything to say they take no room."""
+    import dataclasses
+    from PySide6 import QtWidgets
+    view = InboxView()
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    t = view.table
+    plain = [dataclasses.replace(o, external_ref=None, attempt_count=0, status=OrderStatus.NEW)
+             for o in small.orders]
+    view.set_orders(plain)
+    assert all(t.isColumnHidden(c) for c in (4, 6, 7))  # nothing to say: no Ref, Status or Tries
+    orders = list(plain)
+    orders[0] = dataclasses.replace(orders[0], external_ref="ACME-2026-0815")
+    orders[1] = dataclasses.replace(orders[1], status=OrderStatus.PLANNED)
+    orders[2] = dataclasses.replace(orders[2], attempt_count=1, last_failure_reason="clouds")
+    view.set_orders(orders)
+    QtWidgets.QApplication.processEvents()
+    assert not any(t.isColumnHidden(c) for c in (4, 6, 7))
+    model, metrics = t.model(), t.fontMetrics()
+    for c in (4, 6, 7):
+        assert t.columnViewportPosition(c) + t.columnWidth(c) <= t.viewport().width()
+        for r in range(model.rowCount()):
+            assert metrics.horizontalAdvance(str(model.index(r, c).data() or "")) <= t.columnWidth(c), c
+    assert t.horizontalScrollBar().maximum() == 0
+    view.resize(360, 400)  # a panel about as narrow as a 1366 px screen's: they give way, nothing scrolls sideways
+    QtWidgets.QApplication.processEvents()
+    assert t.isColumnHidden(7) and t.horizontalScrollBar().maximum() == 0
