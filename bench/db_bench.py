@@ -55,8 +55,8 @@ def _items(n: int, orders: list, day: datetime) -> list[dict]:
     for i in range(n):
         start = day + timedelta(seconds=60 * (i % 1440) + (i // 1440))
         out.append({"opportunity_id": f"SAT-{i % 50}_T{i}_{start:%Y%m%dT%H%M%S}_max", "satellite_id": f"SAT-{i % 50}",
-                    "target_id": f"T{i}", "start_time": start, "end_time": start + timedelta(seconds=10),
-                    "roll_angle_deg": (i % 60) - 30.0, "pitch_angle_deg": 0.0, "value": 0.5,
+                    "target_id": f"T{i}", "start": start, "end": start + timedelta(seconds=10),
+                    "roll_deg": (i % 60) - 30.0, "pitch_deg": 0.0, "value": 0.5,
                     "order_id": orders[i].id if orders else None})
     return out
 
@@ -84,8 +84,8 @@ def bench_commit(folder: Path, n: int, repeat: int) -> dict:
             for aid, it in zip(new_ids("acq", n), _items(n, [], YEAR_START + timedelta(days=100 + r))):
                 session.add(AcquisitionRow(
                     id=aid, created_at=now, updated_at=now, satellite_id=it["satellite_id"], target_id=it["target_id"],
-                    start_time=it["start_time"], end_time=it["end_time"], roll_angle_deg=it["roll_angle_deg"],
-                    pitch_angle_deg=0.0, roll_end_deg=it["roll_angle_deg"], pitch_end_deg=0.0, state="committed",
+                    start=it["start"], end=it["end"], roll_deg=it["roll_deg"],
+                    pitch_deg=0.0, roll_end_deg=it["roll_deg"], pitch_end_deg=0.0, state="committed",
                     lock_level="soft", source="auto", opportunity_id=it["opportunity_id"], workspace_id=ws.id))
         ref_s.append(time.perf_counter() - t)
     # The GUI's rubber-band select of 1,000 bars + Lock (database part).

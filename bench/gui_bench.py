@@ -201,8 +201,8 @@ def main() -> int:
         c = bar_category(a, a.id in s.conflict_acquisition_ids, s.freeze_cutoff)
         brush = brushes.setdefault(c, QtGui.QBrush(QtGui.QColor(BAR_COLOURS[c][0])))
         r = view.rows().index(a.satellite_id)
-        item = QtWidgets.QGraphicsRectItem(a.start_time.timestamp(), r + BAR_TOP,
-                                           max((a.end_time - a.start_time).total_seconds(), 1.0),
+        item = QtWidgets.QGraphicsRectItem(a.start.timestamp(), r + BAR_TOP,
+                                           max((a.end - a.start).total_seconds(), 1.0),
                                            BAR_BOTTOM - BAR_TOP)
         item.setBrush(brush)
         item.setPen(no_pen)
@@ -278,8 +278,8 @@ def main() -> int:
 
     inspect_ms = median_ms(select_inspect_paint, max(5, args.repeat // 3))
 
-    starts = [a.start_time.timestamp() for a in s.acquisitions]
-    ends = [a.end_time.timestamp() for a in s.acquisitions]
+    starts = [a.start.timestamp() for a in s.acquisitions]
+    ends = [a.end.timestamp() for a in s.acquisitions]
     row_of = {sid: i for i, sid in enumerate(view.rows())}
     rws = [row_of[a.satellite_id] for a in s.acquisitions]
 
@@ -382,9 +382,9 @@ def delete_and_commit(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
                                           for i in range(1000)])
         base = ws.settings.horizon_end + timedelta(hours=2 + 8 * k)  # each run past the last one's items
         items = [{"opportunity_id": f"bench{k}_{i}", "satellite_id": sats[i % len(sats)], "target_id": o.target_id,
-                  "start_time": base + timedelta(seconds=SPACING_S * (i // len(sats))),
-                  "end_time": base + timedelta(seconds=SPACING_S * (i // len(sats)) + 5), "roll_angle_deg": 0.0,
-                  "pitch_angle_deg": 0.0, "value": 0.5, "order_id": o.id} for i, o in enumerate(orders)]
+                  "start": base + timedelta(seconds=SPACING_S * (i // len(sats))),
+                  "end": base + timedelta(seconds=SPACING_S * (i // len(sats)) + 5), "roll_deg": 0.0,
+                  "pitch_deg": 0.0, "value": 0.5, "order_id": o.id} for i, o in enumerate(orders)]
         # The plan's horizon (as the planner stores it) covers its items: the commit re-checks
         # battery and memory over it, so the items are spaced as a satellite can take them.
         horizon = {"horizon_start": ws.settings.horizon_start.isoformat(),

@@ -48,8 +48,8 @@ def build(path: Path, n: int) -> str:
         for k in range(lo, min(n, lo + 10_000)):
             start = T0 + timedelta(seconds=k * spacing)
             items.append({"opportunity_id": f"SAT-{k % 50:02d}_T{k}_{k}_max", "satellite_id": f"SAT-{k % 50:02d}",
-                          "target_id": f"T{k}", "start_time": start, "end_time": start + timedelta(seconds=10),
-                          "roll_angle_deg": 5.0, "value": 0.5})
+                          "target_id": f"T{k}", "start": start, "end": start + timedelta(seconds=10),
+                          "roll_deg": 5.0, "value": 0.5})
         db.commit_direct(items, workspace_id=ws.id, mode="OPTICAL")
     db.close()
     return ws.id

@@ -134,8 +134,8 @@ def schedule_acquisitions(n: int, seed: int = 1, n_sats: int = 50, conflict_rate
                 gap = need - float(rng.uniform(1, 30))
             t += gap
             acqs.append(Acquisition(id=f"acq_{spec.id}_{k:05d}", workspace_id="ws", satellite_id=spec.id,
-                                    target_id=f"T{k}", start_time=from_epoch(t), end_time=from_epoch(t + 10.0),
-                                    roll_angle_deg=new_roll, order_id=f"ord_{spec.id}_{k}",
+                                    target_id=f"T{k}", start=from_epoch(t), end=from_epoch(t + 10.0),
+                                    roll_deg=new_roll, order_id=f"ord_{spec.id}_{k}",
                                     state=AcquisitionState.COMMITTED))
             t += 10.0
             roll = new_roll
@@ -150,11 +150,11 @@ def naive_detection(sats, acqs):
         by_sat.setdefault(a.satellite_id, []).append(a)
     found = 0
     for sid, items in by_sat.items():
-        items.sort(key=lambda a: a.start_time)
+        items.sort(key=lambda a: a.start)
         ag = specs[sid].agility
         for a, b in zip(items, items[1:]):
-            need = slew_time(ag, a.roll_end_deg, a.pitch_end_deg, b.roll_angle_deg, b.pitch_angle_deg)
-            if (b.start_time - a.end_time).total_seconds() < need:
+            need = slew_time(ag, a.roll_end_deg, a.pitch_end_deg, b.roll_deg, b.pitch_deg)
+            if (b.start - a.end).total_seconds() < need:
                 found += 1
     return found
 

@@ -77,8 +77,8 @@ def _items(orders, sats, offset_s: float) -> list[dict]:
         sat = sats[i % len(sats)]
         start = DAY + timedelta(seconds=(i // len(sats)) * 100.0 + offset_s)
         out.append({"opportunity_id": f"{sat}_{o.target_id}_{i}_{offset_s:g}", "satellite_id": sat,
-                    "target_id": o.target_id, "start_time": start, "end_time": start + timedelta(seconds=10),
-                    "roll_angle_deg": 10.0, "pitch_angle_deg": 0.0, "roll_end_deg": 10.0, "pitch_end_deg": 0.0,
+                    "target_id": o.target_id, "start": start, "end": start + timedelta(seconds=10),
+                    "roll_deg": 10.0, "pitch_deg": 0.0, "roll_end_deg": 10.0, "pitch_end_deg": 0.0,
                     "value": 0.5, "order_id": o.id})
     return out
 
@@ -162,8 +162,8 @@ while time.monotonic() < end:
                                   schedule_version=version)
             sat = rng.choice(sats)
             db.create_plan_items(plan.id, [{"opportunity_id": f"{sat}_{o.target_id}_{start:%H%M%S}",
-                "satellite_id": sat, "target_id": o.target_id, "start_time": start,
-                "end_time": start + timedelta(seconds=20), "roll_angle_deg": 5.0, "order_id": o.id}])
+                "satellite_id": sat, "target_id": o.target_id, "start": start,
+                "end": start + timedelta(seconds=20), "roll_deg": 5.0, "order_id": o.id}])
             commits.commit_plan(db, ws, plan.id)
             commits_ok += 1
         except DomainError:
@@ -192,7 +192,7 @@ def bench_writers(url: str, seconds: float) -> dict:
     for i, o in enumerate(orders[:40]):
         start = scenario.settings.horizon_start + timedelta(hours=4, seconds=600 * i)
         items.append({"opportunity_id": f"w{i}", "satellite_id": sats[i % len(sats)], "target_id": o.target_id,
-                      "start_time": start, "end_time": start + timedelta(seconds=10), "roll_angle_deg": 5.0,
+                      "start": start, "end": start + timedelta(seconds=10), "roll_deg": 5.0,
                       "order_id": o.id})
     db.create_plan_items(plan.id, items)
     created = [a["id"] for a in db.commit_plan(plan.id, [], "none", None, ws.id)["acquisitions_created"]]

@@ -130,9 +130,9 @@ def add_big_week(db_url: str, n: int = 20_000) -> str:
         for i, order in enumerate(orders):
             start = ws.settings.horizon_start + timedelta(seconds=3600 + step * (i // len(sats)) + (i % len(sats)))
             items.append({"opportunity_id": f"{sats[i % len(sats)]}_{order.target_id}_{start:%Y%m%dT%H%M%S}_max",
-                          "satellite_id": sats[i % len(sats)], "target_id": order.target_id, "start_time": start,
-                          "end_time": start + timedelta(seconds=10), "roll_angle_deg": (i % 60) - 30.0,
-                          "pitch_angle_deg": 0.0, "value": 0.5, "order_id": order.id})
+                          "satellite_id": sats[i % len(sats)], "target_id": order.target_id, "start": start,
+                          "end": start + timedelta(seconds=10), "roll_deg": (i % 60) - 30.0,
+                          "pitch_deg": 0.0, "value": 0.5, "order_id": order.id})
         plan = db.create_plan("best_fit", {}, "sha256:bench-big", None, {"accepted": n}, ws.id)
         db.create_plan_items(plan.id, items)
         db.commit_plan(plan.id, [], "none", None, ws.id)

@@ -33,10 +33,10 @@ def force_overlap():
     move), which makes a temporal overlap for conflict detection."""
     def make(db, acquisitions):
         by_sat: dict[str, list] = {}
-        for a in sorted(acquisitions, key=lambda a: a.start_time):
+        for a in sorted(acquisitions, key=lambda a: a.start):
             by_sat.setdefault(a.satellite_id, []).append(a)
         first, second = next(v for v in by_sat.values() if len(v) >= 2)[:2]
-        db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
+        db.update_acquisition(second.id, {"start": first.start}, override=True)
         return first, second
     return make
 

@@ -36,11 +36,11 @@ def promotion(a: Acquisition, now: datetime, freeze_hours: float,
     """
     if a.state in IMMUTABLE_STATES:
         return None
-    if a.start_time < now:
+    if a.start < now:
         return AcquisitionState.EXECUTING, LockLevel.HARD
-    if a.start_time < now + timedelta(hours=freeze_hours):
+    if a.start < now + timedelta(hours=freeze_hours):
         wanted = LockLevel.HARD
-    elif a.start_time < now + timedelta(hours=soft_hours):
+    elif a.start < now + timedelta(hours=soft_hours):
         wanted = LockLevel.SOFT
     else:
         return None

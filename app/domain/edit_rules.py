@@ -38,8 +38,8 @@ STATE_TRANSITIONS: dict[AcquisitionState, frozenset[AcquisitionState]] = {
 }
 
 #: Fields whose change moves the acquisition (time, attitude, satellite, opportunity).
-MOVE_FIELDS = frozenset({"start_time", "end_time", "roll_angle_deg", "pitch_angle_deg", "roll_end_deg",
-                         "pitch_end_deg", "satellite_id", "opportunity_id", "incidence_angle_deg",
+MOVE_FIELDS = frozenset({"start", "end", "roll_deg", "pitch_deg", "roll_end_deg",
+                         "pitch_end_deg", "satellite_id", "opportunity_id", "incidence_deg",
                          "look_side", "pass_direction", "mode", "sar_mode", "swath_width_km",
                          "scene_length_km"})
 #: Derived figures that planning recomputes when neighbours change; not a move.
@@ -67,7 +67,7 @@ class EditContext:
 
 
 def _frozen(a: Acquisition, ctx: EditContext) -> bool:
-    return a.start_time < ctx.freeze_cutoff
+    return a.start < ctx.freeze_cutoff
 
 
 def _immutable(a: Acquisition) -> Refusal:
@@ -87,7 +87,7 @@ def check_delete(a: Acquisition, ctx: EditContext) -> list[Refusal]:
         out.append(Refusal("lock_level", f"{a.id} is soft-locked and cannot be deleted: unlock it first",
                            overridable=True))
     if _frozen(a, ctx):
-        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start_time)}, inside the frozen "
+        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start)}, inside the frozen "
                                           f"zone (before {to_iso(ctx.freeze_cutoff)}): it cannot be "
                                           "deleted without an explicit override", overridable=True))
     return out
@@ -107,8 +107,8 @@ def check_move(a: Acquisition, ctx: EditContext, new_start: datetime | None = No
             out.append(Refusal("lock_level", f"{a.id} is soft-locked: it may only shift in time on "
                                              f"{a.satellite_id}, not switch to {new_satellite}; unlock "
                                              "it first", overridable=True))
-        start = new_start or a.start_time
-        end = new_end or a.end_time
+        start = new_start or a.start
+        end = new_end or a.end
         lo, hi = ctx.window_start, ctx.window_end
         if (new_start or new_end) and not inside_window(start, end, lo, hi):
             window = f"{to_iso(lo) if lo else 'ASAP'} – {to_iso(hi) if hi else 'no deadline'}"
@@ -116,7 +116,7 @@ def check_move(a: Acquisition, ctx: EditContext, new_start: datetime | None = No
                                              f"order's requested window {window}; {to_iso(start)} – "
                                              f"{to_iso(end)} is outside", overridable=True))
     if _frozen(a, ctx):
-        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start_time)}, inside the frozen "
+        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start)}, inside the frozen "
                                           f"zone (before {to_iso(ctx.freeze_cutoff)}): it cannot be "
                                           "moved without an explicit override", overridable=True))
     elif new_start is not None and new_start < ctx.freeze_cutoff:
@@ -156,7 +156,7 @@ def check_lock(a: Acquisition, ctx: EditContext, new_level: LockLevel) -> list[R
                             overridable=True)]
         return [_immutable(a)]
     if lowering and _frozen(a, ctx):
-        return [Refusal("frozen_zone", f"{a.id} is in the frozen zone (starts {to_iso(a.start_time)}, "
+        return [Refusal("frozen_zone", f"{a.id} is in the frozen zone (starts {to_iso(a.start)}, "
                                        f"before the freeze cutoff {to_iso(ctx.freeze_cutoff)}): "
                                        "unlocking it needs an explicit override", overridable=True)]
     return []
@@ -245,10 +245,10 @@ def permissions(a: Acquisition, ctx: EditContext) -> EditPermissions:
     # a move stays inside the order window (outside it, the order is not served: ``inside_window``)
     lo = hi = None
     if ctx.window_start is not None:
-        lo = (ctx.window_start - a.start_time).total_seconds()
+        lo = (ctx.window_start - a.start).total_seconds()
     if ctx.window_end is not None:
-        hi = (ctx.window_end - a.end_time).total_seconds()
-    earliest = (ctx.freeze_cutoff - a.start_time).total_seconds()
+        hi = (ctx.window_end - a.end).total_seconds()
+    earliest = (ctx.freeze_cutoff - a.start).total_seconds()
     lo = earliest if lo is None else max(lo, earliest)
     return EditPermissions(not move_reason, move_reason, not delete_reason, delete_reason, not lock_reason,
                            lock_reason, lo, hi, same_satellite_only=a.lock_level == LockLevel.SOFT)

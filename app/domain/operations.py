@@ -25,7 +25,7 @@ class DroppedItem:
     order_id: str | None
     satellite_id: str
     target_id: str
-    start_time: datetime
+    start: datetime
 
 
 @dataclass(frozen=True, slots=True)

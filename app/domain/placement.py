@@ -1,9 +1,17 @@
 """Where and how an image is taken: the one placement value object (issue #10 item 1).
 
-Opportunities, plan items and acquisitions each carry one (``.placement``); code that only needs
-the placement takes a ``Placement``. Its fields use one naming (``start``/``end``, ``roll_deg`` …);
-the stored rows of acquisitions and plan items keep their column names (``start_time``,
-``roll_angle_deg`` …), and ``columns()`` / ``from_columns()`` are the one translation between the two.
+Opportunities, plan items and acquisitions each carry one (``.placement``, built the same way by
+``Placement.of``); code that only needs the placement takes a ``Placement``. One naming in Python:
+``start``/``end``, ``roll_deg``/``pitch_deg`` (at start), ``roll_end_deg``/``pitch_end_deg`` (at end),
+``incidence_deg`` … on every object, dict and dataclass that carries a placement field.
+
+The database columns keep their stored names (``start_time``, ``end_time``, ``roll_angle_deg``,
+``pitch_angle_deg``, ``incidence_angle_deg``): they are the schema, mapped once onto the Python
+names by the ORM models (``persistence.models``); raw SQL, indexes, migrations and the legacy
+importer use the columns. External formats keep what the spec or the seed names (export rows,
+``explain --format json``, execution reports, the seed's direct-commit items), translated at their
+own boundary. JSON stored by earlier code (audit snapshots) may hold the old names:
+``current_names`` reads it.
 
 Times are aware UTC datetimes. Angles in degrees, spacecraft orbital frame "x forward, y right,
 z down": + roll = target right of the ground track (look side RIGHT), + pitch = looking forward.
@@ -21,10 +29,28 @@ from .errors import ValidationError
 
 Vec3 = tuple[float, float, float]
 
-#: Placement field → the column of acquisitions / plan items that stores it.
-COLUMN_OF = {"satellite_id": "satellite_id", "start": "start_time", "end": "end_time", "roll_deg": "roll_angle_deg",
-             "pitch_deg": "pitch_angle_deg", "roll_end_deg": "roll_end_deg", "pitch_end_deg": "pitch_end_deg",
-             "incidence_deg": "incidence_angle_deg", "look_side": "look_side", "pass_direction": "pass_direction"}
+#: The names placement fields had before one naming (and still have as database columns and in the
+#: seed's direct-commit items) → their name now.
+OLD_NAMES = {"start_time": "start", "end_time": "end", "roll_angle_deg": "roll_deg", "pitch_angle_deg": "pitch_deg",
+             "incidence_angle_deg": "incidence_deg"}
+
+#: The placement fields acquisitions and plan items store (not off-nadir, not the lines of sight).
+STORED_FIELDS = ("satellite_id", "start", "end", "roll_deg", "pitch_deg", "roll_end_deg", "pitch_end_deg",
+                 "incidence_deg", "look_side", "pass_direction")
+
+
+def current_names(data: Any) -> Any:
+    """``data`` (JSON read back: a dict, or lists of dicts, at any depth) with every old placement
+    key renamed to its current name; a dict holding both names keeps the current one's value."""
+    if isinstance(data, dict):
+        out = {OLD_NAMES.get(k, k): current_names(v) for k, v in data.items() if OLD_NAMES.get(k, k) == k}
+        for old, new in OLD_NAMES.items():
+            if old in data and new not in data:
+                out[new] = current_names(data[old])
+        return out
+    if isinstance(data, list):
+        return [current_names(v) for v in data]
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +81,19 @@ class Placement:
     def duration_s(self) -> float:
         return (self.end - self.start).total_seconds()
 
-    def columns(self) -> dict[str, Any]:
-        """The placement under the column names of acquisitions and plan items (look side and
-        pass direction as their text values)."""
-        out = {COLUMN_OF[k]: getattr(self, k) for k in COLUMN_OF}
+    def stored_fields(self) -> dict[str, Any]:
+        """The fields an Acquisition or a PlanItem stores, as keyword arguments (same names; look
+        side and pass direction as their text values)."""
+        out = {k: getattr(self, k) for k in STORED_FIELDS}
         for k in ("look_side", "pass_direction"):
             out[k] = str(out[k]) if out[k] else None
         return out
 
     @classmethod
-    def from_columns(cls, row: Any) -> "Placement":
-        """From anything with the stored column names as attributes (an Acquisition, a PlanItem)."""
-        return cls(**{k: getattr(row, c) for k, c in COLUMN_OF.items()})
+    def of(cls, obj: Any) -> "Placement":
+        """The placement of anything that carries its fields under these names (an Opportunity, a
+        PlanItem, an Acquisition); a field it does not carry (off-nadir, lines of sight) is None."""
+        return cls(**{k: getattr(obj, k, None) for k in _FIELDS})
+
+
+_FIELDS = tuple(Placement.__dataclass_fields__)

@@ -65,9 +65,7 @@ class Opportunity:
 
     @property
     def placement(self) -> Placement:
-        return Placement(self.satellite_id, self.start, self.end, self.roll_deg, self.pitch_deg, self.roll_end_deg,
-                         self.pitch_end_deg, self.off_nadir_deg, self.incidence_deg, self.look_side,
-                         self.pass_direction, self.los_start, self.los_end)
+        return Placement.of(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +96,16 @@ class PlanItem:
     opportunity_id: str
     satellite_id: str
     target_id: str
-    start_time: datetime
-    end_time: datetime
-    roll_angle_deg: float
-    pitch_angle_deg: float = 0.0
+    start: datetime
+    end: datetime
+    roll_deg: float
+    pitch_deg: float = 0.0
     value: float | None = None
     quality_score: float | None = None
     maneuver_time_s: float | None = None
     slack_time_s: float | None = None
     order_id: str | None = None
-    incidence_angle_deg: float | None = None
+    incidence_deg: float | None = None
     roll_end_deg: float | None = None
     pitch_end_deg: float | None = None
     look_side: str | None = None
@@ -117,7 +115,7 @@ class PlanItem:
 
     @property
     def placement(self) -> Placement:
-        return Placement.from_columns(self)
+        return Placement.of(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +126,14 @@ class Acquisition:
     workspace_id: str
     satellite_id: str
     target_id: str
-    start_time: datetime
-    end_time: datetime
-    roll_angle_deg: float
-    pitch_angle_deg: float = 0.0
+    start: datetime
+    end: datetime
+    roll_deg: float
+    pitch_deg: float = 0.0
     roll_end_deg: float | None = None
     pitch_end_deg: float | None = None
     mode: Mode = Mode.OPTICAL
-    incidence_angle_deg: float | None = None
+    incidence_deg: float | None = None
     look_side: str | None = None
     pass_direction: str | None = None
     sar_mode: str | None = None
@@ -155,16 +153,16 @@ class Acquisition:
     version: int = 1
 
     def __post_init__(self) -> None:
-        if self.end_time < self.start_time:
-            raise ValidationError(f"acquisitions[{self.id}].end_time", "must not be before start_time")
+        if self.end < self.start:
+            raise ValidationError(f"acquisitions[{self.id}].end", "must not be before start")
         if self.roll_end_deg is None:
-            object.__setattr__(self, "roll_end_deg", self.roll_angle_deg)
+            object.__setattr__(self, "roll_end_deg", self.roll_deg)
         if self.pitch_end_deg is None:
-            object.__setattr__(self, "pitch_end_deg", self.pitch_angle_deg)
+            object.__setattr__(self, "pitch_end_deg", self.pitch_deg)
 
     @property
     def placement(self) -> Placement:
-        return Placement.from_columns(self)
+        return Placement.of(self)
 
     @property
     def immutable(self) -> bool:

@@ -41,9 +41,9 @@ def item_name(target_id: str | None, satellite_id: str | None, start: datetime |
 
 
 def acquisition_name(acq) -> str:
-    """The plain name of anything with ``target_id``, ``satellite_id`` and a start
-    (``start_time`` for acquisitions, ``start`` for opportunities)."""
-    start = getattr(acq, "start_time", None) or getattr(acq, "start", None)
+    """The plain name of anything with ``target_id``, ``satellite_id`` and ``start`` (an acquisition,
+    a plan item, an opportunity)."""
+    start = getattr(acq, "start", None)
     return item_name(getattr(acq, "target_id", None), getattr(acq, "satellite_id", None), start)
 
 

@@ -28,7 +28,7 @@ def solution_actions(acquisitions) -> list[dict[str, str]]:
         if str(getattr(a.state, "value", a.state)) in _LEFT_OUT_STATES:
             continue
         rows.append({"type": "observation", "satellite_id": a.satellite_id, "task_id": a.target_id,
-                     "start_time": to_iso(_second(a.start_time)), "end_time": to_iso(_second(a.end_time))})
+                     "start_time": to_iso(_second(a.start)), "end_time": to_iso(_second(a.end))})
     rows.sort(key=lambda r: (r["start_time"], r["satellite_id"], r["task_id"]))
     return rows
 

@@ -38,13 +38,13 @@ def write_ical(stream: IO[str], acquisitions, *, targets=(), workspace_name: str
         event.add("uid", f"{a.id}@{UID_DOMAIN}")
         event.add("sequence", max(int(getattr(a, "version", 1) or 1) - 1, 0))
         event.add("dtstamp", now)
-        event.add("dtstart", a.start_time.astimezone(UTC))
-        event.add("dtend", a.end_time.astimezone(UTC))
+        event.add("dtstart", a.start.astimezone(UTC))
+        event.add("dtend", a.end.astimezone(UTC))
         event.add("summary", f"{a.target_id} — {a.satellite_id}")
         event.add("description",
                   f"Satellite {a.satellite_id}, target {a.target_id}, order {a.order_id or '-'}\n"
-                  f"roll {a.roll_angle_deg:+.2f} deg, pitch {a.pitch_angle_deg:+.2f} deg"
-                  + (f", incidence {a.incidence_angle_deg:.2f} deg" if a.incidence_angle_deg is not None else "")
+                  f"roll {a.roll_deg:+.2f} deg, pitch {a.pitch_deg:+.2f} deg"
+                  + (f", incidence {a.incidence_deg:.2f} deg" if a.incidence_deg is not None else "")
                   + f"\nstate {_plain(a.state)}, lock {_plain(a.lock_level)}")
         event.add("categories", [_plain(a.state)])
         target = by_target.get(a.target_id)

@@ -16,7 +16,7 @@ from app.domain.enums import (AcquisitionSource, AcquisitionState, LockLevel, Mo
 from app.domain import edit_rules as rules
 from . import rows
 from app.domain.edit_rules import BulkEditRefused, EditContext
-from .models import ACQUISITIONS, AcquisitionRow, PlanRow
+from .models import ACQUISITIONS, AcquisitionRow, PlanRow, as_columns
 from .store import MAX_ACQUISITION_S, StoreBase, chunks, finite, ids_list, raise_stale, text_field
 
 CHECK_ACTIONS = ("move", "delete", "unlock", "lock_soft", "lock_hard")
@@ -222,7 +222,7 @@ class AcquisitionEdits(StoreBase):
     def update_acquisition(self, acquisition_id: str, changes: dict[str, Any], expected_version: int | None = None,
                            override: bool = False, now: Any = None) -> Acquisition:
         """Move an acquisition (start/end time, roll/pitch, satellite, opportunity …), change its
-        state or lock level, under spec §10. Giving only ``start_time`` keeps the duration.
+        state or lock level, under spec §10. Giving only ``start`` keeps the duration.
 
         With ``expected_version``, a row changed meanwhile is refused (StaleEditError); a refused
         rule raises RuleViolation saying which acquisition and why; ``override=True`` forces a
@@ -245,7 +245,7 @@ class AcquisitionEdits(StoreBase):
         refusals: list[rules.Refusal] = []
         moved = {k for k in values if k in rules.MOVE_FIELDS}
         if moved:
-            refusals += rules.check_move(a, ctx, values.get("start_time"), values.get("end_time"),
+            refusals += rules.check_move(a, ctx, values.get("start"), values.get("end"),
                                          values.get("satellite_id"))
         elif set(values) & (rules.METRIC_FIELDS | rules.PROVENANCE_FIELDS):
             refusals += rules.check_metrics(a)
@@ -289,11 +289,11 @@ class AcquisitionEdits(StoreBase):
         out: dict[str, Any] = {}
         for key, value in changes.items():
             f = f"{field}.{key}"
-            if key in ("start_time", "end_time"):
+            if key in ("start", "end"):
                 out[key] = parse_utc(value, f)
-            elif key in ("roll_angle_deg", "pitch_angle_deg", "roll_end_deg", "pitch_end_deg"):
+            elif key in ("roll_deg", "pitch_deg", "roll_end_deg", "pitch_end_deg"):
                 out[key] = finite(value, f, -180.0, 180.0)
-            elif key == "incidence_angle_deg":
+            elif key == "incidence_deg":
                 out[key] = finite(value, f, -90.0, 90.0, optional=True)
             elif key in ("quality_score", "maneuver_time_s", "slack_time_s", "swath_width_km", "scene_length_km"):
                 out[key] = finite(value, f, optional=True)
@@ -309,13 +309,13 @@ class AcquisitionEdits(StoreBase):
                 out[key] = parse_enum(LockLevel, value, f)
             elif key == "source":
                 out[key] = parse_enum(AcquisitionSource, value, f)
-        if "start_time" in out and "end_time" not in out:
-            out["end_time"] = out["start_time"] + (a.end_time - a.start_time)
-        start, end = out.get("start_time", a.start_time), out.get("end_time", a.end_time)
+        if "start" in out and "end" not in out:
+            out["end"] = out["start"] + (a.end - a.start)
+        start, end = out.get("start", a.start), out.get("end", a.end)
         if end < start:
-            raise ValidationError(f"{field}.end_time", "must not be before start_time")
+            raise ValidationError(f"{field}.end", "must not be before start")
         if (end - start).total_seconds() > MAX_ACQUISITION_S:
-            raise ValidationError(f"{field}.end_time", f"an acquisition lasts at most {MAX_ACQUISITION_S:g} s")
+            raise ValidationError(f"{field}.end", f"an acquisition lasts at most {MAX_ACQUISITION_S:g} s")
         return out
 
     # --- undo support ----------------------------------------------------------------------------
@@ -340,7 +340,8 @@ class AcquisitionEdits(StoreBase):
                     raise ValidationError(f"acquisitions[{i}].order_id", f"unknown order {a.order_id!r}")
             self._refuse_served_again(s, acqs)
             if acqs:
-                s.execute(ACQUISITIONS.insert(), [{f: getattr(a, f) for f in rows.ACQUISITION_FIELDS} for a in acqs])
+                s.execute(ACQUISITIONS.insert(), [as_columns({f: getattr(a, f) for f in rows.ACQUISITION_FIELDS})
+                                                  for a in acqs])
             at = utc_now()
             targets = {oid: OrderStatus.COMMITTED for oid, o in orders.items()
                        if o.status in (OrderStatus.NEW, OrderStatus.PLANNED)}

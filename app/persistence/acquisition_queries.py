@@ -56,7 +56,7 @@ class AcquisitionQueries(StoreBase):
             stmt = stmt.where(AcquisitionRow.plan_id == plan_id)
         with self._read() as s:
             return [rows.acquisition(r) for r in
-                    s.execute(stmt.order_by(AcquisitionRow.start_time, AcquisitionRow.satellite_id, AcquisitionRow.id))]
+                    s.execute(stmt.order_by(AcquisitionRow.start, AcquisitionRow.satellite_id, AcquisitionRow.id))]
 
     @staticmethod
     def _time_filter(stmt, start_time: Any, end_time: Any, required: bool = False):
@@ -65,11 +65,11 @@ class AcquisitionQueries(StoreBase):
         if start is not None and end is not None and end <= start:
             raise ValidationError("end_time", "must be after start_time")
         if end is not None:
-            stmt = stmt.where(AcquisitionRow.start_time < end)
+            stmt = stmt.where(AcquisitionRow.start < end)
         if start is not None:
             # Overlap with [start, end): the start_time lower bound keeps it one index range scan.
-            stmt = stmt.where(AcquisitionRow.start_time >= start - timedelta(seconds=MAX_ACQUISITION_S),
-                              AcquisitionRow.end_time > start)
+            stmt = stmt.where(AcquisitionRow.start >= start - timedelta(seconds=MAX_ACQUISITION_S),
+                              AcquisitionRow.end > start)
         return stmt
 
     def horizon_statement(self, start_time: Any, end_time: Any, workspace_id: str | None = None,
@@ -81,7 +81,7 @@ class AcquisitionQueries(StoreBase):
         stmt = self._time_filter(stmt, start_time, end_time, required=True)
         if not include_tentative:
             stmt = stmt.where(AcquisitionRow.state != AcquisitionState.TENTATIVE.value)
-        return stmt.order_by(AcquisitionRow.start_time)
+        return stmt.order_by(AcquisitionRow.start)
 
     def get_acquisitions_in_horizon(self, start_time: Any, end_time: Any, workspace_id: str | None = None,
                                     include_tentative: bool = True) -> list[Acquisition]:
@@ -100,17 +100,17 @@ class AcquisitionQueries(StoreBase):
         if workspace_id is not None:
             stmt = stmt.where(AcquisitionRow.workspace_id == workspace_id)
         with self._read() as s:
-            return [rows.acquisition(r) for r in s.execute(stmt.order_by(AcquisitionRow.start_time))]
+            return [rows.acquisition(r) for r in s.execute(stmt.order_by(AcquisitionRow.start))]
 
     def last_acquisition_before(self, workspace_id: str, satellite_id: str, time: Any) -> Acquisition | None:
         """The satellite's last acquisition ending at or before ``time`` (its attitude at the
         horizon start is that acquisition's end attitude); None if there is none."""
         t = parse_utc(time, "time")
         stmt = (select(*rows.ACQUISITION_COLUMNS)
-                .where(AcquisitionRow.satellite_id == satellite_id, AcquisitionRow.start_time < t,
-                       AcquisitionRow.end_time <= t, AcquisitionRow.workspace_id == workspace_id,
+                .where(AcquisitionRow.satellite_id == satellite_id, AcquisitionRow.start < t,
+                       AcquisitionRow.end <= t, AcquisitionRow.workspace_id == workspace_id,
                        AcquisitionRow.state != AcquisitionState.FAILED.value)
-                .order_by(AcquisitionRow.start_time.desc()).limit(1))
+                .order_by(AcquisitionRow.start.desc()).limit(1))
         with self._read() as s:
             row = s.execute(stmt).first()
         return rows.acquisition(row) if row else None

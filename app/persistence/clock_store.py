@@ -88,7 +88,7 @@ class ClockStore(StoreBase):
                  "executing": len(result.executing), "hard_locked": len(result.hard_locked),
                  "soft_locked": len(result.soft_locked),
                  "dropped_plan_items": [{"id": d.item_id, "order_id": d.order_id, "target_id": d.target_id,
-                                         "satellite_id": d.satellite_id, "start_time": d.start_time}
+                                         "satellite_id": d.satellite_id, "start": d.start}
                                         for d in result.dropped],
                  "orders_returned_to_new": list(result.orders_returned)}, workspace_id, at)
             entry["who"] = CLOCK_ACTOR

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from app.domain import ValidationError, new_id, utc_now
 from app.domain.enums import AcquisitionSource, AcquisitionState, LockLevel, Mode, PlanStatus
 
-from .models import ACQUISITIONS, PLAN_ITEMS, AcquisitionRow, PlanRow, WorkspaceBlobRow, WorkspaceRow
+from .models import ACQUISITIONS, PLAN_ITEMS, AcquisitionRow, PlanRow, WorkspaceBlobRow, WorkspaceRow, as_columns
 from .plan_items import item_values
 from .plan_store import input_hash_of
 from .store import StoreBase
@@ -139,11 +139,11 @@ class LegacyMigration(StoreBase):
             "input_hash": input_hash_of(accepted), "run_id": run_id, "score": None, "metrics_json": metrics,
             "status": PlanStatus.COMMITTED, "workspace_id": workspace_id}])
         if values:
-            s.execute(PLAN_ITEMS.insert(), values)
+            s.execute(PLAN_ITEMS.insert(), [as_columns(v) for v in values])
             s.execute(ACQUISITIONS.insert(), [{
                 "id": new_id("acq"), "created_at": at, "updated_at": at, "satellite_id": v["satellite_id"],
-                "target_id": v["target_id"], "start_time": v["start_time"], "end_time": v["end_time"], "mode": mode,
-                "roll_angle_deg": v["roll_angle_deg"], "pitch_angle_deg": v["pitch_angle_deg"],
+                "target_id": v["target_id"], "start_time": v["start"], "end_time": v["end"], "mode": mode,
+                "roll_angle_deg": v["roll_deg"], "pitch_angle_deg": v["pitch_deg"],
                 "roll_end_deg": v["roll_end_deg"], "pitch_end_deg": v["pitch_end_deg"],
                 "incidence_angle_deg": None, "look_side": None, "pass_direction": None, "sar_mode": None,
                 "swath_width_km": None, "scene_length_km": None, "state": AcquisitionState.COMMITTED,

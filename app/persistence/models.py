@@ -192,16 +192,17 @@ class PlanItemRow(Base):
     opportunity_id: Mapped[str] = mapped_column(Text)
     satellite_id: Mapped[str] = mapped_column(Text)
     target_id: Mapped[str] = mapped_column(Text)
-    start_time: Mapped[datetime]
-    end_time: Mapped[datetime]
-    roll_angle_deg: Mapped[float]
-    pitch_angle_deg: Mapped[float | None] = mapped_column(default=0.0)
+    # Placement fields: one naming in Python (domain.placement), the stored column names kept.
+    start: Mapped[datetime] = mapped_column("start_time")
+    end: Mapped[datetime] = mapped_column("end_time")
+    roll_deg: Mapped[float] = mapped_column("roll_angle_deg")
+    pitch_deg: Mapped[float | None] = mapped_column("pitch_angle_deg", default=0.0)
     value: Mapped[float | None]
     quality_score: Mapped[float | None]
     maneuver_time_s: Mapped[float | None]
     slack_time_s: Mapped[float | None]
     order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"))
-    incidence_angle_deg: Mapped[float | None]
+    incidence_deg: Mapped[float | None] = mapped_column("incidence_angle_deg")
     roll_end_deg: Mapped[float | None]
     pitch_end_deg: Mapped[float | None]
     look_side: Mapped[str | None] = mapped_column(Text)
@@ -225,14 +226,15 @@ class AcquisitionRow(Base):
     updated_at: Mapped[datetime]
     satellite_id: Mapped[str] = mapped_column(Text)
     target_id: Mapped[str] = mapped_column(Text)
-    start_time: Mapped[datetime]
-    end_time: Mapped[datetime]
+    # Placement fields: one naming in Python (domain.placement), the stored column names kept.
+    start: Mapped[datetime] = mapped_column("start_time")
+    end: Mapped[datetime] = mapped_column("end_time")
     mode: Mapped[Mode] = mapped_column(EnumText(Mode), default=Mode.OPTICAL)
-    roll_angle_deg: Mapped[float]
-    pitch_angle_deg: Mapped[float | None] = mapped_column(default=0.0)
+    roll_deg: Mapped[float] = mapped_column("roll_angle_deg")
+    pitch_deg: Mapped[float | None] = mapped_column("pitch_angle_deg", default=0.0)
     roll_end_deg: Mapped[float | None]
     pitch_end_deg: Mapped[float | None]
-    incidence_angle_deg: Mapped[float | None]
+    incidence_deg: Mapped[float | None] = mapped_column("incidence_angle_deg")
     look_side: Mapped[str | None] = mapped_column(Text)
     pass_direction: Mapped[str | None] = mapped_column(Text)
     sar_mode: Mapped[str | None] = mapped_column(Text)
@@ -337,3 +339,21 @@ PLANS = PlanRow.__table__
 PLAN_ITEMS = PlanItemRow.__table__
 AUDIT = AuditRow.__table__
 CLOUD_FORECASTS = CloudForecastRow.__table__
+
+
+def _renamed_columns(*models: type[Base]) -> dict[str, str]:
+    return {attr.key: attr.columns[0].name for model in models for attr in model.__mapper__.column_attrs
+            if attr.key != attr.columns[0].name}
+
+
+#: Python name → stored column name, where they differ: the placement fields of acquisitions and
+#: plan items (``start`` → ``start_time`` …; see domain.placement). ORM attributes and ORM
+#: statements use the Python names; the Core tables (``ACQUISITIONS.c``, their inserts and
+#: updates) and raw SQL use the columns.
+COLUMN_OF = _renamed_columns(AcquisitionRow, PlanItemRow)
+
+
+def as_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values under the Python names → under the column names a Core insert or update of
+    ``ACQUISITIONS``/``PLAN_ITEMS`` takes (an executemany silently drops a key it does not know)."""
+    return {COLUMN_OF.get(k, k): v for k, v in values.items()}

@@ -5,12 +5,13 @@ from typing import Any
 
 from app.domain import Opportunity, PlanItem, ValidationError, new_id, parse_utc
 from app.domain.enums import ChangeType, LookSide, PassDirection, parse_enum
+from app.domain.placement import OLD_NAMES, current_names
 
 from .store import MAX_ACQUISITION_S, finite, text_field
 
-ITEM_KEYS = ("id", "plan_id", "opportunity_id", "satellite_id", "target_id", "start_time", "end_time",
-             "roll_angle_deg", "pitch_angle_deg", "value", "quality_score", "maneuver_time_s",
-             "slack_time_s", "order_id", "incidence_angle_deg", "roll_end_deg", "pitch_end_deg",
+ITEM_KEYS = ("id", "plan_id", "opportunity_id", "satellite_id", "target_id", "start", "end",
+             "roll_deg", "pitch_deg", "value", "quality_score", "maneuver_time_s",
+             "slack_time_s", "order_id", "incidence_deg", "roll_end_deg", "pitch_end_deg",
              "look_side", "pass_direction", "change_type", "replaces_acquisition_id")
 
 #: Change types that name the acquisition they act on (``replaces_acquisition_id``).
@@ -18,7 +19,7 @@ REPLACING = frozenset({ChangeType.MOVED, ChangeType.SATELLITE_SWITCHED, ChangeTy
 
 
 def _from_opportunity(o: Opportunity) -> dict[str, Any]:
-    return {**o.placement.columns(), "opportunity_id": o.id, "target_id": o.target_id, "value": o.value,
+    return {**o.placement.stored_fields(), "opportunity_id": o.id, "target_id": o.target_id, "value": o.value,
             "quality_score": o.quality, "order_id": o.order_id}
 
 
@@ -32,25 +33,27 @@ def item_values(item: Any, index: int, plan_id: str, key: str = "items") -> dict
     elif isinstance(item, Opportunity):
         data = _from_opportunity(item)
     elif isinstance(item, dict):
-        unknown = sorted(set(item) - set(ITEM_KEYS))
+        # The seed's direct-commit items name the placement as the columns do (start_time,
+        # roll_angle_deg …): both namings are read.
+        unknown = sorted(set(item) - set(ITEM_KEYS) - set(OLD_NAMES))
         if unknown:
             raise ValidationError(f"{f}.{unknown[0]}", f"unknown field; known: {', '.join(ITEM_KEYS)}")
-        data = item
+        data = current_names(item)
     else:
         raise ValidationError(f, f"expected a plan item (dict, PlanItem or Opportunity), got {type(item).__name__}")
-    start = parse_utc(data.get("start_time"), f"{f}.start_time") if data.get("start_time") is not None else None
-    end = parse_utc(data.get("end_time"), f"{f}.end_time") if data.get("end_time") is not None else None
+    start = parse_utc(data.get("start"), f"{f}.start") if data.get("start") is not None else None
+    end = parse_utc(data.get("end"), f"{f}.end") if data.get("end") is not None else None
     if start is None:
-        raise ValidationError(f"{f}.start_time", "required")
+        raise ValidationError(f"{f}.start", "required")
     if end is None:
-        raise ValidationError(f"{f}.end_time", "required")
+        raise ValidationError(f"{f}.end", "required")
     if end < start:
-        raise ValidationError(f"{f}.end_time", "must not be before start_time")
+        raise ValidationError(f"{f}.end", "must not be before start")
     if (end - start).total_seconds() > MAX_ACQUISITION_S:
-        raise ValidationError(f"{f}.end_time", f"an acquisition lasts at most {MAX_ACQUISITION_S:g} s")
-    roll = finite(data.get("roll_angle_deg"), f"{f}.roll_angle_deg", -180.0, 180.0)
-    pitch = finite(data.get("pitch_angle_deg", 0.0) if data.get("pitch_angle_deg") is not None else 0.0,
-                   f"{f}.pitch_angle_deg", -180.0, 180.0)
+        raise ValidationError(f"{f}.end", f"an acquisition lasts at most {MAX_ACQUISITION_S:g} s")
+    roll = finite(data.get("roll_deg"), f"{f}.roll_deg", -180.0, 180.0)
+    pitch = finite(data.get("pitch_deg", 0.0) if data.get("pitch_deg") is not None else 0.0,
+                   f"{f}.pitch_deg", -180.0, 180.0)
     look = data.get("look_side")
     direction = data.get("pass_direction")
     replaces = text_field(data.get("replaces_acquisition_id"), f"{f}.replaces_acquisition_id", optional=True)
@@ -69,16 +72,16 @@ def item_values(item: Any, index: int, plan_id: str, key: str = "items") -> dict
         "opportunity_id": text_field(data.get("opportunity_id"), f"{f}.opportunity_id"),
         "satellite_id": text_field(data.get("satellite_id"), f"{f}.satellite_id"),
         "target_id": text_field(data.get("target_id"), f"{f}.target_id"),
-        "start_time": start,
-        "end_time": end,
-        "roll_angle_deg": roll,
-        "pitch_angle_deg": pitch,
+        "start": start,
+        "end": end,
+        "roll_deg": roll,
+        "pitch_deg": pitch,
         "value": finite(data.get("value"), f"{f}.value", optional=True),
         "quality_score": finite(data.get("quality_score"), f"{f}.quality_score", optional=True),
         "maneuver_time_s": finite(data.get("maneuver_time_s"), f"{f}.maneuver_time_s", optional=True),
         "slack_time_s": finite(data.get("slack_time_s"), f"{f}.slack_time_s", optional=True),
         "order_id": text_field(data.get("order_id"), f"{f}.order_id", optional=True),
-        "incidence_angle_deg": finite(data.get("incidence_angle_deg"), f"{f}.incidence_angle_deg",
+        "incidence_deg": finite(data.get("incidence_deg"), f"{f}.incidence_deg",
                                       -90.0, 90.0, optional=True),
         "roll_end_deg": finite(data.get("roll_end_deg") if data.get("roll_end_deg") is not None else roll,
                                f"{f}.roll_end_deg", -180.0, 180.0),

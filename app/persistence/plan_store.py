@@ -16,20 +16,20 @@ from app.domain.enums import (AcquisitionSource, AcquisitionState, ChangeType, L
 from . import rows
 from app.domain.edit_rules import (MOVE_FIELDS, BulkEditRefused, EditContext, check_delete, check_metrics, check_move,
                                    decide, planning_refusals)
-from .models import (ACQUISITIONS, PLAN_ITEMS, PLANS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow,
-                     SatelliteRow)
+from .models import (ACQUISITIONS, COLUMN_OF, PLAN_ITEMS, PLANS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow,
+                     SatelliteRow, as_columns)
 from .plan_items import item_values
 from .recheck import RECHECK_MARGIN_S, Clash, CommitRefused, PlacementRow, Recheck
 from .store import (MAX_ACQUISITION_S, StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, raise_stale,
                     storage_insert, text_field)
 from .types import dumps, format_utc
 
-_TIME_KEYS = ("start_time", "end_time")
-_ITEM_TO_ACQ = ("satellite_id", "target_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
-                "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+_TIME_KEYS = ("start", "end")
+_ITEM_TO_ACQ = ("satellite_id", "target_id", "start", "end", "roll_deg", "pitch_deg",
+                "roll_end_deg", "pitch_end_deg", "incidence_deg", "look_side", "pass_direction",
                 "order_id", "opportunity_id", "quality_score", "maneuver_time_s", "slack_time_s")
 
-_NULLABLE = frozenset({"roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+_NULLABLE = frozenset({"roll_end_deg", "pitch_end_deg", "incidence_deg", "look_side", "pass_direction",
                        "order_id", "opportunity_id", "quality_score", "maneuver_time_s", "slack_time_s"})
 
 #: Plan status changes allowed through ``set_plan_status`` (committing goes through ``commit_plan``).
@@ -183,15 +183,15 @@ class PlanStore(StoreBase):
     # --- plan items ------------------------------------------------------------------------------
 
     def create_plan_item(self, plan_id: str, opportunity_id: str, satellite_id: str, target_id: str,
-                         start_time: Any, end_time: Any, roll_angle_deg: float, pitch_angle_deg: float = 0.0,
+                         start: Any, end: Any, roll_deg: float, pitch_deg: float = 0.0,
                          value: float | None = None, quality_score: float | None = None,
                          maneuver_time_s: float | None = None, slack_time_s: float | None = None,
                          order_id: str | None = None, **extra: Any) -> PlanItem:
-        """One plan item (seed 000 signature). ``extra`` may carry ``incidence_angle_deg``,
+        """One plan item (seed 000 signature). ``extra`` may carry ``incidence_deg``,
         ``roll_end_deg``, ``pitch_end_deg``, ``look_side``, ``pass_direction``."""
         item = {"opportunity_id": opportunity_id, "satellite_id": satellite_id, "target_id": target_id,
-                "start_time": start_time, "end_time": end_time, "roll_angle_deg": roll_angle_deg,
-                "pitch_angle_deg": pitch_angle_deg, "value": value, "quality_score": quality_score,
+                "start": start, "end": end, "roll_deg": roll_deg,
+                "pitch_deg": pitch_deg, "value": value, "quality_score": quality_score,
                 "maneuver_time_s": maneuver_time_s, "slack_time_s": slack_time_s, "order_id": order_id,
                 **extra}
         return self.create_plan_items(plan_id, [item])[0]
@@ -221,9 +221,8 @@ class PlanStore(StoreBase):
 
     def _insert_item_values(self, s: Connection, plan: Plan, values: list[dict[str, Any]], key: str) -> None:
         self._check_item_orders(s, values, plan.workspace_id, key)
-        bulk_insert(s, _PLAN_ITEM_INSERT, [{**v, "start_time": format_utc(v["start_time"]),
-                                            "end_time": format_utc(v["end_time"]),
-                                            "change_type": v["change_type"].value} for v in values])
+        bulk_insert(s, _PLAN_ITEM_INSERT, [as_columns({**v, "start": format_utc(v["start"]), "end": format_utc(v["end"]),
+                                                       "change_type": v["change_type"].value}) for v in values])
 
     def _check_item_orders(self, s: Connection, values: list[dict[str, Any]], workspace_id: str, key: str) -> None:
         wanted = {v["order_id"] for v in values if v["order_id"]}
@@ -253,7 +252,7 @@ class PlanStore(StoreBase):
             stmt = stmt.where(or_(PlanItemRow.change_type.is_(None),
                                   PlanItemRow.change_type != ChangeType.REMOVED.value))
         with self._read() as s:
-            result = s.execute(stmt.order_by(PlanItemRow.start_time, PlanItemRow.satellite_id, PlanItemRow.id))
+            result = s.execute(stmt.order_by(PlanItemRow.start, PlanItemRow.satellite_id, PlanItemRow.id))
             return [rows.plan_item(r) for r in result]
 
     def plan_footprint(self, plan_id: str) -> tuple[list[str], list[str]]:
@@ -360,7 +359,8 @@ class PlanStore(StoreBase):
         # Times are read as their stored text: they go straight into the acquisitions rows.
         t = PLAN_ITEMS.c
         keys = ("id", *_ITEM_TO_ACQ, "change_type", "replaces_acquisition_id")
-        cols = [type_coerce(t[k], String).label(k) if k in _TIME_KEYS else t[k] for k in keys]
+        cols = [type_coerce(t[COLUMN_OF.get(k, k)], String).label(k) if k in _TIME_KEYS else t[COLUMN_OF.get(k, k)].label(k)
+                for k in keys]
         stmt = select(*cols).where(t.plan_id == plan.id).order_by(t.start_time, t.id)
         result = []
         for r in s.execute(stmt):
@@ -468,7 +468,7 @@ class PlanStore(StoreBase):
                 continue
             if set(changes) & MOVE_FIELDS:
                 placements += 1
-                refusals = check_move(a, ctx, changes.get("start_time"), changes.get("end_time"),
+                refusals = check_move(a, ctx, changes.get("start"), changes.get("end"),
                                       changes.get("satellite_id"))
             else:
                 refusals = check_metrics(a)
@@ -485,9 +485,9 @@ class PlanStore(StoreBase):
         if refused:
             raise BulkEditRefused("commit", refused)
         stamp = format_utc(at)
-        params = [{**{k: (format_utc(getattr(m, k)) if k in _TIME_KEYS else getattr(m, k)) for k in _IN_PLACE},
-                   "mode": m.mode.value, "version": m.version, "updated_at": stamp,
-                   "b_id": m.id, "b_version": m.version - 1} for m in after]
+        params = [as_columns({**{k: (format_utc(getattr(m, k)) if k in _TIME_KEYS else getattr(m, k)) for k in _IN_PLACE},
+                              "mode": m.mode.value, "version": m.version, "updated_at": stamp,
+                              "b_id": m.id, "b_version": m.version - 1}) for m in after]
         if params and bulk_insert(s, _MOVE_UPDATE, params) != len(params):
             raise_stale(s, AcquisitionRow, "acquisition", [(m.id, m.version - 1) for m in after])
         self._audit_many(s, audit)
@@ -523,15 +523,15 @@ class PlanStore(StoreBase):
         mine_items = {it["id"]: it for it in items}
         if recheck is not None:
             # Columns only (no objects): 10,000 proposed against 20,000 current in well under a second.
-            proposed = [PlacementRow(it["id"], it["satellite_id"], _text(it["start_time"]), _text(it["end_time"]),
-                                     it["roll_angle_deg"], it["pitch_angle_deg"], it["roll_end_deg"],
+            proposed = [PlacementRow(it["id"], it["satellite_id"], _text(it["start"]), _text(it["end"]),
+                                     it["roll_deg"], it["pitch_deg"], it["roll_end_deg"],
                                      it["pitch_end_deg"]) for it in items]
-            proposed += [PlacementRow(a.id, a.satellite_id, format_utc(a.start_time), format_utc(a.end_time),
-                                      a.roll_angle_deg, a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg)
+            proposed += [PlacementRow(a.id, a.satellite_id, format_utc(a.start), format_utc(a.end),
+                                      a.roll_deg, a.pitch_deg, a.roll_end_deg, a.pitch_end_deg)
                          for a in moved]
-            lo = parse_utc(min(p.start for p in proposed), "start_time") - timedelta(
+            lo = parse_utc(min(p.start for p in proposed), "start") - timedelta(
                 seconds=MAX_ACQUISITION_S + RECHECK_MARGIN_S)
-            hi = parse_utc(max(p.end for p in proposed), "end_time") + timedelta(seconds=RECHECK_MARGIN_S)
+            hi = parse_utc(max(p.end for p in proposed), "end") + timedelta(seconds=RECHECK_MARGIN_S)
             since = getattr(recheck, "since", None)  # battery/memory tracks need the day's history
             if since is not None:
                 lo = min(lo, since - timedelta(seconds=MAX_ACQUISITION_S))
@@ -626,7 +626,7 @@ class PlanStore(StoreBase):
                 if not isinstance(row[k], str):
                     row[k] = format_utc(row[k])
             row.update(fixed, id=aid, mode=(mode or modes.get(it["satellite_id"], Mode.OPTICAL)).value)
-            values.append(row)
+            values.append(as_columns(row))
             created.append((aid, it["id"]))
         bulk_insert(s, _ACQUISITION_INSERT, values)
         return created
@@ -652,7 +652,7 @@ def _text(t: Any) -> str:
 _IN_PLACE = tuple(k for k in _ITEM_TO_ACQ if k not in ("order_id", "target_id"))
 _MOVE_UPDATE = (update(ACQUISITIONS)
                 .where(ACQUISITIONS.c.id == bindparam("b_id"), ACQUISITIONS.c.version == bindparam("b_version"))
-                .values({k: bindparam(k, type_=String()) if k in (*_TIME_KEYS, "updated_at")
-                         else bindparam(k, type_=ACQUISITIONS.c[k].type) for k in (*_IN_PLACE, "mode", "version",
-                                                                                  "updated_at")}))
+                .values({c: bindparam(c, type_=String()) if k in (*_TIME_KEYS, "updated_at")
+                         else bindparam(c, type_=ACQUISITIONS.c[c].type)
+                         for k, c in ((k, COLUMN_OF.get(k, k)) for k in (*_IN_PLACE, "mode", "version", "updated_at"))}))
 _PLAN_ITEM_INSERT = storage_insert(PLAN_ITEMS)

@@ -17,15 +17,16 @@ from app.domain import (Acquisition, AuditEntry, Conflict, GroundStation, Order,
                         WorkspaceSettings, to_iso)
 from app.domain.times import UTC
 from app.domain.enums import ChangeType, ResolutionAction
+from app.domain.placement import current_names
 
-from .models import (AcquisitionRow, AuditRow, ConflictRow, GroundStationRow, OrderRow, PlanItemRow,
+from .models import (COLUMN_OF, AcquisitionRow, AuditRow, ConflictRow, GroundStationRow, OrderRow, PlanItemRow,
                      PlanRow, SatelliteRow, TargetRow)
 
 
 def _columns(model: type, names: Sequence[str]) -> tuple[Column, ...]:
     # Table columns, not ORM attributes: a select of them runs as plain Core (no ORM loading
     # machinery per row), which is what makes the horizon query cheap.
-    return tuple(model.__table__.c[n] for n in names)
+    return tuple(model.__table__.c[COLUMN_OF.get(n, n)] for n in names)
 
 
 def _fields(cls: type) -> tuple[str, ...]:
@@ -103,7 +104,10 @@ def conflict_values(c: Conflict, workspace_id: str, detected_at: datetime) -> di
 
 
 def audit_entry(row: Sequence[Any]) -> AuditEntry:
-    return AuditEntry(*row)
+    """An audit row; its before/after JSON under the current placement names (rows written before
+    one naming say ``start_time``, ``roll_angle_deg`` …)."""
+    aid, at, who, action, entity, entity_id, before, after, ws = row
+    return AuditEntry(aid, at, who, action, entity, entity_id, current_names(before), current_names(after), ws)
 
 
 def target(row: Sequence[Any]) -> Target:
@@ -221,7 +225,7 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
-_ACQ_TIME_FIELDS = ("start_time", "end_time", "created_at", "updated_at")
+_ACQ_TIME_FIELDS = ("start", "end", "created_at", "updated_at")
 _ACQ_ENUM_FIELDS = ("mode", "state", "lock_level", "source")
 
 
@@ -233,7 +237,8 @@ def iso_z(dt: datetime) -> str:
 
 
 def acquisition_dict(a: Acquisition) -> dict[str, Any]:
-    """An acquisition as the JSON-able dict of the seed's horizon response (all fields)."""
+    """An acquisition as the JSON-able dict of the seed's horizon response (all fields, placement
+    fields under the seed's names: ``start_time``, ``end_time``, ``roll_angle_deg`` …)."""
     out = {name: getattr(a, name) for name in ACQUISITION_FIELDS}
     for key in _ACQ_TIME_FIELDS:
         if out[key] is not None:
@@ -242,4 +247,4 @@ def acquisition_dict(a: Acquisition) -> dict[str, Any]:
         value = out[key]
         if isinstance(value, Enum):
             out[key] = value.value
-    return out
+    return {COLUMN_OF.get(k, k): v for k, v in out.items()}

@@ -57,14 +57,14 @@ def plan_changes(items: Sequence[PlanItem], replaced: Mapping[str, Acquisition],
         kind = ChangeType(it.change_type)
         if kind == ChangeType.REMOVED:  # the row holds the placement it removes
             changes.append(Change(kind, it.order_id, it.target_id, it.replaces_acquisition_id, it.opportunity_id,
-                                  it.start_time, it.end_time, None, None, it.satellite_id, None))
+                                  it.start, it.end, None, None, it.satellite_id, None))
             continue
         a = replaced.get(it.replaces_acquisition_id) if it.replaces_acquisition_id else None
         changes.append(Change(kind, it.order_id, it.target_id, it.replaces_acquisition_id, it.opportunity_id,
-                              a.start_time if a else None, a.end_time if a else None, it.start_time, it.end_time,
+                              a.start if a else None, a.end if a else None, it.start, it.end,
                               a.satellite_id if a else None, it.satellite_id))
     for a in untouched:
-        changes.append(Change(ChangeType.UNCHANGED, a.order_id, a.target_id, a.id, a.opportunity_id, a.start_time,
-                              a.end_time, a.start_time, a.end_time, a.satellite_id, a.satellite_id))
+        changes.append(Change(ChangeType.UNCHANGED, a.order_id, a.target_id, a.id, a.opportunity_id, a.start,
+                              a.end, a.start, a.end, a.satellite_id, a.satellite_id))
     changes.sort(key=lambda c: (str(c.type), c.order_id or "", c.acquisition_id or "", c.opportunity_id or ""))
     return [c.to_dict() for c in changes]

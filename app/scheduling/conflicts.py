@@ -117,9 +117,9 @@ class _Row:
     def __init__(self, acq: Acquisition, los=None) -> None:
         self.id = acq.id
         self.acq = acq
-        self.start = to_epoch(acq.start_time)
-        self.end = to_epoch(acq.end_time)
-        self.r0, self.p0 = acq.roll_angle_deg, acq.pitch_angle_deg
+        self.start = to_epoch(acq.start)
+        self.end = to_epoch(acq.end)
+        self.r0, self.p0 = acq.roll_deg, acq.pitch_deg
         self.r1, self.p1 = acq.roll_end_deg, acq.pitch_end_deg
         self.los0, self.los1 = (los or (None, None))
 
@@ -159,10 +159,10 @@ def _tracks(acquisitions: Sequence[Acquisition], los: Mapping[str, tuple]) -> di
         return {}
     codes: dict[str, int] = {}
     sat = np.fromiter((codes.setdefault(a.satellite_id, len(codes)) for a in acquisitions), np.int64, n)
-    start = np.fromiter((a.start_time.timestamp() for a in acquisitions), np.float64, n)
-    end = np.fromiter((a.end_time.timestamp() for a in acquisitions), np.float64, n)
-    arrays = [np.fromiter((a.roll_angle_deg for a in acquisitions), np.float64, n),
-              np.fromiter((a.pitch_angle_deg for a in acquisitions), np.float64, n),
+    start = np.fromiter((a.start.timestamp() for a in acquisitions), np.float64, n)
+    end = np.fromiter((a.end.timestamp() for a in acquisitions), np.float64, n)
+    arrays = [np.fromiter((a.roll_deg for a in acquisitions), np.float64, n),
+              np.fromiter((a.pitch_deg for a in acquisitions), np.float64, n),
               np.fromiter((a.roll_end_deg for a in acquisitions), np.float64, n),
               np.fromiter((a.pitch_end_deg for a in acquisitions), np.float64, n)]
     return _tracks_of_arrays([a.id for a in acquisitions], list(acquisitions), sat, list(codes), start, end, arrays,
@@ -400,7 +400,7 @@ class _Detector:
                     by_order[a.order_id].append(a)
         for oid in sorted(by_order):
             group = by_order[oid]
-            ids = tuple(a.id for a in sorted(group, key=lambda a: (a.start_time, a.id)))
+            ids = tuple(a.id for a in sorted(group, key=lambda a: (a.start, a.id)))
             out.append((ConflictType.GROUND_CONFLICT, Severity.WARNING,
                         f"{self.order_label(oid, group[0].target_id)} is served {len(group)} times", ids, ""))
         orders = self.inp.orders
@@ -417,7 +417,7 @@ class _Detector:
                 continue
             kinds = {repr(sorted(orders[o].constraints.to_dict().items())) for o in oids}
             if len(kinds) > 1:
-                ids = tuple(a.id for a in sorted(group, key=lambda a: (a.start_time, a.id)))
+                ids = tuple(a.id for a in sorted(group, key=lambda a: (a.start, a.id)))
                 out.append((ConflictType.GROUND_CONFLICT, Severity.WARNING,
                             f"{tid} is committed for orders whose constraints disagree: "
                             f"{'; '.join(self.order_label(o, tid) for o in oids)}",
@@ -436,7 +436,7 @@ class _Detector:
             raw.extend((sid, *c) for c in self.downlink_conflicts(sid, track))
         raw.extend((None, *c) for c in self.ground_conflicts())
         if raw:
-            start_of = {a.id: a.start_time for a in self.acqs}
+            start_of = {a.id: a.start for a in self.acqs}
             raw.sort(key=lambda c: (start_of[c[4][0]], str(c[1]), c[4]))
         out = []
         for sid, kind, sev, desc, ids, tag in raw:
@@ -486,7 +486,7 @@ class _Detector:
             return []
         current = next((o for o in alts if o.id == acq.opportunity_id), None)
         order = self.inp.orders.get(acq.order_id or "")
-        t_start = to_epoch(acq.start_time)
+        t_start = to_epoch(acq.start)
         ctx = self._edit_context(acq)
         groups: dict[ResolutionAction, list] = defaultdict(list)
         for opp in alts:
@@ -540,9 +540,9 @@ class _Detector:
         touched = {acq.satellite_id}
         if replacement is not None:
             touched.add(replacement.satellite_id)
-        t_lo = to_epoch(acq.start_time) if replacement is None else min(to_epoch(acq.start_time),
+        t_lo = to_epoch(acq.start) if replacement is None else min(to_epoch(acq.start),
                                                                          to_epoch(replacement.start))
-        t_hi = to_epoch(acq.end_time) if replacement is None else max(to_epoch(acq.end_time), to_epoch(replacement.end))
+        t_hi = to_epoch(acq.end) if replacement is None else max(to_epoch(acq.end), to_epoch(replacement.end))
         for sid in touched:
             track = self.tracks.get(sid)
             starts = track.start if track is not None else np.zeros(0)

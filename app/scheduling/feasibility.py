@@ -40,14 +40,14 @@ def needs_resources(specs: Mapping[str, SatelliteSpec], satellite_ids) -> bool:
 
 
 def _fixed(a: Acquisition, k: int) -> FixedItem:
-    return FixedItem(f"f{k}", a.satellite_id, to_epoch(a.start_time), to_epoch(a.end_time), a.roll_angle_deg,
-                     a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg)
+    return FixedItem(f"f{k}", a.satellite_id, to_epoch(a.start), to_epoch(a.end), a.roll_deg,
+                     a.pitch_deg, a.roll_end_deg, a.pitch_end_deg)
 
 
 def _problem(specs: Mapping[str, SatelliteSpec], sats: Sequence[str], fixed: Sequence[Acquisition],
              candidates: Sequence[Candidate], horizon_start: datetime, sunlit: Intervals | None,
              contacts: Intervals | None) -> tuple[Problem, list[int]]:
-    keep = [k for k, a in enumerate(fixed) if a.satellite_id in sats and a.end_time > a.start_time]
+    keep = [k for k, a in enumerate(fixed) if a.satellite_id in sats and a.end > a.start]
     spec_list = [specs[s] for s in sats]
     problem = Problem.build(spec_list, candidates, [_fixed(fixed[k], k) for k in keep],
                             horizon_start=min([to_epoch(horizon_start)] + [c.start for c in candidates]),

@@ -61,8 +61,8 @@ class PlacementArrays:
         n = len(acquisitions)
         col = lambda f: np.fromiter((f(a) for a in acquisitions), np.float64, n)  # noqa: E731
         return cls([a.id for a in acquisitions], [a.satellite_id for a in acquisitions],
-                   col(lambda a: to_epoch(a.start_time)), col(lambda a: to_epoch(a.end_time)),
-                   col(lambda a: a.roll_angle_deg), col(lambda a: a.pitch_angle_deg),
+                   col(lambda a: to_epoch(a.start)), col(lambda a: to_epoch(a.end)),
+                   col(lambda a: a.roll_deg), col(lambda a: a.pitch_deg),
                    col(lambda a: a.roll_end_deg), col(lambda a: a.pitch_end_deg))
 
     def __add__(self, other: "PlacementArrays") -> "PlacementArrays":

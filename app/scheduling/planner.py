@@ -301,7 +301,7 @@ def classify(request: PlanningRequest, a: Acquisition) -> str:
         return REPLACE if a.lock_level == LockLevel.NONE else FIXED
     # time_based_freeze: the zone the acquisition is in, or its own lock if stricter.
     soft_cutoff = request.now + timedelta(hours=request.soft_lock_window_hours)
-    if a.start_time < soft_cutoff or a.lock_level == LockLevel.SOFT:
+    if a.start < soft_cutoff or a.lock_level == LockLevel.SOFT:
         return SHIFT
     return FREE
 
@@ -309,10 +309,10 @@ def classify(request: PlanningRequest, a: Acquisition) -> str:
 # --------------------------------------------------------------------------- planning
 def _opportunity_of(a: Acquisition) -> Opportunity:
     """The acquisition as an opportunity (its current position)."""
-    return Opportunity(id=a.id, satellite_id=a.satellite_id, target_id=a.target_id, start=a.start_time,
-                       end=a.end_time, roll_deg=a.roll_angle_deg, pitch_deg=a.pitch_angle_deg,
+    return Opportunity(id=a.id, satellite_id=a.satellite_id, target_id=a.target_id, start=a.start,
+                       end=a.end, roll_deg=a.roll_deg, pitch_deg=a.pitch_deg,
                        roll_end_deg=a.roll_end_deg, pitch_end_deg=a.pitch_end_deg, variant="max",
-                       order_id=a.order_id, incidence_deg=a.incidence_angle_deg, look_side=a.look_side,
+                       order_id=a.order_id, incidence_deg=a.incidence_deg, look_side=a.look_side,
                        pass_direction=a.pass_direction, mode=a.mode)
 
 
@@ -391,7 +391,7 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
             if kind[a.id] == FIXED or mode != PlanningMode.FROM_SCRATCH:
                 fixed_acqs.append(a)
     for oid in sorted(served_existing):
-        acqs = sorted(served_existing[oid], key=lambda a: (a.start_time, a.id))
+        acqs = sorted(served_existing[oid], key=lambda a: (a.start, a.id))
         fixed_here = [a for a in acqs if kind[a.id] == FIXED]
         movable = [a for a in acqs if kind[a.id] != FIXED]
         if mode == PlanningMode.FROM_SCRATCH:
@@ -418,13 +418,13 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
             k = kind[acq.id]
             own = _opportunity_of(acq)
             listed = next((o for o in opps_by_order.get(oid, ()) if o.id == acq.opportunity_id
-                           and o.satellite_id == acq.satellite_id and o.start == acq.start_time), None)
+                           and o.satellite_id == acq.satellite_id and o.start == acq.start), None)
             if listed is not None:
                 own = listed
             if k == SHIFT:
                 limit = params.max_shift_minutes * 60.0
                 opts = [o for o in opts if o.satellite_id == acq.satellite_id and o.target_id == acq.target_id
-                        and abs((o.start - acq.start_time).total_seconds()) <= limit + 1e-9
+                        and abs((o.start - acq.start).total_seconds()) <= limit + 1e-9
                         and inside_window(o.start, o.end, order.requested_window_start,
                                           order.requested_window_end)]
             elif k == REPLACE:
@@ -445,8 +445,8 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
             candidates.append(Candidate(
                 o.id, o.satellite_id, oid, to_epoch(o.start), to_epoch(o.end), o.roll_deg, o.pitch_deg, value,
                 variant, o.roll_end_deg, o.pitch_end_deg, o.los_start, o.los_end))
-    fixed_items = [FixedItem(a.id, a.satellite_id, to_epoch(a.start_time), to_epoch(a.end_time), a.roll_angle_deg,
-                             a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg, a.order_id,
+    fixed_items = [FixedItem(a.id, a.satellite_id, to_epoch(a.start), to_epoch(a.end), a.roll_deg,
+                             a.pitch_deg, a.roll_end_deg, a.pitch_end_deg, a.order_id,
                              *(_los_of(a, request.opportunities)))
                    for a in fixed_acqs]
     initial = {sid: att for sid, att in request.initial.items() if sid in sat_ids}
@@ -472,8 +472,8 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
                 fixed_ids.add(acq.id)
                 del required[oid]
             candidates = [c for c in candidates if c.order_id not in clash]
-            fixed_items = [FixedItem(a.id, a.satellite_id, to_epoch(a.start_time), to_epoch(a.end_time),
-                                     a.roll_angle_deg, a.pitch_angle_deg, a.roll_end_deg, a.pitch_end_deg,
+            fixed_items = [FixedItem(a.id, a.satellite_id, to_epoch(a.start), to_epoch(a.end),
+                                     a.roll_deg, a.pitch_deg, a.roll_end_deg, a.pitch_end_deg,
                                      a.order_id, *(_los_of(a, request.opportunities))) for a in fixed_acqs]
             problem = build(required, [])
 
@@ -517,7 +517,7 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
     for a in existing:
         if a.id in fixed_ids:
             changes.append(Change(ChangeType.UNCHANGED, a.order_id, a.target_id, a.id, a.opportunity_id,
-                                  a.start_time, a.end_time, a.start_time, a.end_time, a.satellite_id, a.satellite_id))
+                                  a.start, a.end, a.start, a.end, a.satellite_id, a.satellite_id))
             continue
         it = item_by_order.get(a.order_id) if a.order_id else None
         if it is not None and current_of.get(a.order_id) is not a:
@@ -528,16 +528,16 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
             if mode != PlanningMode.FROM_SCRATCH:
                 supersede.append(a.id)
             changes.append(Change(ChangeType.REMOVED, a.order_id, a.target_id, a.id, a.opportunity_id,
-                                  a.start_time, a.end_time, None, None, a.satellite_id, None))
+                                  a.start, a.end, None, None, a.satellite_id, None))
             continue
         o = it.opportunity
         if o.satellite_id != a.satellite_id:
             ctype = ChangeType.SATELLITE_SWITCHED
-        elif o.start != a.start_time or o.end != a.end_time or o.roll_deg != a.roll_angle_deg:
+        elif o.start != a.start or o.end != a.end or o.roll_deg != a.roll_deg:
             ctype = ChangeType.MOVED
         else:
             ctype = ChangeType.UNCHANGED
-        changes.append(Change(ctype, a.order_id, a.target_id, a.id, o.id, a.start_time, a.end_time, o.start, o.end,
+        changes.append(Change(ctype, a.order_id, a.target_id, a.id, o.id, a.start, a.end, o.start, o.end,
                               a.satellite_id, o.satellite_id))
     for it in items:
         if it.replaces_acquisition_id is None:
@@ -574,7 +574,7 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
     metrics = _metrics(request, items, fixed_acqs, orders, unserved, conflicts, specs, gap, status)
     metrics["runtime_ms"] = round((time.perf_counter() - t0) * 1000.0, 3)
     metrics["stale_tle_count"] = _stale_tle_count(request)
-    return PlanningOutcome(items, sorted(fixed_acqs, key=lambda a: (a.start_time, a.id)), sorted(supersede), changes,
+    return PlanningOutcome(items, sorted(fixed_acqs, key=lambda a: (a.start, a.id)), sorted(supersede), changes,
                            metrics, conflicts, unserved, ihash, status, bound, gap)
 
 
@@ -584,7 +584,7 @@ def _los_of(a: Acquisition, opportunities: Sequence[Opportunity]):
     if not a.opportunity_id:
         return (None, None)
     for o in opportunities:
-        if o.id == a.opportunity_id and o.satellite_id == a.satellite_id and o.start == a.start_time:
+        if o.id == a.opportunity_id and o.satellite_id == a.satellite_id and o.start == a.start:
             return (o.los_start, o.los_end)
     return (None, None)
 
@@ -596,7 +596,7 @@ def as_acquisition(it: PlannedItem, workspace_id: str | None) -> Acquisition:
     return Acquisition(id=it.replaces_acquisition_id or f"item:{o.id}", workspace_id=workspace_id or "",
                        target_id=o.target_id, mode=o.mode, order_id=o.order_id, opportunity_id=o.id,
                        quality_score=it.quality, maneuver_time_s=it.maneuver_time_s, slack_time_s=it.slack_time_s,
-                       **o.placement.columns())
+                       **o.placement.stored_fields())
 
 
 def _metrics(request, items, fixed_acqs, orders, unserved, conflicts, specs, gap, status) -> dict[str, Any]:

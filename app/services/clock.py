@@ -70,7 +70,7 @@ def time_passing_json(r: TimePassing) -> dict[str, Any]:
             "executing": list(r.executing), "hard_locked": list(r.hard_locked), "soft_locked": list(r.soft_locked),
             "dropped_plan_items": [{"item_id": d.item_id, "plan_id": d.plan_id, "order_id": d.order_id,
                                     "target_id": d.target_id, "satellite_id": d.satellite_id,
-                                    "start_time": to_iso(d.start_time)} for d in r.dropped],
+                                    "start_time": to_iso(d.start)} for d in r.dropped],
             "orders_returned_to_inbox": list(r.orders_returned)}
 
 

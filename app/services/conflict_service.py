@@ -26,8 +26,8 @@ class _Context:
 def _span(acqs: list[Acquisition], ws) -> tuple[datetime, datetime] | None:
     if not acqs:
         return None
-    start = min(a.start_time for a in acqs)
-    end = max(a.end_time for a in acqs)
+    start = min(a.start for a in acqs)
+    end = max(a.end for a in acqs)
     if ws.settings.horizon_start and ws.settings.horizon_end:
         start, end = min(start, ws.settings.horizon_start), max(end, ws.settings.horizon_end)
     return start, end
@@ -115,7 +115,7 @@ def conflicts_report(db: ScheduleDB, workspace: str, *, satellite_id: str | None
         def keep(c: Conflict) -> bool:
             acqs = [by_id[i] for i in c.acquisition_ids if i in by_id]
             return any((not satellite_id or a.satellite_id == satellite_id)
-                       and (not t0 or a.end_time > t0) and (not t1 or a.start_time < t1) for a in acqs)
+                       and (not t0 or a.end > t0) and (not t1 or a.start < t1) for a in acqs)
         conflicts = [c for c in conflicts if keep(c)]
     return {"success": True, "conflicts": [conflict_json(c) for c in conflicts], "summary": summary(conflicts)}
 

@@ -78,8 +78,8 @@ def redelete(db: ScheduleDB, acquisitions: Sequence[Acquisition]) -> None:
 
 
 #: The acquisition fields an opportunity defines (what a swap, a move or a resolution changes).
-OPPORTUNITY_FIELDS = ("satellite_id", "start_time", "end_time", "roll_angle_deg", "pitch_angle_deg",
-                      "roll_end_deg", "pitch_end_deg", "incidence_angle_deg", "look_side", "pass_direction",
+OPPORTUNITY_FIELDS = ("satellite_id", "start", "end", "roll_deg", "pitch_deg",
+                      "roll_end_deg", "pitch_end_deg", "incidence_deg", "look_side", "pass_direction",
                       "opportunity_id")
 #: ... and the figures a plan computes for that placement: what a reshuffle changes in place.
 PLACEMENT_FIELDS = OPPORTUNITY_FIELDS + ("quality_score", "maneuver_time_s", "slack_time_s")
@@ -92,7 +92,7 @@ BY_HAND = {"source": AcquisitionSource.MANUAL.value}
 
 def opportunity_changes(opp: Opportunity) -> dict[str, Any]:
     """The acquisition changes that put it on ``opp`` (times, attitude, geometry, satellite)."""
-    return {**opp.placement.columns(), "opportunity_id": opp.id}
+    return {**opp.placement.stored_fields(), "opportunity_id": opp.id}
 
 
 def alternatives(db: ScheduleDB, workspace: str, acquisition_id: str) -> list[Opportunity]:
@@ -174,7 +174,7 @@ def move(db: ScheduleDB, workspace: str, acquisition_id: str, shift_s: float,
     before = db.get_acquisition(acquisition_id)
     if before is None:
         raise NotFoundError("acquisition", acquisition_id)
-    wanted = before.start_time + timedelta(seconds=float(shift_s))
+    wanted = before.start + timedelta(seconds=float(shift_s))
     near = [c for c in placement_choices(db, workspace, acquisition_id)
             if c.opportunity.satellite_id == before.satellite_id
             and abs((c.opportunity.start - wanted).total_seconds()) <= tolerance_s]

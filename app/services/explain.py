@@ -59,8 +59,8 @@ class Placement:
 
     satellite_id: str
     target_id: str
-    start_time: datetime
-    end_time: datetime
+    start: datetime
+    end: datetime
     roll_deg: float
     pitch_deg: float
     incidence_deg: float | None
@@ -76,11 +76,11 @@ class Placement:
 
     @property
     def name(self) -> str:
-        return item_name(self.target_id, self.satellite_id, self.start_time)
+        return item_name(self.target_id, self.satellite_id, self.start)
 
     def to_dict(self) -> dict[str, Any]:
         return {"satellite_id": self.satellite_id, "target_id": self.target_id,
-                "start_time": to_iso(self.start_time), "end_time": to_iso(self.end_time),
+                "start_time": to_iso(self.start), "end_time": to_iso(self.end),
                 "roll_deg": round(self.roll_deg, 3), "pitch_deg": round(self.pitch_deg, 3),
                 "incidence_deg": None if self.incidence_deg is None else round(self.incidence_deg, 2),
                 "look_side": self.look_side, "pass_direction": self.pass_direction,
@@ -387,14 +387,14 @@ def _blockers(w: _Workspace, reachable: Sequence[Opportunity]) -> list[str]:
     first: dict[str, datetime] = {}
     for o in reachable:
         for a in by_sat.get(o.satellite_id, ()):
-            if a.start_time < o.end + margin and a.end_time > o.start - margin:
+            if a.start < o.end + margin and a.end > o.start - margin:
                 counts[a.id] += 1
-                first.setdefault(a.id, a.start_time)
+                first.setdefault(a.id, a.start)
     return sorted(counts, key=lambda aid: (-counts[aid], first[aid], aid))
 
 
 def _movable(w: _Workspace, a: Acquisition) -> bool:
-    return a.state not in IMMUTABLE_STATES and a.start_time >= w.cutoff
+    return a.state not in IMMUTABLE_STATES and a.start >= w.cutoff
 
 
 def _pseudo(o: Opportunity, ws_id: str) -> Acquisition:

@@ -21,8 +21,8 @@ def footprints(acquisitions, targets, satellites) -> dict[str, list[tuple[float,
     by_target = {t.id: t for t in targets}
     known = {s.id for s in satellites}
     drawn = [a for a in acquisitions if a.target_id in by_target and a.satellite_id in known]
-    scenes = [Scene(a.satellite_id, by_target[a.target_id].lat, by_target[a.target_id].lon, a.start_time,
-                    a.end_time, a.swath_width_km or NOMINAL_SWATH_KM.get(a.mode, 20.0)) for a in drawn]
+    scenes = [Scene(a.satellite_id, by_target[a.target_id].lat, by_target[a.target_id].lon, a.start,
+                    a.end, a.swath_width_km or NOMINAL_SWATH_KM.get(a.mode, 20.0)) for a in drawn]
     rings = scene_footprints(satellites, scenes)
     return {a.id: [(float(lat), float(lon)) for lat, lon in ring] for a, ring in zip(drawn, rings)}
 
@@ -51,9 +51,9 @@ def export_schedule(db: ScheduleDB, workspace: str, fmt: str, out: str | Path, *
         raise ValidationError("to", "must be after from")
     acquisitions = db.list_acquisitions(ws.id)
     if t0 or t1:
-        lo = t0 or min((a.start_time for a in acquisitions), default=t1 - timedelta(seconds=1))
-        hi = t1 or max((a.end_time for a in acquisitions), default=lo + timedelta(seconds=1))
-        acquisitions = [a for a in acquisitions if a.end_time > lo and a.start_time < hi]
+        lo = t0 or min((a.start for a in acquisitions), default=t1 - timedelta(seconds=1))
+        hi = t1 or max((a.end for a in acquisitions), default=lo + timedelta(seconds=1))
+        acquisitions = [a for a in acquisitions if a.end > lo and a.start < hi]
     window = {"from": t0, "to": t1}
     targets, satellites = db.list_targets(ws.id), db.list_satellites(ws.id)
     extra = {"footprints": footprints(acquisitions, targets, satellites)} if fmt == "kml" else {}

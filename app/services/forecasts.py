@@ -119,7 +119,7 @@ def swap_choices(db: ScheduleDB, workspace: str, acquisition_id: str) -> tuple[l
     acq = db.get_acquisition(acquisition_id)
     target = targets.get(acq.target_id) if acq else None
     if acq is not None and target is not None and acq.mode == "OPTICAL":
-        p = forecast.p_clear(target.lat, target.lon, acq.start_time)
+        p = forecast.p_clear(target.lat, target.lon, acq.start)
         if p is not None:
             sky[acq.id] = p
     return opps, sky

@@ -22,11 +22,11 @@ def choice_item(choice: PlacementChoice, order_id: str) -> dict:
     degrees with the spacecraft-frame signs of ``Opportunity``; times aware UTC."""
     o = choice.opportunity
     return {"opportunity_id": o.id, "satellite_id": o.satellite_id, "target_id": o.target_id,
-            "start_time": o.start, "end_time": o.end, "roll_angle_deg": o.roll_deg, "pitch_angle_deg": o.pitch_deg,
+            "start": o.start, "end": o.end, "roll_deg": o.roll_deg, "pitch_deg": o.pitch_deg,
             "roll_end_deg": o.roll_end_deg, "pitch_end_deg": o.pitch_end_deg, "value": choice.value,
             "quality_score": choice.quality, "maneuver_time_s": choice.maneuver_time_s,
             "slack_time_s": choice.slack_time_s if choice.slack_time_s != float("inf") else None,
-            "order_id": order_id, "incidence_angle_deg": o.incidence_deg,
+            "order_id": order_id, "incidence_deg": o.incidence_deg,
             "look_side": str(o.look_side) if o.look_side else None,
             "pass_direction": str(o.pass_direction) if o.pass_direction else None}
 

@@ -67,16 +67,16 @@ def map_layers(db: ScheduleDB, workspace: str, acquisitions: Sequence[Acquisitio
     if moment is None:
         if not acquisitions:
             raise ValueError("map_layers: a moment is needed when no acquisition is given")
-        first = min(a.start_time for a in acquisitions)
-        moment = first + (max(a.end_time for a in acquisitions) - first) / 2
+        first = min(a.start for a in acquisitions)
+        moment = first + (max(a.end for a in acquisitions) - first) / 2
     wanted = {a.satellite_id for a in acquisitions}
     shown = [s for s in satellites if all_tracks or not wanted or s.id in wanted]
     start, end = moment - TRACK_HALF_SPAN, moment + TRACK_HALF_SPAN
     tracks = ground_tracks(shown, start, end, TRACK_STEP_S)
     targets = {t.id: t for t in db.list_targets(ws.id)}
-    drawn = sorted((a for a in acquisitions if a.target_id in targets), key=lambda a: a.start_time)[:MAX_FOOTPRINTS]
+    drawn = sorted((a for a in acquisitions if a.target_id in targets), key=lambda a: a.start)[:MAX_FOOTPRINTS]
     rings = scene_footprints(shown, [Scene(a.satellite_id, targets[a.target_id].lat, targets[a.target_id].lon,
-                                           a.start_time, a.end_time,
+                                           a.start, a.end,
                                            a.swath_width_km or NOMINAL_SWATH_KM.get(a.mode, 20.0)) for a in drawn])
     footprints = [Footprint(a.id, a.satellite_id, a.target_id, str(a.state), ring) for a, ring in zip(drawn, rings)]
     return MapLayers(moment, start, end, tracks, footprints, len(acquisitions) - len(drawn))

@@ -73,10 +73,10 @@ class _Neighbours:
 
     def __init__(self, acquisitions: list[Acquisition], moving: str) -> None:
         self.by_sat: dict[str, list[Acquisition]] = {}
-        for a in sorted(acquisitions, key=lambda a: a.start_time):
+        for a in sorted(acquisitions, key=lambda a: a.start):
             if a.id != moving and a.state not in _GONE:
                 self.by_sat.setdefault(a.satellite_id, []).append(a)
-        self.starts = {s: [a.start_time for a in v] for s, v in self.by_sat.items()}
+        self.starts = {s: [a.start for a in v] for s, v in self.by_sat.items()}
 
     def around(self, satellite: str, start: datetime) -> tuple[Acquisition | None, Acquisition | None]:
         row = self.by_sat.get(satellite, [])
@@ -206,7 +206,7 @@ def same_pass(choices: list[PlacementChoice], a: Acquisition) -> list[PlacementC
     def in_pass(o: Opportunity) -> bool:
         lo = o.pass_start or o.start
         hi = o.pass_end or o.end
-        return o.satellite_id == a.satellite_id and lo <= a.start_time <= hi
+        return o.satellite_id == a.satellite_id and lo <= a.start <= hi
     return sorted((c for c in choices if in_pass(c.opportunity)), key=lambda c: c.opportunity.start)
 
 
@@ -228,24 +228,24 @@ def _check(o: Opportunity, refusals: list[str], near: _Neighbours, specs: dict[s
     else:
         if before is not None:
             maneuver = slew_time(spec.agility, before.roll_end_deg if before.roll_end_deg is not None
-                                 else before.roll_angle_deg, before.pitch_end_deg if before.pitch_end_deg is not None
-                                 else before.pitch_angle_deg, o.roll_deg, o.pitch_deg)
-            gap = (o.start - before.end_time).total_seconds()
+                                 else before.roll_deg, before.pitch_end_deg if before.pitch_end_deg is not None
+                                 else before.pitch_deg, o.roll_deg, o.pitch_deg)
+            gap = (o.start - before.end).total_seconds()
             slack = gap - maneuver
-            if before.end_time > o.start:
+            if before.end > o.start:
                 refusals.append(f"overlaps {before.target_id} on {o.satellite_id} "
-                                f"(until {before.end_time:%H:%M:%S}Z)")
-            elif not feasible(to_epoch(before.end_time), maneuver, to_epoch(o.start)):
+                                f"(until {before.end:%H:%M:%S}Z)")
+            elif not feasible(to_epoch(before.end), maneuver, to_epoch(o.start)):
                 refusals.append(f"too close to {before.target_id} before it on {o.satellite_id}: the slew needs "
                                 f"{_fmt_s(maneuver)}, there are {_fmt_s(gap)}")
         if after is not None:
-            out_slew = slew_time(spec.agility, o.roll_end_deg, o.pitch_end_deg, after.roll_angle_deg,
-                                 after.pitch_angle_deg)
-            gap = (after.start_time - o.end).total_seconds()
-            if after.start_time < o.end:
+            out_slew = slew_time(spec.agility, o.roll_end_deg, o.pitch_end_deg, after.roll_deg,
+                                 after.pitch_deg)
+            gap = (after.start - o.end).total_seconds()
+            if after.start < o.end:
                 refusals.append(f"overlaps {after.target_id} on {o.satellite_id} "
-                                f"(from {after.start_time:%H:%M:%S}Z)")
-            elif not feasible(to_epoch(o.end), out_slew, to_epoch(after.start_time)):
+                                f"(from {after.start:%H:%M:%S}Z)")
+            elif not feasible(to_epoch(o.end), out_slew, to_epoch(after.start)):
                 refusals.append(f"too close to {after.target_id} after it on {o.satellite_id}: the slew needs "
                                 f"{_fmt_s(out_slew)}, there are {_fmt_s(gap)}")
         if code is not None and (code in (BATTERY, MEMORY) or not refusals):
@@ -263,9 +263,9 @@ def _figures(spec: SatelliteSpec, before: Acquisition | Opportunity | None, x: A
     if isinstance(before, Opportunity):
         end, roll, pitch = before.end, before.roll_end_deg, before.pitch_end_deg
     else:
-        end, roll, pitch = before.end_time, before.roll_end_deg, before.pitch_end_deg
-    slew = slew_time(spec.agility, roll, pitch, x.roll_angle_deg, x.pitch_angle_deg)
-    return {"maneuver_time_s": slew, "slack_time_s": (x.start_time - end).total_seconds() - slew}
+        end, roll, pitch = before.end, before.roll_end_deg, before.pitch_end_deg
+    slew = slew_time(spec.agility, roll, pitch, x.roll_deg, x.pitch_deg)
+    return {"maneuver_time_s": slew, "slack_time_s": (x.start - end).total_seconds() - slew}
 
 
 def _follow_ups(a: Acquisition, o: Opportunity, near: _Neighbours,
@@ -273,12 +273,12 @@ def _follow_ups(a: Acquisition, o: Opportunity, near: _Neighbours,
     """The acquisition after ``a``'s old place (its predecessor becomes ``a``'s) and the one after
     the new place ``o`` (its predecessor becomes ``o``), with their recomputed figures."""
     out: dict[str, dict[str, float | None]] = {}
-    old_before, old_after = near.around(a.satellite_id, a.start_time)
+    old_before, old_after = near.around(a.satellite_id, a.start)
     new_before, new_after = near.around(o.satellite_id, o.start)
     if old_after is not None and old_after.state not in IMMUTABLE_STATES and a.satellite_id in specs:
         prev: Acquisition | Opportunity | None = old_before
-        if o.satellite_id == a.satellite_id and o.start < old_after.start_time and (
-                old_before is None or o.start >= old_before.start_time):
+        if o.satellite_id == a.satellite_id and o.start < old_after.start and (
+                old_before is None or o.start >= old_before.start):
             prev = o  # the new place sits right before it
         out[old_after.id] = _figures(specs[a.satellite_id], prev, old_after)
     if new_after is not None and new_after.state not in IMMUTABLE_STATES and o.satellite_id in specs:

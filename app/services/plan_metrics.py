@@ -25,9 +25,9 @@ def schedule_metrics(acquisitions: Sequence[Acquisition], orders: Sequence[Order
         if a.order_id not in by_order:
             continue
         v, q = model.evaluate(Opportunity(
-            id=a.id, satellite_id=a.satellite_id, target_id=a.target_id, start=a.start_time, end=a.end_time,
-            roll_deg=a.roll_angle_deg, pitch_deg=a.pitch_angle_deg, order_id=a.order_id,
-            incidence_deg=a.incidence_angle_deg, mode=a.mode))
+            id=a.id, satellite_id=a.satellite_id, target_id=a.target_id, start=a.start, end=a.end,
+            roll_deg=a.roll_deg, pitch_deg=a.pitch_deg, order_id=a.order_id,
+            incidence_deg=a.incidence_deg, mode=a.mode))
         values.append(v)
         qualities.append(q)
     served = {a.order_id for a in acquisitions if a.order_id in by_order}

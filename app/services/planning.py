@@ -198,7 +198,7 @@ def _initial_attitudes(db: ScheduleDB, ws_id: str, satellites, start: datetime) 
     for s in satellites:
         last = db.last_acquisition_before(ws_id, s.id, start)
         if last is not None:
-            out[s.id] = InitialAttitude(to_epoch(last.end_time), last.roll_end_deg, last.pitch_end_deg)
+            out[s.id] = InitialAttitude(to_epoch(last.end), last.roll_end_deg, last.pitch_end_deg)
     return out
 
 
@@ -309,7 +309,7 @@ def _item_rows(outcome, existing: list[Acquisition], db: ScheduleDB) -> list[dic
 
 
 def _removed_row(a: Acquisition) -> dict[str, Any]:
-    return {**a.placement.columns(), "opportunity_id": a.opportunity_id or a.id, "target_id": a.target_id,
+    return {**a.placement.stored_fields(), "opportunity_id": a.opportunity_id or a.id, "target_id": a.target_id,
             "order_id": a.order_id, "quality_score": a.quality_score, "maneuver_time_s": a.maneuver_time_s,
             "slack_time_s": a.slack_time_s, "change_type": ChangeType.REMOVED, "replaces_acquisition_id": a.id}
 

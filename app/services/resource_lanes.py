@@ -111,19 +111,19 @@ def compute_lanes(satellites: Sequence[Satellite], schedule: Sequence[Acquisitio
     by_sat: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for a in schedule:
         if a.state != AcquisitionState.FAILED:
-            by_sat[a.satellite_id].append((float(a.maneuver_time_s or 0.0), to_epoch(a.start_time),
-                                           to_epoch(a.end_time)))
+            by_sat[a.satellite_id].append((float(a.maneuver_time_s or 0.0), to_epoch(a.start),
+                                           to_epoch(a.end)))
     cand: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     replaced = set()
     for p in candidate or ():
-        cand[p.satellite_id].append((float(p.maneuver_time_s or 0.0), to_epoch(p.start_time), to_epoch(p.end_time)))
+        cand[p.satellite_id].append((float(p.maneuver_time_s or 0.0), to_epoch(p.start), to_epoch(p.end)))
         if getattr(p, "replaces_acquisition_id", None):
             replaced.add(p.replaces_acquisition_id)
     kept: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for a in schedule:
         if a.state != AcquisitionState.FAILED and a.id not in replaced:
-            kept[a.satellite_id].append((float(a.maneuver_time_s or 0.0), to_epoch(a.start_time),
-                                         to_epoch(a.end_time)))
+            kept[a.satellite_id].append((float(a.maneuver_time_s or 0.0), to_epoch(a.start),
+                                         to_epoch(a.end)))
     con: dict[str, list[Contact]] = defaultdict(list)
     for w in contacts:
         a, b = to_epoch(w.rise), to_epoch(w.set)

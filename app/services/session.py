@@ -227,8 +227,8 @@ class WorkbenchSession:
     def figures(self) -> Figures:
         s = self.workspace.settings
         in_horizon = sum(1 for a in self.acquisitions.values()
-                         if (s.horizon_start is None or a.end_time > s.horizon_start)
-                         and (s.horizon_end is None or a.start_time < s.horizon_end))
+                         if (s.horizon_start is None or a.end > s.horizon_start)
+                         and (s.horizon_end is None or a.start < s.horizon_end))
         inbox = self.inbox_orders()
         return Figures(len(inbox), sum(1 for o in inbox if o.status == OrderStatus.PLANNED), len(self.acquisitions),
                        in_horizon, len(self.conflicts), len(self.candidate.items) if self.candidate else None)

@@ -57,7 +57,7 @@ class DragActions:
             w.timeline.set_drag_choices(acquisition_id, DragChoices(blocked=perms.move_reason))
             return
         ws_id = w.ws.id
-        here = (a.start_time.timestamp(), a.end_time.timestamp())
+        here = (a.start.timestamp(), a.end.timestamp())
 
         def find(db, state):
             return same_pass(placement_choices(db, ws_id, acquisition_id), a)
@@ -106,5 +106,5 @@ class DragActions:
         if w.edits.run(command, "Place order") and command.acquisition is not None:
             a = command.acquisition
             w.views.select([a.id])
-            w.statusBar().showMessage(f"Placed {a.target_id} on {a.satellite_id} at {a.start_time:%a %d %b %H:%M:%S}Z",
+            w.statusBar().showMessage(f"Placed {a.target_id} on {a.satellite_id} at {a.start:%a %d %b %H:%M:%S}Z",
                                       8000)

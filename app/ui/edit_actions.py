@@ -82,7 +82,7 @@ class EditActions(WindowPart):
         opt = self.session.conflicts[conflict_id].resolution_options[index]
         a = self.session.acquisitions[opt.acquisition_id]
         shift = timedelta(seconds=float(opt.params.get("shift_seconds", 0.0)))
-        self.w.timeline.preview(a.id, a.start_time + shift, a.end_time + shift)
+        self.w.timeline.preview(a.id, a.start + shift, a.end + shift)
 
     def swap(self, acquisition_id: str, opportunity_id: str) -> None:
         self._reposition(commands.Swap(self.session.workspace.id, acquisition_id, opportunity_id), "Swap")

@@ -95,7 +95,7 @@ def bar_category(acq: Acquisition, in_conflict: bool = False,
     if acq.state in _HISTORY:
         return _HISTORY[acq.state]
     if (acq.lock_level == LockLevel.HARD or acq.immutable
-            or (freeze_cutoff is not None and acq.start_time < freeze_cutoff)):
+            or (freeze_cutoff is not None and acq.start < freeze_cutoff)):
         return BarCategory.FROZEN
     if is_locked(acq):
         return BarCategory.SOFT_LOCKED

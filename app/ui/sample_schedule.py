@@ -85,8 +85,8 @@ def sample_schedule(n_satellites: int = 8, n_acquisitions: int = 300, seed: int 
                             requested_window_end=start + timedelta(hours=rnd.randint(2, 48))))
         acqs.append(Acquisition(
             id=f"acq_{k:012x}", workspace_id=WS, satellite_id=sat, target_id=target.id,
-            start_time=start, end_time=start + timedelta(seconds=dur), roll_angle_deg=roll,
-            pitch_angle_deg=pitch, incidence_angle_deg=round(abs(roll) * 1.12 + rnd.uniform(0, 3), 2),
+            start=start, end=start + timedelta(seconds=dur), roll_deg=roll,
+            pitch_deg=pitch, incidence_deg=round(abs(roll) * 1.12 + rnd.uniform(0, 3), 2),
             look_side="RIGHT" if roll > 0 else "LEFT",
             pass_direction=rnd.choice(("ASCENDING", "DESCENDING")), state=state, lock_level=lock,
             source=AcquisitionSource.AUTO, order_id=order_id, plan_id="plan_00000000demo",
@@ -113,8 +113,8 @@ def sample_schedule(n_satellites: int = 8, n_acquisitions: int = 300, seed: int 
         start = freeze + timedelta(seconds=round(rnd.uniform(0, (h1 - freeze).total_seconds() - 60)))
         ghosts.append(PlanItem(
             id=f"planitem_{i:012x}", plan_id="plan_0000candidat", opportunity_id=f"opp{i}",
-            satellite_id=sat, target_id=target.id, start_time=start,
-            end_time=start + timedelta(seconds=15), roll_angle_deg=round(rnd.uniform(-25, 25), 2),
+            satellite_id=sat, target_id=target.id, start=start,
+            end=start + timedelta(seconds=15), roll_deg=round(rnd.uniform(-25, 25), 2),
             value=round(rnd.uniform(0.3, 1.0), 3), quality_score=round(rnd.uniform(0.5, 0.95), 3),
             order_id=f"ord_new{i % max(n_orders_new, 1):09x}"))
     schedule = SampleSchedule(sats, targets, orders, acqs, conflicts, ghosts, now, h0, h1, freeze,
@@ -128,20 +128,20 @@ def _overlapping_pairs(acqs: list[Acquisition], rnd: random.Random, n: int,
     """Report ``n`` synthetic conflicts between neighbours on one satellite (after the freeze)."""
     by_sat: dict[str, list[Acquisition]] = {}
     for a in acqs:
-        if a.start_time >= freeze:
+        if a.start >= freeze:
             by_sat.setdefault(a.satellite_id, []).append(a)
     pairs = []
     for items in by_sat.values():
-        items.sort(key=lambda a: a.start_time)
+        items.sort(key=lambda a: a.start)
         pairs.extend(zip(items, items[1:]))
-    pairs.sort(key=lambda p: (p[1].start_time - p[0].end_time))
+    pairs.sort(key=lambda p: (p[1].start - p[0].end))
     out = []
     kinds = ((ConflictType.SLEW_INFEASIBLE, Severity.ERROR), (ConflictType.TEMPORAL_OVERLAP, Severity.ERROR),
              (ConflictType.SLEW_INFEASIBLE, Severity.WARNING), (ConflictType.DOWNLINK_WINDOW, Severity.WARNING),
              (ConflictType.SLEW_INFEASIBLE, Severity.INFO))
     for k, (a, b) in enumerate(pairs[:n]):
         ctype, sev = kinds[k % len(kinds)]
-        gap = (b.start_time - a.end_time).total_seconds()
+        gap = (b.start - a.end).total_seconds()
         need = gap + rnd.randint(6, 40)
         desc = (f"Insufficient slew time: need {need:.0f} s, have {gap:.0f} s"
                 if ctype == ConflictType.SLEW_INFEASIBLE else

@@ -50,7 +50,7 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
             groups.setdefault(key(a), []).append(a)
         self.beginResetModel()
         self.group_by = group_by
-        self._groups = [(k, sorted(v, key=lambda a: (a.start_time, a.id)))
+        self._groups = [(k, sorted(v, key=lambda a: (a.start, a.id)))
                         for k, v in sorted(groups.items(), key=lambda kv: kv[0].lower())]
         self._where = {a.id: (g, r) for g, (_, items) in enumerate(self._groups) for r, a in enumerate(items)}
         self.endResetModel()
@@ -89,11 +89,11 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         for k, items in by_key.items():
             g = position.get(k)
             if g is not None:
-                merged = sorted(self._groups[g][1] + items, key=lambda a: (a.start_time, a.id))
+                merged = sorted(self._groups[g][1] + items, key=lambda a: (a.start, a.id))
                 self._groups[g] = (k, merged)
                 self._where.update((a.id, (g, r)) for r, a in enumerate(merged))
         if new_keys:  # group indices shift
-            self._groups += [(k, sorted(by_key[k], key=lambda a: (a.start_time, a.id))) for k in new_keys]
+            self._groups += [(k, sorted(by_key[k], key=lambda a: (a.start, a.id))) for k in new_keys]
             self._groups.sort(key=lambda kv: kv[0].lower())
             self._where = {a.id: (g, r) for g, (_, items) in enumerate(self._groups) for r, a in enumerate(items)}
         self.endResetModel()
@@ -107,7 +107,7 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
             for r, a in enumerate(items):
                 new = changed.get(a.id)
                 if new is not None:
-                    if key(new) != k or new.start_time != a.start_time:
+                    if key(new) != k or new.start != a.start:
                         return False
                     found.append((g, r, new))
         for g, r, new in found:
@@ -209,13 +209,13 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
                 f.setBold(True)
                 return f
             if role == Role.DisplayRole and col == 1 and items:
-                return short_utc_text(items[0].start_time)
+                return short_utc_text(items[0].start)
             return None
         a = self._groups[index.internalId() - 1][1][index.row()]
         if role == Role.DisplayRole:
             other = a.satellite_id if self.group_by == "target" else a.target_id
-            return (other, short_utc_text(a.start_time), duration_text((a.end_time - a.start_time).total_seconds()),
-                    a.state.value, a.lock_level.value if is_locked(a) else "—", f"{a.roll_angle_deg:+.1f}°")[col]
+            return (other, short_utc_text(a.start), duration_text((a.end - a.start).total_seconds()),
+                    a.state.value, a.lock_level.value if is_locked(a) else "—", f"{a.roll_deg:+.1f}°")[col]
         if role == Role.DecorationRole and col == 0:
             return icon(state_icon_name(a))
         if role == ID_ROLE:
@@ -223,9 +223,9 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         if role == Role.BackgroundRole and a.id in self.flashed:
             return FLASH_COLOUR
         if role == Role.ToolTipRole:
-            return (f"{acquisition_name(a)}\n{utc_text(a.start_time)} → "
-                    f"{utc_text(a.end_time)}\nroll {roll_text(a.roll_angle_deg)}, pitch "
-                    f"{pitch_text(a.pitch_angle_deg)}\nstate {a.state.value}, lock {a.lock_level.value}\nid {a.id}")
+            return (f"{acquisition_name(a)}\n{utc_text(a.start)} → "
+                    f"{utc_text(a.end)}\nroll {roll_text(a.roll_deg)}, pitch "
+                    f"{pitch_text(a.pitch_deg)}\nstate {a.state.value}, lock {a.lock_level.value}\nid {a.id}")
         return None
 
 
@@ -466,7 +466,7 @@ class ScheduledView(QtWidgets.QWidget):
                 continue
             if state not in ("all states", "locked", "unlocked") and a.state.value != state:
                 continue
-            if window and not (a.end_time > window[0] and a.start_time < window[1]):
+            if window and not (a.end > window[0] and a.start < window[1]):
                 continue
             out.append(a)
         return out

@@ -303,7 +303,7 @@ class TimelineView(QtWidgets.QWidget):
         changed = list(changed)
 
         def place(a: Acquisition | None) -> tuple | None:
-            return None if a is None else (a.start_time, a.end_time, a.satellite_id)
+            return None if a is None else (a.start, a.end, a.satellite_id)
         moved = [a for a in changed if place(self._acqs.get(a.id)) != place(a)]
         if moved:
             selected = {a.id for a in moved} & set(self.bars.selected_ids())
@@ -334,8 +334,8 @@ class TimelineView(QtWidgets.QWidget):
             self._apply_rows()
         ids = [a.id for a in acqs]
         n = len(acqs)
-        self.bars.add_bars(ids, np.fromiter((a.start_time.timestamp() for a in acqs), dtype=np.float64, count=n),
-                           np.fromiter((a.end_time.timestamp() for a in acqs), dtype=np.float64, count=n),
+        self.bars.add_bars(ids, np.fromiter((a.start.timestamp() for a in acqs), dtype=np.float64, count=n),
+                           np.fromiter((a.end.timestamp() for a in acqs), dtype=np.float64, count=n),
                            np.fromiter((self._row_of[a.satellite_id] for a in acqs), dtype=np.int32, count=n),
                            self._categories(ids), np.fromiter((is_locked(a) for a in acqs), dtype=bool, count=n),
                            [a.target_id for a in acqs])
@@ -566,8 +566,8 @@ class TimelineView(QtWidgets.QWidget):
             if i is None:
                 return
             a = self._acqs[self.bars.ids[i]]
-            self.drag.start_bar(a.id, self._row_of[a.satellite_id], a.start_time.timestamp(),
-                                a.end_time.timestamp(), a.satellite_id)
+            self.drag.start_bar(a.id, self._row_of[a.satellite_id], a.start.timestamp(),
+                                a.end.timestamp(), a.satellite_id)
             self.barDragStarted.emit(a.id)
         d = self.drag.bar
         if d is None:
@@ -596,12 +596,12 @@ class TimelineView(QtWidgets.QWidget):
         for i in ids:
             if i in self._acqs:
                 a = self._acqs[i]
-                starts.append(a.start_time.timestamp())
-                ends.append(a.end_time.timestamp())
+                starts.append(a.start.timestamp())
+                ends.append(a.end.timestamp())
             elif i in self._ghosts:
                 g = self._ghosts[i]
-                starts.append(g.start_time.timestamp())
-                ends.append(g.end_time.timestamp())
+                starts.append(g.start.timestamp())
+                ends.append(g.end.timestamp())
         if not starts:
             return None
         return min(starts), max(ends)
@@ -633,8 +633,8 @@ class TimelineView(QtWidgets.QWidget):
         acqs = list(self._acqs.values())
         ids = [a.id for a in acqs]
         n = len(acqs)
-        start = np.fromiter((a.start_time.timestamp() for a in acqs), dtype=np.float64, count=n)
-        end = np.fromiter((a.end_time.timestamp() for a in acqs), dtype=np.float64, count=n)
+        start = np.fromiter((a.start.timestamp() for a in acqs), dtype=np.float64, count=n)
+        end = np.fromiter((a.end.timestamp() for a in acqs), dtype=np.float64, count=n)
         row = np.fromiter((self._row_of[a.satellite_id] for a in acqs), dtype=np.int32, count=n)
         locked = np.fromiter((is_locked(a) for a in acqs), dtype=bool, count=n)
         selected = frozenset(self.bars.selected_ids())
@@ -645,8 +645,8 @@ class TimelineView(QtWidgets.QWidget):
     def _rebuild_ghosts(self) -> None:
         items = list(self._ghosts.values())
         self.bars.set_ghosts([p.id for p in items],
-                             np.array([p.start_time.timestamp() for p in items], dtype=np.float64),
-                             np.array([p.end_time.timestamp() for p in items], dtype=np.float64),
+                             np.array([p.start.timestamp() for p in items], dtype=np.float64),
+                             np.array([p.end.timestamp() for p in items], dtype=np.float64),
                              np.array([self._row_of[p.satellite_id] for p in items], dtype=np.int32))
 
     def _recolour(self) -> None:
@@ -746,18 +746,18 @@ def _acquisition_tooltip(a: Acquisition, in_conflict: bool, freeze_cutoff: datet
     cat = bar_category(a, in_conflict, freeze_cutoff)
     rows = [
         ("Satellite", a.satellite_id),
-        ("Start", utc_text(a.start_time)),
-        ("End", f"{utc_text(a.end_time)} ({duration_text((a.end_time - a.start_time).total_seconds())})"),
-        ("Roll", roll_text(a.roll_angle_deg)),
-        ("Pitch", pitch_text(a.pitch_angle_deg)),
-        ("Incidence", number_text(a.incidence_angle_deg, ".1f", "°")),
+        ("Start", utc_text(a.start)),
+        ("End", f"{utc_text(a.end)} ({duration_text((a.end - a.start).total_seconds())})"),
+        ("Roll", roll_text(a.roll_deg)),
+        ("Pitch", pitch_text(a.pitch_deg)),
+        ("Incidence", number_text(a.incidence_deg, ".1f", "°")),
         ("Quality", number_text(a.quality_score, ".2f")),
         ("State", a.state.value),
         ("Lock", a.lock_level.value),
     ]
     if in_conflict:
         rows.append(("Conflict", "yes: see the Conflicts list"))
-    elif cat == BarCategory.FROZEN and freeze_cutoff is not None and a.start_time < freeze_cutoff:
+    elif cat == BarCategory.FROZEN and freeze_cutoff is not None and a.start < freeze_cutoff:
         rows.append(("Zone", "frozen: will not change"))
     return _tooltip_html(acquisition_name(a), a.id, rows)
 
@@ -765,11 +765,11 @@ def _acquisition_tooltip(a: Acquisition, in_conflict: bool, freeze_cutoff: datet
 def _ghost_tooltip(p: PlanItem) -> str:
     rows = [
         ("Satellite", p.satellite_id),
-        ("Start", utc_text(p.start_time)),
-        ("End", f"{utc_text(p.end_time)} ({duration_text((p.end_time - p.start_time).total_seconds())})"),
-        ("Roll", roll_text(p.roll_angle_deg)),
-        ("Pitch", pitch_text(p.pitch_angle_deg)),
-        ("Incidence", number_text(p.incidence_angle_deg, ".1f", "°")),
+        ("Start", utc_text(p.start)),
+        ("End", f"{utc_text(p.end)} ({duration_text((p.end - p.start).total_seconds())})"),
+        ("Roll", roll_text(p.roll_deg)),
+        ("Pitch", pitch_text(p.pitch_deg)),
+        ("Incidence", number_text(p.incidence_deg, ".1f", "°")),
         ("Quality", number_text(p.quality_score, ".2f")),
         ("Value", number_text(p.value, ".3f")),
         ("State", "candidate (not committed)"),

@@ -20,17 +20,17 @@ def test_conflicts_report(db_url, capsys):
     db = ScheduleDB(path)
     ws = db.create_workspace("ops")
     db.upsert_satellites(ws.id, [_sat()])
-    item = {"satellite_id": "ICEYE-X2", "pitch_angle_deg": 0.0, "value": 1.0}
+    item = {"satellite_id": "ICEYE-X2", "pitch_deg": 0.0, "value": 1.0}
     # A and B overlap; E starts 10 s after D ends but needs a 30-degree roll.
     items = [
-        {**item, "opportunity_id": "a", "target_id": "A", "start_time": "2026-08-11T10:00:00Z",
-         "end_time": "2026-08-11T10:00:10Z", "roll_angle_deg": 0.0},
-        {**item, "opportunity_id": "b", "target_id": "B", "start_time": "2026-08-11T10:00:05Z",
-         "end_time": "2026-08-11T10:00:15Z", "roll_angle_deg": 0.0},
-        {**item, "opportunity_id": "d", "target_id": "D", "start_time": "2026-08-11T11:00:00Z",
-         "end_time": "2026-08-11T11:00:10Z", "roll_angle_deg": -10.0},
-        {**item, "opportunity_id": "e", "target_id": "E", "start_time": "2026-08-11T11:00:20Z",
-         "end_time": "2026-08-11T11:00:30Z", "roll_angle_deg": 20.0},
+        {**item, "opportunity_id": "a", "target_id": "A", "start": "2026-08-11T10:00:00Z",
+         "end": "2026-08-11T10:00:10Z", "roll_deg": 0.0},
+        {**item, "opportunity_id": "b", "target_id": "B", "start": "2026-08-11T10:00:05Z",
+         "end": "2026-08-11T10:00:15Z", "roll_deg": 0.0},
+        {**item, "opportunity_id": "d", "target_id": "D", "start": "2026-08-11T11:00:00Z",
+         "end": "2026-08-11T11:00:10Z", "roll_deg": -10.0},
+        {**item, "opportunity_id": "e", "target_id": "E", "start": "2026-08-11T11:00:20Z",
+         "end": "2026-08-11T11:00:30Z", "roll_deg": 20.0},
     ]
     db.commit_direct(items, algorithm="manual", mode="SAR", workspace_id=ws.id)
     assert main(["conflicts", "--workspace", "ops", "--db", path]) == 0

@@ -10,8 +10,8 @@ def _db_with_schedule(path):
     db = ScheduleDB(str(path))
     ws = db.create_workspace("ops")
     items = [{"opportunity_id": f"SAT-1_T{i}_2026081{i}T100000_max", "satellite_id": "SAT-1", "target_id": f"T{i}",
-              "start_time": f"2026-08-1{i}T10:00:00Z", "end_time": f"2026-08-1{i}T10:00:10Z",
-              "roll_angle_deg": 5.0 * i, "pitch_angle_deg": 0.0, "value": 1.0} for i in range(1, 4)]
+              "start": f"2026-08-1{i}T10:00:00Z", "end": f"2026-08-1{i}T10:00:10Z",
+              "roll_deg": 5.0 * i, "pitch_deg": 0.0, "value": 1.0} for i in range(1, 4)]
     db.commit_direct(items, algorithm="test", mode="OPTICAL", lock_level="soft", workspace_id=ws.id)
     return path
 

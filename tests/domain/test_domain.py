@@ -108,7 +108,7 @@ def test_satellite_agility_validated():
 
 def test_acquisition_end_attitude_defaults_to_start_and_enum_parse():
     acq = Acquisition(id="acq_1", workspace_id="ws", satellite_id="S", target_id="T",
-                      start_time=T0, end_time=T0 + timedelta(seconds=10), roll_angle_deg=12.0)
+                      start=T0, end=T0 + timedelta(seconds=10), roll_deg=12.0)
     assert acq.roll_end_deg == 12.0 and acq.pitch_end_deg == 0.0
     assert parse_enum(LockLevel, "hard", "lock_level") is LockLevel.HARD
     with pytest.raises(ValidationError, match="lock_level: must be one of none\\|soft\\|hard"):

@@ -26,7 +26,7 @@ def placements(draw):
 
 @given(placements())
 def test_the_three_shapes_carry_the_same_placement(p):
-    cols = p.columns()
+    cols = p.stored_fields()
     acq = Acquisition(id="acq_1", workspace_id="ws", target_id="T", **cols)
     item = PlanItem(id="pi", plan_id="plan", opportunity_id="o", target_id="T", **cols)
     opp = Opportunity("o", p.satellite_id, "T", p.start, p.end, p.roll_deg, p.pitch_deg, p.roll_end_deg,
@@ -40,7 +40,7 @@ def test_the_epoch_adapter_reads_stored_text_as_the_datetimes_say(ps):
     texts = [p.start.strftime("%Y-%m-%dT%H:%M:%S.%fZ") for p in ps]
     # microseconds survive exactly; the epoch is the datetime's own timestamp
     assert epochs_of_text(texts).tolist() == pytest.approx([p.start.timestamp() for p in ps], abs=1e-6)
-    acqs = [Acquisition(id=f"a{k}", workspace_id="ws", target_id="T", **p.columns()) for k, p in enumerate(ps)]
+    acqs = [Acquisition(id=f"a{k}", workspace_id="ws", target_id="T", **p.stored_fields()) for k, p in enumerate(ps)]
     arrays = PlacementArrays.from_acquisitions(acqs)
     assert arrays.roll1.tolist() == [p.roll_end_deg for p in ps] and arrays.satellite_ids == [p.satellite_id for p in ps]
 

@@ -11,7 +11,7 @@ T = datetime(2026, 8, 13, 9, 33, 41, tzinfo=UTC)
 
 def test_an_acquisition_is_named_by_target_satellite_and_time():
     a = Acquisition(id="acq_bda1b88098a2", workspace_id="ws", satellite_id="WORLDVIEW-3", target_id="Luanda",
-                    start_time=T, end_time=T + timedelta(seconds=8), roll_angle_deg=3.0)
+                    start=T, end=T + timedelta(seconds=8), roll_deg=3.0)
     assert acquisition_name(a) == "Luanda · WORLDVIEW-3 · Thu 13 Aug 09:33Z"
     o = Opportunity(id="WORLDVIEW-3_Luanda_20260813T093341_max", satellite_id="WORLDVIEW-3", target_id="Luanda",
                     start=T, end=T + timedelta(seconds=8), roll_deg=3.0)

@@ -183,4 +183,4 @@ def test_ics_uid_stable_sequence_from_version_publish_location(ops_db, tmp_path,
     uid = f"{acq.id}@mission-planning-workbench"
     assert int(e1[uid]["SEQUENCE"]) == version - 2 and int(e2[uid]["SEQUENCE"]) == version - 1
     assert str(e2[uid]["LOCATION"]).startswith(acq.target_id)
-    assert e2[uid].decoded("DTSTART") == acq.start_time.astimezone(timezone.utc)
+    assert e2[uid].decoded("DTSTART") == acq.start.astimezone(timezone.utc)

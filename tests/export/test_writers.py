@@ -18,12 +18,12 @@ TARGETS = [Target(id="Paris, France; centre", lat=48.8566, lon=2.3522), Target(i
 def _acqs():
     return [
         Acquisition(id="acq_000000000002", workspace_id="ws", satellite_id="ICEYE-X2", target_id="Athens",
-                    start_time=T0 + timedelta(hours=1), end_time=T0 + timedelta(hours=1, seconds=10),
-                    roll_angle_deg=-12.5, pitch_angle_deg=3.0, incidence_angle_deg=14.2, state="committed",
+                    start=T0 + timedelta(hours=1), end=T0 + timedelta(hours=1, seconds=10),
+                    roll_deg=-12.5, pitch_deg=3.0, incidence_deg=14.2, state="committed",
                     lock_level="hard", order_id="ord_1"),
         Acquisition(id="acq_000000000001", workspace_id="ws", satellite_id="PLEIADES 1A",
-                    target_id="Paris, France; centre", start_time=T0, end_time=T0 + timedelta(seconds=8),
-                    roll_angle_deg=20.0, state="tentative"),
+                    target_id="Paris, France; centre", start=T0, end=T0 + timedelta(seconds=8),
+                    roll_deg=20.0, state="tentative"),
     ]
 
 

@@ -28,8 +28,8 @@ def item(i: int, order_id: str | None = None, satellite: str = "SAT-1", start: d
     """A plan item dict: item i starts i minutes after T0 unless ``start`` is given."""
     t = start or T0 + timedelta(minutes=i)
     return {"opportunity_id": f"{satellite}_T{i}_{t:%Y%m%dT%H%M%S}_max", "satellite_id": satellite,
-            "target_id": f"T{i}", "start_time": t, "end_time": t + timedelta(seconds=duration_s),
-            "roll_angle_deg": roll, "pitch_angle_deg": 0.0, "value": 0.5, "order_id": order_id, **extra}
+            "target_id": f"T{i}", "start": t, "end": t + timedelta(seconds=duration_s),
+            "roll_deg": roll, "pitch_deg": 0.0, "value": 0.5, "order_id": order_id, **extra}
 
 
 def committed(db: ScheduleDB, ws_id: str, n: int = 3, lock_level: str = "none", orders: bool = True,

@@ -74,16 +74,16 @@ def test_hard_locked_move_and_delete_refused_then_overridden_and_audited(db, ws)
     _, (a,), _ = committed(db, ws.id, n=1, lock_level="hard")
     before = counts(db)
     with pytest.raises(RuleViolation, match=rf"{a.id} is hard-locked and cannot be moved: unlock it first"):
-        db.update_acquisition(a.id, {"start_time": T0 + timedelta(minutes=5)})
+        db.update_acquisition(a.id, {"start": T0 + timedelta(minutes=5)})
     with pytest.raises(BulkEditRefused, match=rf"{a.id}: {a.id} is hard-locked and cannot be deleted"):
         db.delete_acquisitions([a.id])
     assert counts(db) == before
-    moved = db.update_acquisition(a.id, {"start_time": T0 + timedelta(minutes=5)}, override=True)
-    assert moved.start_time == T0 + timedelta(minutes=5) and moved.end_time - moved.start_time == a.end_time - a.start_time
+    moved = db.update_acquisition(a.id, {"start": T0 + timedelta(minutes=5)}, override=True)
+    assert moved.start == T0 + timedelta(minutes=5) and moved.end - moved.start == a.end - a.start
     assert moved.version == a.version + 1
     entry = db.list_audit(entity_id=a.id, limit=1)[0]
     assert entry.action == "override_move" and "hard-locked" in entry.after["override"]
-    assert entry.before["start_time"] == "2026-08-07T09:00:00Z" and entry.who == "tester"
+    assert entry.before["start"] == "2026-08-07T09:00:00Z" and entry.who == "tester"
     result = db.delete_acquisitions([a.id], override=True)
     assert result["deleted"] == [a.id] and db.get_acquisition(a.id) is None
     entry = db.list_audit(entity_id=a.id, limit=1)[0]
@@ -92,10 +92,10 @@ def test_hard_locked_move_and_delete_refused_then_overridden_and_audited(db, ws)
 
 def test_soft_lock_moves_only_within_order_window_and_is_not_deletable(db, ws):
     _, (a,), (o,) = committed(db, ws.id, n=1, lock_level="soft")  # window T0 ± 12 h
-    ok = db.update_acquisition(a.id, {"start_time": T0 + timedelta(hours=3)})
-    assert ok.start_time == T0 + timedelta(hours=3)
+    ok = db.update_acquisition(a.id, {"start": T0 + timedelta(hours=3)})
+    assert ok.start == T0 + timedelta(hours=3)
     with pytest.raises(RuleViolation, match=r"soft-locked: it may only move within its order's requested window"):
-        db.update_acquisition(a.id, {"start_time": T0 + timedelta(hours=13)})
+        db.update_acquisition(a.id, {"start": T0 + timedelta(hours=13)})
     with pytest.raises(RuleViolation, match="soft-locked: it may only shift in time on SAT-1, not switch to SAT-9"):
         db.update_acquisition(a.id, {"satellite_id": "SAT-9"})
     with pytest.raises(BulkEditRefused, match="soft-locked and cannot be deleted: unlock it first"):
@@ -107,19 +107,19 @@ def test_soft_lock_moves_only_within_order_window_and_is_not_deletable(db, ws):
 
 def test_tentative_moves_freely_but_not_into_the_frozen_zone(db, ws):
     _, (a,), _ = committed(db, ws.id, n=1)
-    moved = db.update_acquisition(a.id, {"start_time": T0 + timedelta(days=2), "end_time": T0 + timedelta(days=2, seconds=30),
-                                         "roll_angle_deg": -25.0, "satellite_id": "SAT-7"})
-    assert (moved.satellite_id, moved.roll_angle_deg, moved.roll_end_deg) == ("SAT-7", -25.0, a.roll_end_deg)
+    moved = db.update_acquisition(a.id, {"start": T0 + timedelta(days=2), "end": T0 + timedelta(days=2, seconds=30),
+                                         "roll_deg": -25.0, "satellite_id": "SAT-7"})
+    assert (moved.satellite_id, moved.roll_deg, moved.roll_end_deg) == ("SAT-7", -25.0, a.roll_end_deg)
     with pytest.raises(RuleViolation, match="the new start .* is inside the frozen zone"):
-        db.update_acquisition(a.id, {"start_time": NOW + timedelta(hours=1)})
-    with pytest.raises(ValidationError, match=r"changes\.end_time: must not be before start_time"):
-        db.update_acquisition(a.id, {"end_time": T0})
+        db.update_acquisition(a.id, {"start": NOW + timedelta(hours=1)})
+    with pytest.raises(ValidationError, match=r"changes\.end: must not be before start"):
+        db.update_acquisition(a.id, {"end": T0})
     with pytest.raises(ValidationError, match=r"changes\.target_id: not an editable acquisition field"):
         db.update_acquisition(a.id, {"target_id": "X"})
-    with pytest.raises(ValidationError, match=r"changes\.start_time: naive time"):
-        db.update_acquisition(a.id, {"start_time": "2026-08-08T00:00:00"})
-    with pytest.raises(ValidationError, match=r"changes\.roll_angle_deg: must be between"):
-        db.update_acquisition(a.id, {"roll_angle_deg": 400})
+    with pytest.raises(ValidationError, match=r"changes\.start: naive time"):
+        db.update_acquisition(a.id, {"start": "2026-08-08T00:00:00"})
+    with pytest.raises(ValidationError, match=r"changes\.roll_deg: must be between"):
+        db.update_acquisition(a.id, {"roll_deg": 400})
 
 
 def test_frozen_zone_unlock_needs_override(db, ws):
@@ -145,7 +145,7 @@ def test_executing_and_completed_never_change(db, ws):
     _, acqs, _ = committed(db, ws.id, n=2, lock_level="hard")
     ex = db.update_acquisition(acqs[0].id, {"state": "executing"})
     with pytest.raises(RuleViolation, match="is executing: executing, completed and failed acquisitions never change"):
-        db.update_acquisition(ex.id, {"start_time": T0 + timedelta(hours=1)}, override=True)
+        db.update_acquisition(ex.id, {"start": T0 + timedelta(hours=1)}, override=True)
     with pytest.raises(BulkEditRefused, match="is executing"):
         db.delete_acquisitions([ex.id], override=True)
     with pytest.raises(BulkEditRefused, match="is executing: unlocking it needs an explicit override"):
@@ -208,10 +208,10 @@ def test_update_acquisition_stale_across_instances(db_path, db, ws):
     _, (a,), _ = committed(db, ws.id, n=1)
     other = ScheduleDB(db_path, user="bob")
     mine, theirs = db.get_acquisition(a.id), other.get_acquisition(a.id)
-    db.update_acquisition(a.id, {"roll_angle_deg": 5.0}, expected_version=mine.version)
+    db.update_acquisition(a.id, {"roll_deg": 5.0}, expected_version=mine.version)
     with pytest.raises(StaleEditError, match=rf"acquisition {a.id} was changed by tester at \d{{4}}-\d\d-\d\d \d\d:\d\d UTC"):
-        other.update_acquisition(a.id, {"roll_angle_deg": -5.0}, expected_version=theirs.version)
-    assert db.get_acquisition(a.id).roll_angle_deg == 5.0
+        other.update_acquisition(a.id, {"roll_deg": -5.0}, expected_version=theirs.version)
+    assert db.get_acquisition(a.id).roll_deg == 5.0
     other.close()
 
 
@@ -237,7 +237,7 @@ def test_apply_changes_one_transaction(db, ws):
     new_items = db.create_plan_items(plan.id, [item(20, new_order.id)])
     res = db.apply_changes(ws.id, plan.id,
                            updates=[{"acquisition_id": acqs[0].id, "expected_version": acqs[0].version,
-                                     "changes": {"start_time": T0 + timedelta(minutes=30)}}],
+                                     "changes": {"start": T0 + timedelta(minutes=30)}}],
                            deletes=[acqs[2].id], create_item_ids=[new_items[0].id], lock_level="soft")
     assert res["updated"] == [acqs[0].id] and res["deleted"] == [acqs[2].id] and len(res["created"]) == 1
     created = db.get_acquisition(res["created"][0])
@@ -257,14 +257,14 @@ def test_apply_changes_refused_or_stale_writes_nothing(db, ws):
     with pytest.raises(BulkEditRefused) as err:
         db.apply_changes(ws.id, plan.id,
                          updates=[{"acquisition_id": acqs[0].id, "expected_version": fresh.version,
-                                   "changes": {"start_time": T0 + timedelta(minutes=30)}},
+                                   "changes": {"start": T0 + timedelta(minutes=30)}},
                                   {"acquisition_id": acqs[1].id, "expected_version": 2,
-                                   "changes": {"start_time": T0 + timedelta(minutes=40)}}],
+                                   "changes": {"start": T0 + timedelta(minutes=40)}}],
                          deletes=[acqs[2].id], create_item_ids=[new_items[0].id])
     assert list(err.value.refused) == [acqs[1].id]
     with pytest.raises(StaleEditError):
         db.apply_changes(ws.id, plan.id, updates=[{"acquisition_id": acqs[0].id, "expected_version": 99,
-                                                   "changes": {"roll_angle_deg": 1.0}}],
+                                                   "changes": {"roll_deg": 1.0}}],
                          create_item_ids=[new_items[0].id])
     assert counts(db) == before
     assert db.get_acquisition(acqs[0].id) == fresh

@@ -125,7 +125,7 @@ def test_promotion_never_moves_deletes_or_unlocks_and_freezes_the_frozen_zone(ro
         db.move_clock(ws.id, NOW)  # the schedule as time left it at NOW
         before = {a.id: a for a in db.list_acquisitions(ws.id)}
         now = NOW + timedelta(hours=step_h)
-        if step_h < 0 and any(b.start_time >= now and b.state in (AcquisitionState.EXECUTING,
+        if step_h < 0 and any(b.start >= now and b.state in (AcquisitionState.EXECUTING,
                                                                    AcquisitionState.COMPLETED)
                               for b in before.values()):
             snapshot = dump(db)
@@ -139,12 +139,12 @@ def test_promotion_never_moves_deletes_or_unlocks_and_freezes_the_frozen_zone(ro
         cutoff = now + timedelta(hours=freeze)
         for aid, b in before.items():
             a = after[aid]
-            assert (a.satellite_id, a.start_time, a.end_time, a.roll_angle_deg) == \
-                   (b.satellite_id, b.start_time, b.end_time, b.roll_angle_deg)  # nothing moved
+            assert (a.satellite_id, a.start, a.end, a.roll_deg) == \
+                   (b.satellite_id, b.start, b.end, b.roll_deg)  # nothing moved
             assert RANK[a.lock_level] >= RANK[b.lock_level]  # nothing unlocked
-            if now <= a.start_time < cutoff:
+            if now <= a.start < cutoff:
                 assert a.lock_level == LockLevel.HARD
-            if a.start_time < now:
+            if a.start < now:
                 assert a.state in (AcquisitionState.EXECUTING, AcquisitionState.COMPLETED)
     finally:
         db.close()

@@ -27,7 +27,7 @@ def test_completed_and_failed(db, ws, executed):
     r = db.record_execution(ws.id, [ReportRow(1, Outcome.COMPLETED, acqs[0].id, cloud_pct=5.0),
                                     ReportRow(2, Outcome.FAILED, acqs[1].id, reason="clouds", cloud_pct=90.0),
                                     ReportRow(3, Outcome.FAILED, None, acqs[2].satellite_id, acqs[2].target_id,
-                                              acqs[2].start_time + timedelta(seconds=0.4))])
+                                              acqs[2].start + timedelta(seconds=0.4))])
     assert r.completed == (acqs[0].id,) and set(r.failed) == {acqs[1].id, acqs[2].id}
     done, failed, failed2 = (db.get_order(o.id) for o in orders[:3])
     assert done.status == OrderStatus.COMPLETED
@@ -86,8 +86,8 @@ def test_failed_order_replanned_then_completed_counts_attempts(db, ws, executed)
     assert db.get_order(orders[0].id).status == OrderStatus.NEW
     # Re-served later in the horizon, executed, completed.
     retry = db.commit_direct([{"opportunity_id": "SAT-2_T0_retry", "satellite_id": "SAT-2", "target_id": "T0",
-                               "start_time": T0 + timedelta(hours=1), "end_time": T0 + timedelta(hours=1, seconds=10),
-                               "roll_angle_deg": 3.0, "order_id": orders[0].id}], workspace_id=ws.id)
+                               "start": T0 + timedelta(hours=1), "end": T0 + timedelta(hours=1, seconds=10),
+                               "roll_deg": 3.0, "order_id": orders[0].id}], workspace_id=ws.id)
     db.move_clock(ws.id, T0 + timedelta(hours=2))
     db.record_execution(ws.id, [ReportRow(1, Outcome.COMPLETED, retry["acquisitions_created"][0]["id"])])
     o = db.get_order(orders[0].id)

@@ -77,8 +77,8 @@ def test_v1_file_upgrades_and_migrates_once(v1_file):
     acqs = db.list_acquisitions(ws.id)
     assert len(acqs) == 4 and {a.state for a in acqs} == {AcquisitionState.COMMITTED} and {a.mode for a in acqs} == {Mode.SAR}
     x44 = [a for a in acqs if a.satellite_id == "ICEYE-X44"]
-    assert [a.roll_angle_deg for a in x44] == [12.5, -7.5]  # running sum of v1's roll changes
-    assert x44[1].start_time.isoformat() == "2026-01-23T14:35:00+00:00"  # zone-less v1 time read as UTC
+    assert [a.roll_deg for a in x44] == [12.5, -7.5]  # running sum of v1's roll changes
+    assert x44[1].start.isoformat() == "2026-01-23T14:35:00+00:00"  # zone-less v1 time read as UTC
     assert sum(len(db.get_plan_items(p.id)) for p in plans) == 4
     assert db.list_audit(workspace_id=ws.id, limit=1)[0].action == "legacy_v1_migration"
     snapshot = counts(db)

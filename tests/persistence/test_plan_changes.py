@@ -21,7 +21,7 @@ def _candidate(db, ws_id, rows, tag):
 
 
 def _removed(a):
-    return {**item(0, a.order_id, satellite=a.satellite_id, start=a.start_time), "target_id": a.target_id,
+    return {**item(0, a.order_id, satellite=a.satellite_id, start=a.start), "target_id": a.target_id,
             "opportunity_id": a.opportunity_id, "change_type": "removed", "replaces_acquisition_id": a.id}
 
 
@@ -29,7 +29,7 @@ def test_items_record_change_type_and_replaced_acquisition(db, ws):
     _, acqs, _ = committed(db, ws.id, n=2)
     order = db.create_order("T9", 3, ws.id)
     plan = _candidate(db, ws.id, [
-        {**item(0, acqs[0].order_id, start=acqs[0].start_time + timedelta(seconds=40)), "change_type": "moved",
+        {**item(0, acqs[0].order_id, start=acqs[0].start + timedelta(seconds=40)), "change_type": "moved",
          "replaces_acquisition_id": acqs[0].id},
         _removed(acqs[1]),
         item(9, order.id, start=T0 + timedelta(hours=1))], "meaning")
@@ -60,12 +60,12 @@ def test_one_commit_applies_every_change_type(db, ws):
     a_moved, a_switched, a_removed, a_kept = acqs
     new_order = db.create_order("T9", 3, ws.id)
     plan = _candidate(db, ws.id, [
-        {**item(0, a_moved.order_id, start=a_moved.start_time + timedelta(seconds=40), roll=-5.0),
+        {**item(0, a_moved.order_id, start=a_moved.start + timedelta(seconds=40), roll=-5.0),
          "change_type": "moved", "replaces_acquisition_id": a_moved.id},
-        {**item(1, a_switched.order_id, satellite="SAT-2", start=a_switched.start_time),
+        {**item(1, a_switched.order_id, satellite="SAT-2", start=a_switched.start),
          "change_type": "satellite_switched", "replaces_acquisition_id": a_switched.id},
         _removed(a_removed),
-        {**item(3, a_kept.order_id, start=a_kept.start_time), "maneuver_time_s": 12.5,
+        {**item(3, a_kept.order_id, start=a_kept.start), "maneuver_time_s": 12.5,
          "change_type": "unchanged", "replaces_acquisition_id": a_kept.id},
         item(9, new_order.id, start=T0 + timedelta(hours=1))], "all-types")
     result = db.commit_plan(plan.id, lock_level="soft", workspace_id=ws.id)
@@ -75,10 +75,10 @@ def test_one_commit_applies_every_change_type(db, ws):
     now = {a.id: a for a in db.list_acquisitions(ws.id)}
     assert a_removed.id not in now and len(now) == 4
     moved, switched, kept = now[a_moved.id], now[a_switched.id], now[a_kept.id]
-    assert moved.start_time == a_moved.start_time + timedelta(seconds=40) and moved.roll_angle_deg == -5.0
+    assert moved.start == a_moved.start + timedelta(seconds=40) and moved.roll_deg == -5.0
     assert moved.version == a_moved.version + 1 and moved.lock_level == a_moved.lock_level  # in place
     assert switched.satellite_id == "SAT-2" and switched.mode == Mode.OPTICAL
-    assert kept.start_time == a_kept.start_time and kept.maneuver_time_s == 12.5
+    assert kept.start == a_kept.start and kept.maneuver_time_s == 12.5
     created = now[result["acquisitions_created"][0]["id"]]
     assert created.order_id == new_order.id and created.lock_level == LockLevel.SOFT
     assert db.get_order(new_order.id).status == OrderStatus.COMMITTED
@@ -90,9 +90,9 @@ def test_planning_never_moves_a_hard_locked_acquisition_and_writes_nothing(db, w
     _, acqs, _ = committed(db, ws.id, n=2, lock_level="hard")
     _, soft, _ = committed(db, ws.id, n=1, lock_level="soft", start=T0 + timedelta(hours=3))
     plan = _candidate(db, ws.id, [
-        {**item(0, acqs[0].order_id, start=acqs[0].start_time + timedelta(seconds=40)), "change_type": "moved",
+        {**item(0, acqs[0].order_id, start=acqs[0].start + timedelta(seconds=40)), "change_type": "moved",
          "replaces_acquisition_id": acqs[0].id},
-        {**item(5, soft[0].order_id, start=soft[0].start_time + timedelta(minutes=5)), "change_type": "moved",
+        {**item(5, soft[0].order_id, start=soft[0].start + timedelta(minutes=5)), "change_type": "moved",
          "replaces_acquisition_id": soft[0].id}], "hard")
     before = counts(db)
     with pytest.raises(BulkEditRefused, match="hard-locked and cannot be moved") as refused:
@@ -124,7 +124,7 @@ def test_upgrade_to_2_2_on_each_backend(db_path):
     ws = db.create_workspace("ops", WorkspaceSettings(freeze_window_hours=2.0, scenario_clock=NOW))
     _, acqs, _ = committed(db, ws.id, n=3)
     order = db.create_order("T9", 3, ws.id)
-    moved = item(0, acqs[0].order_id, start=acqs[0].start_time + timedelta(seconds=30))
+    moved = item(0, acqs[0].order_id, start=acqs[0].start + timedelta(seconds=30))
     plan = _candidate(db, ws.id, [moved, item(9, order.id, start=T0 + timedelta(hours=1))], "legacy")
     db.close()
     legacy = {"mode": "reshuffle", "replaces": {moved["opportunity_id"]: acqs[0].id}, "supersede": [acqs[2].id],
@@ -139,8 +139,8 @@ def test_upgrade_to_2_2_on_each_backend(db_path):
         every = {str(i.change_type): i for i in db.get_plan_items(plan.id, removed=True)}
         assert sorted(every) == ["added", "moved", "removed"]
         assert every["moved"].replaces_acquisition_id == acqs[0].id
-        assert (every["removed"].replaces_acquisition_id, every["removed"].start_time) == (acqs[2].id,
-                                                                                         acqs[2].start_time)
+        assert (every["removed"].replaces_acquisition_id, every["removed"].start) == (acqs[2].id,
+                                                                                         acqs[2].start)
         assert db.get_plan(plan.id).config == {"mode": "reshuffle"}
         result = db.commit_plan(plan.id, workspace_id=ws.id)
         assert result["acquisitions_updated"] == [acqs[0].id] and result["superseded"] == [acqs[2].id]

@@ -22,27 +22,27 @@ def test_plan_and_items_round_trip(db, ws):
     assert plan.status == PlanStatus.CANDIDATE and plan.id.startswith("plan_")
     assert db.get_plan(plan.id) == plan and db.get_plan("plan_000000000000") is None
     one = db.create_plan_item(plan.id, "opp-1", "SAT-1", "Athens", "2026-08-07T09:15:26Z",
-                              "2026-08-07T11:15:36+02:00", 12.5, pitch_angle_deg=-3.0, value=0.8,
-                              incidence_angle_deg=31.0, look_side="RIGHT", roll_end_deg=13.0)
+                              "2026-08-07T11:15:36+02:00", 12.5, pitch_deg=-3.0, value=0.8,
+                              incidence_deg=31.0, look_side="RIGHT", roll_end_deg=13.0)
     assert (one.roll_end_deg, one.pitch_end_deg, one.look_side) == (13.0, -3.0, "RIGHT")
     opp = Opportunity(id="opp-2", satellite_id="SAT-2", target_id="Rome", start=T0, end=T0 + timedelta(seconds=5),
                       roll_deg=-20.0, pitch_deg=10.0, quality=0.9, value=0.7, incidence_deg=22.0)
     pi = PlanItem(id="", plan_id=plan.id, opportunity_id="opp-3", satellite_id="SAT-1", target_id="Oslo",
-                  start_time=T0 + timedelta(hours=1), end_time=T0 + timedelta(hours=1, seconds=5), roll_angle_deg=1.0)
+                  start=T0 + timedelta(hours=1), end=T0 + timedelta(hours=1, seconds=5), roll_deg=1.0)
     db.create_plan_items(plan.id, [opp, pi])
     items = db.get_plan_items(plan.id)
     assert [i.opportunity_id for i in items] == ["opp-2", "opp-1", "opp-3"]
-    assert items[0].quality_score == 0.9 and items[0].incidence_angle_deg == 22.0
+    assert items[0].quality_score == 0.9 and items[0].incidence_deg == 22.0
     assert db.list_plans(ws.id) == [db.get_plan(plan.id)]
     assert db.list_plans(ws.id, status="committed") == []
 
 
 @pytest.mark.parametrize("bad, match", [
-    ({"start_time": "2026-08-07T09:00:00"}, r"items\[1\]\.start_time: naive time"),
-    ({"end_time": T0 - timedelta(seconds=1)}, r"items\[1\]\.end_time: must not be before start_time"),
-    ({"end_time": T0 + timedelta(hours=7)}, r"items\[1\]\.end_time: an acquisition lasts at most"),
-    ({"roll_angle_deg": float("nan")}, r"items\[1\]\.roll_angle_deg: not a finite number"),
-    ({"roll_angle_deg": None}, r"items\[1\]\.roll_angle_deg: required"),
+    ({"start": "2026-08-07T09:00:00"}, r"items\[1\]\.start: naive time"),
+    ({"end": T0 - timedelta(seconds=1)}, r"items\[1\]\.end: must not be before start"),
+    ({"end": T0 + timedelta(hours=7)}, r"items\[1\]\.end: an acquisition lasts at most"),
+    ({"roll_deg": float("nan")}, r"items\[1\]\.roll_deg: not a finite number"),
+    ({"roll_deg": None}, r"items\[1\]\.roll_deg: required"),
     ({"satellite_id": ""}, r"items\[1\]\.satellite_id: must be a non-empty string"),
     ({"order_id": "ord_000000000000"}, r"items\[1\]\.order_id: unknown order"),
     ({"colour": "red"}, r"items\[1\]\.colour: unknown field"),
@@ -149,8 +149,8 @@ def test_commit_direct(db, ws):
     before = counts(db)
     with pytest.raises(RuleViolation, match="input_hash"):
         db.commit_direct(items, "roll_pitch_best_fit", "OPTICAL", "soft", ws.id)
-    with pytest.raises(ValidationError, match=r"items\[0\]\.start_time: naive"):
-        db.commit_direct([{**item(5), "start_time": "2026-08-07T10:00:00"}], "x", "OPTICAL", "none", ws.id)
+    with pytest.raises(ValidationError, match=r"items\[0\]\.start: naive"):
+        db.commit_direct([{**item(5), "start": "2026-08-07T10:00:00"}], "x", "OPTICAL", "none", ws.id)
     assert counts(db) == before
 
 

@@ -26,7 +26,7 @@ def test_the_preview_says_what_the_database_says(db, ws, lock, frozen):
     cutoff = NOW + timedelta(hours=ws.settings.freeze_window_hours)
     perms = permissions(a, EditContext(NOW, cutoff))
     try:
-        db.update_acquisition(a.id, {"roll_angle_deg": a.roll_angle_deg + 1.0}, expected_version=a.version)
+        db.update_acquisition(a.id, {"roll_deg": a.roll_deg + 1.0}, expected_version=a.version)
         said = ""
     except (RuleViolation, ValidationError) as exc:
         said = plain_reason(a.id, exc.reason)

@@ -46,8 +46,8 @@ def opportunity(oid: str, sat: str, order_id: str, start: float, dur: float = 10
 def acquisition(aid: str, sat: str, start: float, dur: float = 10.0, roll: float = 0.0, pitch: float = 0.0,
                 order_id: str | None = None, target: str = "T1", state=AcquisitionState.COMMITTED,
                 lock=LockLevel.NONE, opportunity_id: str | None = None, **kw) -> Acquisition:
-    return Acquisition(id=aid, workspace_id="ws_test", satellite_id=sat, target_id=target, start_time=at(start),
-                       end_time=at(start + dur), roll_angle_deg=roll, pitch_angle_deg=pitch, order_id=order_id,
+    return Acquisition(id=aid, workspace_id="ws_test", satellite_id=sat, target_id=target, start=at(start),
+                       end=at(start + dur), roll_deg=roll, pitch_deg=pitch, order_id=order_id,
                        state=state, lock_level=lock, opportunity_id=opportunity_id, **kw)
 
 
@@ -59,8 +59,8 @@ def problem_acquisitions(problem: Problem, selected) -> list[Acquisition]:
         o = problem.L_order[i]
         out.append(Acquisition(
             id=problem.ids[i], workspace_id="ws", satellite_id=sat, target_id="T",
-            start_time=from_epoch(problem.L_start[i]), end_time=from_epoch(problem.L_end[i]),
-            roll_angle_deg=problem.L_r0[i], pitch_angle_deg=problem.L_p0[i], roll_end_deg=problem.L_r1[i],
+            start=from_epoch(problem.L_start[i]), end=from_epoch(problem.L_end[i]),
+            roll_deg=problem.L_r0[i], pitch_deg=problem.L_p0[i], roll_end_deg=problem.L_r1[i],
             pitch_end_deg=problem.L_p1[i], order_id=problem.order_ids[o] if o >= 0 and i < problem.n_candidates else None))
     return out
 

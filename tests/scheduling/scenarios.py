@@ -73,8 +73,8 @@ def existing_schedule(seed: int, sats, orders, targets, opps, fraction: float = 
         if state == AcquisitionState.TENTATIVE:
             lock = LockLevel.NONE
         acqs.append(Acquisition(id=f"acq_{k:04d}", workspace_id="ws_test", satellite_id=o.satellite_id,
-                                target_id=o.target_id, start_time=o.start, end_time=o.end, roll_angle_deg=o.roll_deg,
-                                pitch_angle_deg=o.pitch_deg, roll_end_deg=o.roll_end_deg, pitch_end_deg=o.pitch_end_deg,
-                                incidence_angle_deg=o.incidence_deg, state=state, lock_level=lock, order_id=o.order_id,
+                                target_id=o.target_id, start=o.start, end=o.end, roll_deg=o.roll_deg,
+                                pitch_deg=o.pitch_deg, roll_end_deg=o.roll_end_deg, pitch_end_deg=o.pitch_end_deg,
+                                incidence_deg=o.incidence_deg, state=state, lock_level=lock, order_id=o.order_id,
                                 opportunity_id=o.id))
     return acqs

@@ -83,8 +83,8 @@ def _apply(acqs, option, alternatives):
         else:
             opp = next(o for alts in alternatives.values() for o in alts if o.id == option.params["opportunity_id"])
             from dataclasses import replace
-            out.append(replace(a, satellite_id=opp.satellite_id, start_time=opp.start, end_time=opp.end,
-                               roll_angle_deg=opp.roll_deg, pitch_angle_deg=opp.pitch_deg,
+            out.append(replace(a, satellite_id=opp.satellite_id, start=opp.start, end=opp.end,
+                               roll_deg=opp.roll_deg, pitch_deg=opp.pitch_deg,
                                roll_end_deg=opp.roll_end_deg, pitch_end_deg=opp.pitch_end_deg, opportunity_id=opp.id))
     return out
 

@@ -48,7 +48,7 @@ def test_invariants_in_every_mode_and_policy(seed, mode_policy, algorithm, now_h
             (it,) = [it for it in out.items if it.replaces_acquisition_id == a.id]   # never dropped
             o = it.opportunity
             assert o.satellite_id == a.satellite_id and o.target_id == a.target_id
-            assert abs((o.start - a.start_time).total_seconds()) <= 30 * 60
+            assert abs((o.start - a.start).total_seconds()) <= 30 * 60
     # No error conflict in the resulting schedule (the existing one is feasible by construction).
     assert [c for c in out.conflicts if c.severity == Severity.ERROR] == []
     assert out.metrics["error_conflicts"] == 0
@@ -112,7 +112,7 @@ def test_replace_if_better_threshold():
     # A window start without an end: timing is flat, so geometry decides (an ASAP order, without a
     # window start, would keep its earlier pass whatever the geometry: tests/scheduling/test_asap.py).
     o = order("ord_1", target="A", requested_window_start=at(0))
-    existing = [acquisition("acq_1", "SAT-1", 10000.0, order_id="ord_1", target="A", incidence_angle_deg=20.0,
+    existing = [acquisition("acq_1", "SAT-1", 10000.0, order_id="ord_1", target="A", incidence_deg=20.0,
                             opportunity_id="A_cur")]
     cfg = ValueConfig(quality_model="monotonic")
     # Geometry score exp(−0.02·θ): 20° → 0.670; 16° → 0.726 (+8.3 %); 14° → 0.756 (+12.7 %).

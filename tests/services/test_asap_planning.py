@@ -35,7 +35,7 @@ def test_asap_order_alone_gets_its_earliest_opportunity(tmp_path, small_scenario
         usable = [o for o in opps if o.start >= cutoff and (algorithm in PITCH_ALGORITHMS or o.variant == "max")]
         assert len({o.start for o in usable}) > 2, "the order needs several passes for the test to mean anything"
         earliest = min(usable, key=lambda o: o.start)
-        assert item.start_time == earliest.start, (item.start_time, earliest.start)
+        assert item.start == earliest.start, (item.start, earliest.start)
         # ...although a later pass looks at the target more steeply.
         assert min(o.incidence_deg for o in usable) < earliest.incidence_deg
     finally:

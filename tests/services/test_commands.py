@@ -59,10 +59,10 @@ def workspace_file(tmp_path_factory):
     ws = import_scenario(db, parse_scenario(doc), "cmd").id
     commit_plan(db, ws, run_planning(db, ws, PlanOptions()).plan_id)
     by_sat: dict[str, list] = {}
-    for a in sorted(db.list_acquisitions(ws), key=lambda a: a.start_time):
+    for a in sorted(db.list_acquisitions(ws), key=lambda a: a.start):
         by_sat.setdefault(a.satellite_id, []).append(a)
     first, second = next(v for v in by_sat.values() if len(v) >= 2)[:2]
-    db.update_acquisition(second.id, {"start_time": first.start_time}, override=True)
+    db.update_acquisition(second.id, {"start": first.start}, override=True)
     conflict_service.detect_and_store(db, ws)
     for target in (doc["targets"][15]["id"], doc["targets"][16]["id"]):
         db.create_order(target, 2, ws)
@@ -97,12 +97,12 @@ def test_redo_of_a_resolution_after_undo_reapplies_it(fresh):
     fixed = db.get_acquisition(command.record.before.id)
     assert not any(c.type == "temporal_overlap" for c in db.list_conflicts(ws))
     stack.undo()
-    assert db.get_acquisition(fixed.id).start_time == command.record.before.start_time
+    assert db.get_acquisition(fixed.id).start == command.record.before.start
     assert any(c.type == "temporal_overlap" for c in db.list_conflicts(ws))
     changes = stack.redo()
     assert changes.conflicts and changes.acquisitions == (fixed.id,)
     again = db.get_acquisition(fixed.id)
-    assert (again.start_time, again.satellite_id) == (fixed.start_time, fixed.satellite_id)
+    assert (again.start, again.satellite_id) == (fixed.start, fixed.satellite_id)
     assert not any(c.type == "temporal_overlap" for c in db.list_conflicts(ws))
     assert not stack.can_redo and stack.can_undo
 
@@ -160,15 +160,15 @@ def test_undo_never_overwrites_a_later_edit_by_someone_else(fresh):
     first_valid = next(c for c in placement_choices(db, ws, aid) if c.valid)
     swap = cmd.Swap(ws, aid, first_valid.opportunity.id)
     stack.push(swap)
-    db.update_acquisition(aid, {"roll_angle_deg": swap.after.roll_angle_deg + 1.0}, override=True)
-    with pytest.raises(DomainError, match="roll_angle_deg was changed since"):
+    db.update_acquisition(aid, {"roll_deg": swap.after.roll_deg + 1.0}, override=True)
+    with pytest.raises(DomainError, match="roll_deg was changed since"):
         stack.undo()
 
 
 def _draw_command(data, db: ScheduleDB, ws: str) -> cmd.Command | None:
     # Choices are listed in an order that does not depend on generated ids (a commit or a new
     # order makes random ones), so hypothesis replays a failing sequence exactly.
-    acqs = [a.id for a in sorted(db.list_acquisitions(ws), key=lambda a: (a.start_time, a.satellite_id, a.target_id))]
+    acqs = [a.id for a in sorted(db.list_acquisitions(ws), key=lambda a: (a.start, a.satellite_id, a.target_id))]
     orders = sorted(db.list_orders(workspace_id=ws, limit=None), key=lambda o: (o.created_at, o.target_id))
     kind = data.draw(st.sampled_from(["lock", "delete", "swap", "move", "resolve", "plan", "add", "edit", "cancel"]))
     if kind in ("lock", "delete") and acqs:

@@ -43,4 +43,4 @@ def test_the_commit_applies_the_change_list_compare_shows(small_db, mode):
     now = {a.id: a for a in db.get_acquisitions(list(moved))}
     assert set(now) == set(moved)  # moved in place: the same acquisitions
     for aid, c in moved.items():
-        assert (to_iso(now[aid].start_time), now[aid].satellite_id) == (c["new_start"], c["new_satellite_id"])
+        assert (to_iso(now[aid].start), now[aid].satellite_id) == (c["new_start"], c["new_satellite_id"])

@@ -16,11 +16,11 @@ def test_apply_and_undo_a_resolution(small_db, force_overlap):
     assert overlap.severity == "error" and overlap.resolution_options
     index = next(i for i, o in enumerate(overlap.resolution_options) if o.action != "delete")
     record = conflict_service.apply_resolution(db, ws, overlap.id, index)
-    assert record.after is not None and record.after.start_time != first.start_time
+    assert record.after is not None and record.after.start != first.start
     remaining = db.list_conflicts(ws)
     assert not any(c.type == "temporal_overlap" for c in remaining)
     assert any(e.action in ("update", "move") for e in db.list_audit(ws, entity_id=second.id, limit=None))
 
     conflict_service.undo_resolution(db, ws, record)
-    assert db.get_acquisition(second.id).start_time == first.start_time
+    assert db.get_acquisition(second.id).start == first.start
     assert any(c.type == "temporal_overlap" for c in db.list_conflicts(ws))

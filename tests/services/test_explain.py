@@ -51,10 +51,10 @@ def _check_suggestion(demo_file, tmp_path, order_id, suggestion, tag):
         item = _served_by_replan(db, ws, order_id)
         assert item is not None, suggestion.text
         assert item.satellite_id == suggestion.acquisition.satellite_id
-        assert abs((item.start_time - suggestion.acquisition.start_time).total_seconds()) < 1.0
+        assert abs((item.start - suggestion.acquisition.start).total_seconds()) < 1.0
         if suggestion.change.kind == "move_acquisition":
             moved = db.get_acquisition(suggestion.change.acquisition_id)
-            assert moved.start_time == suggestion.change.move_to.start_time
+            assert moved.start == suggestion.change.move_to.start
     finally:
         db.close()
 
@@ -71,13 +71,13 @@ def test_every_inbox_order_has_a_reason_and_its_plan_serves_it(demo):
         assert s.change.kind == "plan"
         item = _served_by_replan(db, ws, order.id)
         assert item is not None
-        assert (item.satellite_id, item.start_time) == (s.acquisition.satellite_id, s.acquisition.start_time)
+        assert (item.satellite_id, item.start) == (s.acquisition.satellite_id, s.acquisition.start)
 
 
 def _crafted_orders(db, ws):
     """Orders that planning cannot serve as they are, one per kind of reason."""
-    acqs = sorted(db.list_acquisitions(ws.id), key=lambda a: a.start_time)
-    blocker = next(a for a in acqs if a.lock_level == "none" and a.start_time > ws.settings.horizon_start
+    acqs = sorted(db.list_acquisitions(ws.id), key=lambda a: a.start)
+    blocker = next(a for a in acqs if a.lock_level == "none" and a.start > ws.settings.horizon_start
                    + timedelta(days=1))
     luanda = next(t for t in db.list_targets(ws.id) if t.id == "Luanda")
     raw = sorted(access_service.target_opportunities(db.list_satellites(ws.id), luanda, ws.settings.horizon_start,
@@ -95,8 +95,8 @@ def _crafted_orders(db, ws):
                                          constraints={"preferred_satellite": other_sat}),
         # The very slot of a scheduled acquisition, on its satellite.
         "lost": order_svc.add_order(db, ws.id, blocker.target_id, 2,
-                                    window_start=to_iso(blocker.start_time - timedelta(minutes=3)),
-                                    window_end=to_iso(blocker.end_time + timedelta(minutes=3)),
+                                    window_start=to_iso(blocker.start - timedelta(minutes=3)),
+                                    window_end=to_iso(blocker.end + timedelta(minutes=3)),
                                     constraints={"preferred_satellite": blocker.satellite_id}),
         # No opportunity that steep.
         "incidence": order_svc.add_order(db, ws.id, "Luanda", 2, window_start=to_iso(one.start - timedelta(hours=3)),
@@ -142,7 +142,7 @@ def test_widening_is_the_smallest_that_serves(demo):
     widen = e.suggestions[0]
     # Any opportunity of the plain order in a window widened by less would have been tried first.
     start, end = widen.change.order_changes["requested_window_start"], widen.change.order_changes["requested_window_end"]
-    assert start <= widen.acquisition.start_time and widen.acquisition.end_time <= end
+    assert start <= widen.acquisition.start and widen.acquisition.end <= end
     assert (start == order.requested_window_start) or (end == order.requested_window_end)
     assert widen.change.amount == pytest.approx((order.requested_window_start - start).total_seconds()
                                                 + (end - order.requested_window_end).total_seconds())

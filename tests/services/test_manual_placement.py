@@ -45,7 +45,7 @@ def test_place_order_takes_the_nearest_valid_opportunity_and_undoes(planned):
     changes = stack.push(command)
     a = command.acquisition
     assert a is not None and changes.acquisitions == (a.id,) and order.id in changes.orders
-    assert (a.satellite_id, a.start_time, a.end_time) == (expected.opportunity.satellite_id, expected.opportunity.start,
+    assert (a.satellite_id, a.start, a.end) == (expected.opportunity.satellite_id, expected.opportunity.start,
                                                         expected.opportunity.end)
     assert a.source == AcquisitionSource.MANUAL and a.order_id == order.id
     assert db.get_order(order.id).status == OrderStatus.COMMITTED
@@ -63,7 +63,7 @@ def test_place_order_takes_the_nearest_valid_opportunity_and_undoes(planned):
     stack.undo()
     again = PlaceOrder(ws, order.id, target.satellite_id, around)
     stack.push(again)
-    assert again.acquisition.start_time == a.start_time
+    assert again.acquisition.start == a.start
 
 
 def test_place_order_refuses_a_satellite_without_a_valid_opportunity(planned):
@@ -91,11 +91,11 @@ def test_a_move_by_hand_makes_the_acquisition_manual_and_undo_restores_it(planne
     assert a.source == AcquisitionSource.AUTO
     to = choices[0].opportunity
     stack = CommandStack(db)
-    stack.push(Move(ws, a.id, (to.start - a.start_time).total_seconds()))
+    stack.push(Move(ws, a.id, (to.start - a.start).total_seconds()))
     moved = db.get_acquisition(a.id)
-    assert moved.start_time == to.start and moved.source == AcquisitionSource.MANUAL
+    assert moved.start == to.start and moved.source == AcquisitionSource.MANUAL
     entry = db.list_audit(ws, entity_id=a.id)[0]
     assert entry.action == "move" and entry.before["source"] == "auto" and entry.after["source"] == "manual"
     stack.undo()
     back = db.get_acquisition(a.id)
-    assert back.start_time == a.start_time and back.source == AcquisitionSource.AUTO
+    assert back.start == a.start and back.source == AcquisitionSource.AUTO

@@ -26,13 +26,13 @@ def _check_rule(db: ScheduleDB, ws_id: str) -> dict[str, int]:
     counts = {"executing": 0, "hard": 0, "soft": 0}
     for a in db.list_acquisitions(ws_id):
         assert promotion(a, now, s.freeze_window_hours, s.soft_lock_window_hours) is None, a
-        if a.start_time < now:
+        if a.start < now:
             assert a.state in (AcquisitionState.EXECUTING, AcquisitionState.COMPLETED, AcquisitionState.FAILED)
             counts["executing"] += a.state == AcquisitionState.EXECUTING
-        elif a.start_time < now + timedelta(hours=s.freeze_window_hours):
+        elif a.start < now + timedelta(hours=s.freeze_window_hours):
             assert a.lock_level == LockLevel.HARD
             counts["hard"] += 1
-        elif a.start_time < now + timedelta(hours=s.soft_lock_window_hours):
+        elif a.start < now + timedelta(hours=s.soft_lock_window_hours):
             assert a.lock_level in (LockLevel.SOFT, LockLevel.HARD)
             counts["soft"] += 1
     return counts
@@ -66,7 +66,7 @@ def test_two_day_operation(tmp_path, capsys):
 
     # The overnight report: two failed (clouds, anomaly), the rest completed.
     executing = sorted((a for a in db.list_acquisitions(ws.id) if a.state == AcquisitionState.EXECUTING),
-                       key=lambda a: a.start_time)
+                       key=lambda a: a.start)
     failed = executing[:2]
     rows = [(failed[0].id, "failed", "clouds", "92"), (failed[1].id, "failed", "anomaly", "")]
     rows += [(a.id, "completed", "", "10") for a in executing[2:]]
@@ -89,7 +89,7 @@ def test_two_day_operation(tmp_path, capsys):
                                                  order_ids=tuple(failed_orders)))
     served = {it.order_id for it in result.items}
     assert served & failed_orders, result.unserved
-    assert all(it.start_time >= start + timedelta(hours=24) for it in result.items)
+    assert all(it.start >= start + timedelta(hours=24) for it in result.items)
     commit_plan(db, ws.id, result.plan_id)
     for oid in served & failed_orders:
         assert db.get_order(oid).status == OrderStatus.COMMITTED

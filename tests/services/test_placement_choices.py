@@ -36,9 +36,9 @@ def planned(db_url, small_scenario):
 
 
 def _neighbours(acqs, moving, sat, start):
-    row = sorted((a for a in acqs if a.satellite_id == sat and a.id != moving), key=lambda a: a.start_time)
-    before = [a for a in row if a.start_time < start]
-    after = [a for a in row if a.start_time >= start]
+    row = sorted((a for a in acqs if a.satellite_id == sat and a.id != moving), key=lambda a: a.start)
+    before = [a for a in row if a.start < start]
+    after = [a for a in row if a.start >= start]
     return (before[-1] if before else None), (after[0] if after else None)
 
 
@@ -61,12 +61,12 @@ def test_valid_choices_fit_between_their_neighbours_and_come_first_by_pass_and_v
             fits = True
             if before is not None:
                 need = slew_time(ag, before.roll_end_deg, before.pitch_end_deg, o.roll_deg, o.pitch_deg)
-                fits &= (o.start - before.end_time).total_seconds() >= need - SLEW_TOL_S
+                fits &= (o.start - before.end).total_seconds() >= need - SLEW_TOL_S
                 if c.valid:
                     assert c.maneuver_time_s == pytest.approx(need, abs=SLEW_TOL_S)
             if after is not None:
-                need = slew_time(ag, o.roll_end_deg, o.pitch_end_deg, after.roll_angle_deg, after.pitch_angle_deg)
-                fits &= (after.start_time - o.end).total_seconds() >= need - SLEW_TOL_S
+                need = slew_time(ag, o.roll_end_deg, o.pitch_end_deg, after.roll_deg, after.pitch_deg)
+                fits &= (after.start - o.end).total_seconds() >= need - SLEW_TOL_S
             assert c.valid == fits, (c.refusal, o.id)
             checked += 1
     assert checked > 0
@@ -75,13 +75,13 @@ def test_valid_choices_fit_between_their_neighbours_and_come_first_by_pass_and_v
 def test_frozen_zone_choices_are_refused_and_swapping_to_one_writes_nothing(planned):
     db, ws_id = planned
     ws = db.get_workspace(ws_id)
-    a = max(db.list_acquisitions(ws_id), key=lambda a: a.start_time)
+    a = max(db.list_acquisitions(ws_id), key=lambda a: a.start)
     choices = placement_choices(db, ws_id, a.id)
     assert choices
     # The clock moves so the frozen zone ends between the earliest choice and the acquisition.
     earliest = min(c.opportunity.start for c in choices)
     cutoff = earliest + timedelta(minutes=1)
-    assert cutoff < a.start_time
+    assert cutoff < a.start
     clock = cutoff - timedelta(hours=ws.settings.freeze_window_hours)
     db.update_workspace_settings(ws_id, dataclasses.replace(ws.settings, scenario_clock=clock))
     again = placement_choices(db, ws_id, a.id)
@@ -111,7 +111,7 @@ def test_a_swap_recomputes_every_figure_of_the_new_placement(planned):
                        horizon=(ws.settings.horizon_start, ws.settings.horizon_end))
     value, quality = model.evaluate(o)
     assert after.mode == o.mode != a.mode
-    assert after.incidence_angle_deg == o.incidence_deg and after.satellite_id == o.satellite_id
+    assert after.incidence_deg == o.incidence_deg and after.satellite_id == o.satellite_id
     assert after.quality_score == pytest.approx(quality, rel=1e-12) and choice.value == pytest.approx(value)
     assert after.maneuver_time_s == pytest.approx(choice.maneuver_time_s)
     assert after.slack_time_s is None or after.slack_time_s == pytest.approx(choice.slack_time_s)

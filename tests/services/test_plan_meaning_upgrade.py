@@ -83,7 +83,7 @@ def test_an_upgraded_candidate_commits_what_compare_shows(old_db, name):
         for kind in ("moved", "satellite_switched"):
             c = by_type[kind]
             a = after[c["acquisition_id"]]  # changed in place: the same acquisition
-            assert planning.to_iso(a.start_time) == c["new_start"] and a.satellite_id == c["new_satellite_id"]
+            assert planning.to_iso(a.start) == c["new_start"] and a.satellite_id == c["new_satellite_id"]
             assert a.version == before[a.id].version + 1
         switched = after[by_type["satellite_switched"]["acquisition_id"]]
         assert switched.mode == {s.id: s.mode for s in db.list_satellites(ws.id)}[switched.satellite_id]

@@ -28,7 +28,7 @@ def test_from_scratch_stores_a_conflict_free_candidate_plan(small_db):
     assert seen == sorted(seen) and seen[-1] <= 1.0 + 1e-9
     # Items honour the satellite's limits and carry geometry from the access engine.
     for it in result.items:
-        assert it.incidence_angle_deg is not None and it.look_side in ("LEFT", "RIGHT")
+        assert it.incidence_deg is not None and it.look_side in ("LEFT", "RIGHT")
         assert it.opportunity_id.endswith("@" + it.order_id)
 
 
@@ -37,7 +37,7 @@ def test_same_inputs_same_plan(small_db):
     a = run_planning(db, ws, PlanOptions())
     b = run_planning(db, ws, PlanOptions())
     assert a.input_hash == b.input_hash
-    key = lambda r: sorted((i.opportunity_id, i.start_time) for i in r.items)  # noqa: E731
+    key = lambda r: sorted((i.opportunity_id, i.start) for i in r.items)  # noqa: E731
     assert key(a) == key(b)
     assert db.get_plan(a.plan_id).status == "rejected", "a new run replaces the previous candidate"
 

@@ -24,7 +24,7 @@ def sat():
 def acq(i, minutes_after, seconds=100):
     s = T0 + timedelta(seconds=minutes_after)
     return Acquisition(id=f"acq_{i:012x}", workspace_id="ws", satellite_id="SAT-1", target_id=f"T{i}",
-                       start_time=s, end_time=s + timedelta(seconds=seconds), roll_angle_deg=0.0, maneuver_time_s=0.0)
+                       start=s, end=s + timedelta(seconds=seconds), roll_deg=0.0, maneuver_time_s=0.0)
 
 
 CONTACT = ContactWindow("SAT-1", "Svalbard", T0 + timedelta(seconds=9000), T0 + timedelta(seconds=9015),
@@ -61,8 +61,8 @@ def test_memory_fills_at_each_end_drains_in_contacts_and_shows_where_it_overflow
     assert m.violations == ()
     # A candidate plan adding a third image overflows the memory from that image's end.
     extra = PlanItem(id="planitem_1", plan_id="plan_1", opportunity_id="o", satellite_id="SAT-1", target_id="T9",
-                     start_time=T0 + timedelta(seconds=9300), end_time=T0 + timedelta(seconds=9400),
-                     roll_angle_deg=0.0, maneuver_time_s=0.0)
+                     start=T0 + timedelta(seconds=9300), end=T0 + timedelta(seconds=9400),
+                     roll_deg=0.0, maneuver_time_s=0.0)
     lane = lanes([acq(1, 7200), acq(2, 9100)], [extra])
     assert lane.memory.violations == ()                          # the committed line is unchanged
     assert lane.memory_candidate.value_at(E0 + 9500) == pytest.approx(15.0)

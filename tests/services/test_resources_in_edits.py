@@ -75,13 +75,13 @@ def test_a_swap_recomputes_the_figures_of_the_acquisitions_that_follow(planned):
     now = {x.id: x for x in db.get_acquisitions(list(followers))}
     for fid, n in now.items():
         row = sorted((x for x in db.list_acquisitions(ws) if x.satellite_id == n.satellite_id),
-                     key=lambda x: x.start_time)
+                     key=lambda x: x.start)
         prev = row[row.index(next(x for x in row if x.id == fid)) - 1] if row[0].id != fid else None
         assert prev is not None  # each follower has a predecessor after the swap
-        need = slew_time(specs[n.satellite_id].agility, prev.roll_end_deg, prev.pitch_end_deg, n.roll_angle_deg,
-                         n.pitch_angle_deg)
+        need = slew_time(specs[n.satellite_id].agility, prev.roll_end_deg, prev.pitch_end_deg, n.roll_deg,
+                         n.pitch_deg)
         assert n.maneuver_time_s == pytest.approx(need, abs=SLEW_TOL_S)
-        assert n.slack_time_s == pytest.approx((n.start_time - prev.end_time).total_seconds() - need, abs=SLEW_TOL_S)
+        assert n.slack_time_s == pytest.approx((n.start - prev.end).total_seconds() - need, abs=SLEW_TOL_S)
     assert a.id in {x.id for x in db.list_acquisitions(ws) if x.opportunity_id == o.id}
     stack.undo()
     assert {x.id: (x.maneuver_time_s, x.slack_time_s) for x in db.get_acquisitions(list(followers))} == \

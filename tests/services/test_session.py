@@ -71,14 +71,14 @@ def test_planners_day_headless(day, force_overlap):
 
     # Undo every command since the plan (the lock, the commit): the candidate is back with its
     # orders proposed; then redo them all.
-    end = {i: (a.lock_level, a.start_time) for i, a in session.acquisitions.items()}
+    end = {i: (a.lock_level, a.start) for i, a in session.acquisitions.items()}
     for _ in range(depth - 1):
         session.undo()
     assert not session.acquisitions and session.candidate is not None
     assert session.candidate.plan_id == candidate.plan_id and session.figures().proposed == figures.proposed
     for _ in range(depth - 1):
         session.redo()
-    assert {i: (a.lock_level, a.start_time) for i, a in session.acquisitions.items()} == end
+    assert {i: (a.lock_level, a.start) for i, a in session.acquisitions.items()} == end
     assert session.candidate is None
 
     # A deleted acquisition leaves the selection (the Inspector clears itself from it).
@@ -99,11 +99,11 @@ def test_planners_day_headless(day, force_overlap):
     resolve = cmd.ApplyResolution(ws, overlap.id, index)
     session.execute(resolve)
     assert overlap.id not in session.conflicts
-    fixed = session.acquisitions[resolve.record.before.id].start_time
+    fixed = session.acquisitions[resolve.record.before.id].start
     session.undo()
     assert any(c.type == "temporal_overlap" for c in session.conflicts.values())
     session.redo()
-    assert session.acquisitions[resolve.record.before.id].start_time == fixed
+    assert session.acquisitions[resolve.record.before.id].start == fixed
     assert not any(c.type == "temporal_overlap" for c in session.conflicts.values())
 
     # Quit with a candidate (kept), reopen: it is back and its orders are proposed in the Inbox.

@@ -69,4 +69,4 @@ def test_f5_reads_the_conflicts_and_only_rows_it_does_not_hold(committed, force_
     # The moved row is held (an older version): F5 does not read rows it holds; the feed does.
     assert second.id not in changes.acquisitions
     assert session.refresh_rows([second.id]).acquisitions == (second.id,)
-    assert session.acquisitions[second.id].start_time == first.start_time
+    assert session.acquisitions[second.id].start == first.start

@@ -57,8 +57,8 @@ def run_together(tmp_path, specs: list[dict]) -> list[dict]:
 
 def _item(order, sat: str, start, seconds: float = 20.0, roll: float = 5.0) -> dict:
     return {"opportunity_id": f"{sat}_{order.target_id}_{start:%Y%m%dT%H%M%S}", "satellite_id": sat,
-            "target_id": order.target_id, "start_time": start, "end_time": start + timedelta(seconds=seconds),
-            "roll_angle_deg": roll, "pitch_angle_deg": 0.0, "roll_end_deg": roll, "pitch_end_deg": 0.0,
+            "target_id": order.target_id, "start": start, "end": start + timedelta(seconds=seconds),
+            "roll_deg": roll, "pitch_deg": 0.0, "roll_end_deg": roll, "pitch_end_deg": 0.0,
             "value": 1.0, "order_id": order.id}
 
 
@@ -78,7 +78,7 @@ def assert_no_double_booking(db: ScheduleDB, ws_id: str) -> None:
     twice = [o for o, n in Counter(a.order_id for a in acqs if a.order_id).items() if n > 1]
     per_sat = defaultdict(list)
     for a in acqs:
-        per_sat[a.satellite_id].append((a.start_time, a.end_time))
+        per_sat[a.satellite_id].append((a.start, a.end))
     overlaps = sum(1 for v in per_sat.values() for x, y in zip(sorted(v), sorted(v)[1:]) if y[0] < x[1])
     assert (twice, overlaps) == ([], 0)
 

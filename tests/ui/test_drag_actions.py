@@ -55,13 +55,13 @@ def _drag_bar(qtbot, w, a, to_start):
     """Drag acquisition ``a`` by its middle so that its start lands on ``to_start``; the drop waits
     until the valid starts are found on the worker."""
     t = w.timeline
-    mid = a.start_time + (a.end_time - a.start_time) / 2
-    t.zoom_to(a.start_time - timedelta(minutes=8), a.start_time + timedelta(minutes=8))
+    mid = a.start + (a.end - a.start) / 2
+    t.zoom_to(a.start - timedelta(minutes=8), a.start + timedelta(minutes=8))
     qtbot.wait(20)
     y = t.row_center(a.satellite_id)
     vp = t.plot.viewport()
     p0 = t.map_to_widget(mid, y)
-    p1 = t.map_to_widget(mid + (to_start - a.start_time), y)
+    p1 = t.map_to_widget(mid + (to_start - a.start), y)
     _press_move(vp, p0, p1)
     qtbot.waitUntil(lambda: t.drag.bar is not None and t.drag.bar.choices is not None, timeout=60000)
     QTest.mouseMove(vp, p1)
@@ -72,8 +72,8 @@ def _drag_bar(qtbot, w, a, to_start):
 
 def _movable(w):
     """An acquisition with another valid start in its pass, and that start."""
-    for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time):
-        if a.lock_level.value == "hard" or a.start_time < w.session.freeze_cutoff():
+    for a in sorted(w.acquisitions.values(), key=lambda a: a.start):
+        if a.lock_level.value == "hard" or a.start < w.session.freeze_cutoff():
             continue
         valid = [c for c in same_pass(placement_choices(w.db, w.ws.id, a.id), a) if c.valid]
         if valid:
@@ -87,9 +87,9 @@ def test_a_bar_dragged_to_a_valid_start_is_moved_by_the_move_command(qtbot, wind
     shaded = _drag_bar(qtbot, w, a, to.start + timedelta(seconds=4))  # a little off: it snaps
     assert shaded is not None and shaded[0] <= to.start.timestamp() <= shaded[1]
     moved = w.db.get_acquisition(a.id)
-    assert moved.start_time == to.start and moved.satellite_id == a.satellite_id
+    assert moved.start == to.start and moved.satellite_id == a.satellite_id
     assert moved.source == AcquisitionSource.MANUAL
-    assert w.acquisitions[a.id].start_time == to.start  # the timeline's session row too
+    assert w.acquisitions[a.id].start == to.start  # the timeline's session row too
     i = w.timeline.bars.index_of(a.id)
     assert w.timeline.bars.start[i] == pytest.approx(to.start.timestamp())
     entry = w.db.list_audit(w.ws.id, entity_id=a.id)[0]
@@ -97,19 +97,19 @@ def test_a_bar_dragged_to_a_valid_start_is_moved_by_the_move_command(qtbot, wind
     assert w.undo_stack.undoText().startswith("Move")
     w.undo_stack.undo()
     back = w.db.get_acquisition(a.id)
-    assert back.start_time == a.start_time and back.source == AcquisitionSource.AUTO
+    assert back.start == a.start and back.source == AcquisitionSource.AUTO
 
 
 def test_a_bar_dropped_outside_its_pass_is_refused_with_the_reason_and_returns(qtbot, window):
     w = window
     a, _to = _movable(w)
     before = w.db.get_acquisition(a.id)
-    _drag_bar(qtbot, w, a, a.start_time + timedelta(minutes=6))
+    _drag_bar(qtbot, w, a, a.start + timedelta(minutes=6))
     assert "outside its pass" in w.statusBar().currentMessage()
     assert "outside its pass" in w.inspector.message_text()
     assert w.db.get_acquisition(a.id) == before
     i = w.timeline.bars.index_of(a.id)
-    assert w.timeline.bars.start[i] == pytest.approx(a.start_time.timestamp())
+    assert w.timeline.bars.start[i] == pytest.approx(a.start.timestamp())
     assert w.timeline.bars.preview is None
     assert not w.undo_stack.canUndo()
 
@@ -149,7 +149,7 @@ def test_an_inbox_order_dropped_on_a_row_is_placed_at_the_nearest_valid_opportun
     placed = [a for a in w.db.list_acquisitions(w.ws.id) if a.order_id == order_id]
     assert len(placed) == 1
     p = placed[0]
-    assert (p.satellite_id, p.start_time) == (expected.satellite_id, expected.start)
+    assert (p.satellite_id, p.start) == (expected.satellite_id, expected.start)
     assert p.source == AcquisitionSource.MANUAL
     assert w.db.get_order(order_id).status == OrderStatus.COMMITTED
     assert order_id not in inbox.visible_order_ids()

@@ -18,8 +18,8 @@ T0 = datetime(2026, 8, 8, 12, 0, tzinfo=UTC)
 
 def make_acq(lock=LockLevel.NONE, state=AcquisitionState.COMMITTED, start=T0):
     return Acquisition(id="acq_0000000000aa", workspace_id="ws", satellite_id="ICEYE-X2", target_id="Athens",
-                       start_time=start, end_time=start + timedelta(seconds=10), roll_angle_deg=23.4,
-                       pitch_angle_deg=-4.5, roll_end_deg=23.1, incidence_angle_deg=26.1, look_side="RIGHT",
+                       start=start, end=start + timedelta(seconds=10), roll_deg=23.4,
+                       pitch_deg=-4.5, roll_end_deg=23.1, incidence_deg=26.1, look_side="RIGHT",
                        pass_direction="DESCENDING", state=state, lock_level=lock, order_id="ord_0000000000bb",
                        plan_id="plan_0000000000cc", opportunity_id="ICEYE-X2_Athens_20260808T120000_max",
                        quality_score=0.87, version=3)

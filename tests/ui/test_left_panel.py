@@ -77,7 +77,7 @@ def test_scheduled_groups_filters_and_icons(qtbot, schedule):
     assert view.model.data(child, QtCore.Qt.ItemDataRole.DecorationRole) is not None
     # Children are in start-time order.
     kids = view.model.acquisitions_under(first_group)
-    assert [a.start_time for a in kids] == sorted(a.start_time for a in kids)
+    assert [a.start for a in kids] == sorted(a.start for a in kids)
 
     view.set_state_filter("tentative")
     assert 0 < view.count() < 300
@@ -90,7 +90,7 @@ def test_scheduled_groups_filters_and_icons(qtbot, schedule):
     view.set_satellite_filter(None)
     view.time_filter.setCurrentText("next 24 h")
     end = schedule.now + timedelta(hours=24)
-    assert all(schedule.by_id[i].start_time < end and schedule.by_id[i].end_time > schedule.now
+    assert all(schedule.by_id[i].start < end and schedule.by_id[i].end > schedule.now
                for i in view.visible_ids())
     view.set_time_range(None, None)
     assert view.count() == 300
@@ -169,12 +169,12 @@ def test_scheduled_updates_changed_rows_in_place_and_keeps_the_selection(qtbot, 
     view.update_acquisitions([replace(a, lock_level=LockLevel.NONE) for a in changed[:2]])
     assert view.count() == before + 2
     # A change of start time regroups instead of patching a row in the wrong place.
-    moved = replace(shown[unlocked[4].id], start_time=shown[unlocked[4].id].start_time + timedelta(days=1),
-                    end_time=shown[unlocked[4].id].end_time + timedelta(days=1))
+    moved = replace(shown[unlocked[4].id], start=shown[unlocked[4].id].start + timedelta(days=1),
+                    end=shown[unlocked[4].id].end + timedelta(days=1))
     view.set_state_filter("all states")
     view.update_acquisitions([moved])
     kids = view.model.acquisitions_under(view.model.group_index(moved.target_id))
-    assert [a.start_time for a in kids] == sorted(a.start_time for a in kids) and moved in kids
+    assert [a.start for a in kids] == sorted(a.start for a in kids) and moved in kids
 
 
 def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, settings, shots_dir):

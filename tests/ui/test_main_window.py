@@ -86,7 +86,7 @@ def _keep_quietly(window) -> None:
 
 
 def _start(window, acquisition_id: str):
-    return window.acquisitions[acquisition_id].start_time
+    return window.acquisitions[acquisition_id].start
 
 
 @pytest.mark.timeout(300, method="thread")  # the last resort: a stuck run is killed, never waits
@@ -129,7 +129,7 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     assert all(a.state == "committed" for a in w.acquisitions.values())
     unserved = w.inbox.count()
     assert unserved == len(new()) == 13 - len(held)
-    committed = {i: (a.satellite_id, a.start_time) for i, a in w.acquisitions.items()}
+    committed = {i: (a.satellite_id, a.start) for i, a in w.acquisitions.items()}
     # Undo of the commit leaves the plan a candidate again, its orders proposed (never hidden).
     w.action_undo.trigger()
     assert w.acquisitions == {} and w.candidate is not None and w.candidate.plan_id == plan_id
@@ -138,15 +138,15 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     assert all(statuses[o] == "proposed" for o in held)
     w.action_redo.trigger()
     assert w.candidate is None and w.inbox.count() == unserved
-    assert {i: (a.satellite_id, a.start_time) for i, a in w.acquisitions.items()} == committed
+    assert {i: (a.satellite_id, a.start) for i, a in w.acquisitions.items()} == committed
 
     # 4. Rubber-band select the two bottom satellites' rows over the whole horizon; Lock hard.
     w.timeline.zoom_to_horizon()
     qtbot.wait(50)
     rows = w.timeline.rows()
     vp = w.timeline.plot.viewport()
-    first = min(a.start_time for a in w.acquisitions.values())
-    last = max(a.end_time for a in w.acquisitions.values())
+    first = min(a.start for a in w.acquisitions.values())
+    last = max(a.end for a in w.acquisitions.values())
     a = w.timeline.map_to_widget(first - timedelta(minutes=30), len(rows) - 2 + 0.02)
     b = w.timeline.map_to_widget(last + timedelta(minutes=30), len(rows) - 0.02)
     assert vp.rect().contains(a) and vp.rect().contains(b)
@@ -171,7 +171,7 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     assert all(w.acquisitions[i].lock_level == "hard" for i in selected)
 
     # 6. Swap an unlocked acquisition to another opportunity from the Inspector; undo, redo.
-    free = sorted((x for x in w.acquisitions.values() if x.lock_level == "none"), key=lambda x: x.start_time)
+    free = sorted((x for x in w.acquisitions.values() if x.lock_level == "none"), key=lambda x: x.start)
     acq = free[0]
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w.edits.select([acq.id])  # the swap choices are worked out on a worker
@@ -181,11 +181,11 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     target = page.swap_combo.currentData()
     page.swap_button.click()
     swapped = w.acquisitions[acq.id]
-    assert swapped.opportunity_id == target and swapped.start_time != acq.start_time
+    assert swapped.opportunity_id == target and swapped.start != acq.start
     w.action_undo.trigger()
-    assert (_start(w, acq.id), w.acquisitions[acq.id].opportunity_id) == (acq.start_time, acq.opportunity_id)
+    assert (_start(w, acq.id), w.acquisitions[acq.id].opportunity_id) == (acq.start, acq.opportunity_id)
     w.action_redo.trigger()
-    assert (_start(w, acq.id), w.acquisitions[acq.id].opportunity_id) == (swapped.start_time, target)
+    assert (_start(w, acq.id), w.acquisitions[acq.id].opportunity_id) == (swapped.start, target)
 
     # 7. A forced manual move makes an overlap between unlocked acquisitions; F5 finds it.
     first, second = force_overlap(w.db, [x for x in w.acquisitions.values() if x.lock_level == "none"])
@@ -212,7 +212,7 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     conflict_page.options.setCurrentRow(index)
     conflict_page.preview_button.click()
     assert w.timeline.bars.preview is not None
-    w.timeline.zoom_to(first.start_time.timestamp() - 900, first.start_time.timestamp() + 900)
+    w.timeline.zoom_to(first.start.timestamp() - 900, first.start.timestamp() + 900)
     qtbot.wait(60)
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert w.grab().save(str(SHOTS / "main_window_conflict.png"))
@@ -252,7 +252,7 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     w.resize(1450, 700)  # inside the (offscreen) screen, which restoreGeometry clamps to
     qtbot.wait(50)
     size = (w.width(), w.height())
-    placed = {i: (x.start_time, x.satellite_id) for i, x in w.acquisitions.items()}
+    placed = {i: (x.start, x.satellite_id) for i, x in w.acquisitions.items()}
     locks = {i: x.lock_level for i, x in w.acquisitions.items()}
     w.grab().save(str(SHOTS / "main_window.png"))
     answer = answer_modal(_press("Keep for next time"))
@@ -270,7 +270,7 @@ def test_planners_day(qtbot, db_path, settings, drag, force_overlap):
     assert {it.order_id for it in again.candidate.items} == proposed
     statuses = _inbox_statuses(again)
     assert all(statuses[o] == "proposed" for o in proposed)
-    assert {i: (x.start_time, x.satellite_id) for i, x in again.acquisitions.items()} == placed
+    assert {i: (x.start, x.satellite_id) for i, x in again.acquisitions.items()} == placed
     # Opening applies time passing at the workspace clock: the unlocked acquisitions inside the
     # soft-lock window (past the frozen zone) are soft-locked now, and the status bar says so.
     s = again.ws.settings
@@ -333,11 +333,11 @@ def test_export_every_format_from_the_file_menu(qtbot, db_path, settings, tmp_pa
     placemarks = ET.parse(tmp_path / "schedule.kml").getroot().iter("{http://www.opengis.net/kml/2.2}Placemark")
     assert len(list(placemarks)) >= n
     # A narrower range exports only what overlaps it.
-    acqs = sorted(w.acquisitions.values(), key=lambda a: a.start_time)
-    cut = acqs[len(acqs) // 2].start_time
-    export("csv", to_iso(acqs[0].start_time), to_iso(cut))
+    acqs = sorted(w.acquisitions.values(), key=lambda a: a.start)
+    cut = acqs[len(acqs) // 2].start
+    export("csv", to_iso(acqs[0].start), to_iso(cut))
     rows = list(csv.DictReader(Path(tmp_path / "schedule.csv").open(encoding="utf-8")))
-    assert 0 < len(rows) == sum(1 for a in acqs if a.start_time < cut)
+    assert 0 < len(rows) == sum(1 for a in acqs if a.start < cut)
     assert w.statusBar().currentMessage().startswith(f"Exported {len(rows)} acquisition")
     w.close()
 
@@ -369,7 +369,7 @@ def test_import_menu_and_find(qtbot, db_path, settings, tmp_path):
 
 def test_swap_to_another_opportunity_and_undo(qtbot, db_path, settings):
     w = _committed_window(qtbot, db_path, settings)
-    acq = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time))
+    acq = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start))
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w.edits.select([acq.id])
     choices = w.inspector.acquisition_page.alternatives()
@@ -381,15 +381,15 @@ def test_swap_to_another_opportunity_and_undo(qtbot, db_path, settings):
     target = choices[-1].opportunity
     w.inspector.swapRequested.emit(acq.id, target.id)
     moved = w.acquisitions[acq.id]
-    assert (moved.start_time, moved.satellite_id, moved.opportunity_id) == (target.start, target.satellite_id,
+    assert (moved.start, moved.satellite_id, moved.opportunity_id) == (target.start, target.satellite_id,
                                                                            target.id)
-    assert moved.roll_angle_deg == pytest.approx(target.roll_deg)
+    assert moved.roll_deg == pytest.approx(target.roll_deg)
     w.action_undo.trigger()
-    assert w.acquisitions[acq.id].start_time == acq.start_time
+    assert w.acquisitions[acq.id].start == acq.start
     # A shift to where the target is out of reach is refused with the reason.
     w.inspector.moveRequested.emit(acq.id, 1800.0)
     assert "no valid opportunity" in w.statusBar().currentMessage()
-    assert w.acquisitions[acq.id].start_time == acq.start_time
+    assert w.acquisitions[acq.id].start == acq.start
     w.close()
 
 
@@ -435,7 +435,7 @@ def test_map_tab_shows_tracks_targets_and_the_selection_footprint(qtbot, db_path
     inbox = {o.target_id for o in w.orders.values() if o.status == "new"} - imaged
     assert all(w.map.target_status(t) == "inbox" for t in inbox)
 
-    acq = min(w.acquisitions.values(), key=lambda a: a.start_time)
+    acq = min(w.acquisitions.values(), key=lambda a: a.start)
     with qtbot.waitSignal(w.jobs.busyChanged, timeout=60000, check_params_cb=lambda busy: not busy):
         w.edits.select([acq.id])
     assert w.map.layer_counts() == {"tracks": 1, "footprints": 1}

@@ -82,8 +82,8 @@ def test_clock_report_inbox_and_advance(qtbot, demo_path, settings, tmp_path):
     assert form.value("outcome").startswith("failed: clouds · 95 % cloud · reported ")
 
     # File ▸ Import ▸ Cloud forecast: the Inspector shows P(clear) for an optical acquisition ahead.
-    optical = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start_time)
-                   if a.mode == "OPTICAL" and a.start_time > w.now())
+    optical = next(a for a in sorted(w.acquisitions.values(), key=lambda a: a.start)
+                   if a.mode == "OPTICAL" and a.start > w.now())
     target = next(t for t in w.db.list_targets(w.ws.id) if t.id == optical.target_id)
     forecast = tmp_path / "clouds.csv"
     forecast.write_text(f"lat,lon,2026-08-09T00:00:00Z,2026-08-12T00:00:00Z\n{target.lat},{target.lon},30,30\n",

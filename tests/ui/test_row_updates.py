@@ -32,8 +32,8 @@ def test_bars_inserted_moved_and_dropped_in_place_equal_a_rebuild(qtbot, schedul
     incremental.add_acquisitions(later)
     # One moved to another satellite and two hours later, one locked, one dropped.
     moved = dataclasses.replace(kept[0], satellite_id=schedule.satellite_ids[-1],
-                                start_time=kept[0].start_time + timedelta(hours=2),
-                                end_time=kept[0].end_time + timedelta(hours=2))
+                                start=kept[0].start + timedelta(hours=2),
+                                end=kept[0].end + timedelta(hours=2))
     locked = dataclasses.replace(later[0], lock_level="hard")
     incremental.update_acquisitions([moved, locked])
     incremental.remove_acquisitions([later[1].id])
@@ -56,8 +56,8 @@ def test_scheduled_rows_inserted_and_moved_in_place_equal_a_rebuild(qtbot, sched
     incremental.set_acquisitions(kept)
     incremental.set_selection([kept[3].id])
     incremental.add_acquisitions(later)
-    moved = dataclasses.replace(kept[3], start_time=kept[3].start_time + timedelta(hours=30),
-                                end_time=kept[3].end_time + timedelta(hours=30))
+    moved = dataclasses.replace(kept[3], start=kept[3].start + timedelta(hours=30),
+                                end=kept[3].end + timedelta(hours=30))
     incremental.update_acquisitions([moved])
     rebuilt.set_acquisitions([moved if a.id == moved.id else a for a in acqs])
     assert incremental.visible_ids() == rebuilt.visible_ids()

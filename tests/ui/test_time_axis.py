@@ -72,7 +72,7 @@ def test_axis_words_are_utc_whatever_the_machine_zone(monkeypatch):
 
 def _acq(i: int, start: datetime, sat: str = "SAT-A") -> Acquisition:
     return Acquisition(id=f"acq_{i:012d}", workspace_id="ws", satellite_id=sat, target_id=f"T{i}",
-                       start_time=start, end_time=start + timedelta(seconds=20), roll_angle_deg=5.0)
+                       start=start, end=start + timedelta(seconds=20), roll_deg=5.0)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ NoMod = QtCore.Qt.KeyboardModifier.NoModifier
 def acq(i, sat, minutes, dur=60):
     start = T0 + timedelta(minutes=minutes)
     return Acquisition(id=f"acq_{i:012d}", workspace_id="ws", satellite_id=sat, target_id=f"T{i}",
-                       start_time=start, end_time=start + timedelta(seconds=dur), roll_angle_deg=5.0,
+                       start=start, end=start + timedelta(seconds=dur), roll_deg=5.0,
                        order_id=f"ord_{i:012d}")
 
 

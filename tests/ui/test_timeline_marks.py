@@ -24,7 +24,7 @@ T0 = datetime(2026, 8, 13, 9, 0, tzinfo=UTC)
 def acq(i, sat, minutes, dur=120, lock=LockLevel.NONE):
     start = T0 + timedelta(minutes=minutes)
     return Acquisition(id=f"acq_{i:012d}", workspace_id="ws", satellite_id=sat, target_id=f"T{i}",
-                       start_time=start, end_time=start + timedelta(seconds=dur), roll_angle_deg=1.0,
+                       start=start, end=start + timedelta(seconds=dur), roll_deg=1.0,
                        lock_level=lock)
 
 

@@ -23,8 +23,8 @@ Mods = QtCore.Qt.KeyboardModifier
 def acq(i, sat, minutes, dur=60, state=AcquisitionState.COMMITTED, lock=LockLevel.NONE, target=None):
     start = T0 + timedelta(minutes=minutes)
     return Acquisition(id=f"acq_{i:012d}", workspace_id="ws", satellite_id=sat,
-                       target_id=target or f"T{i}", start_time=start, end_time=start + timedelta(seconds=dur),
-                       roll_angle_deg=12.5, pitch_angle_deg=-3.0, incidence_angle_deg=14.2,
+                       target_id=target or f"T{i}", start=start, end=start + timedelta(seconds=dur),
+                       roll_deg=12.5, pitch_deg=-3.0, incidence_deg=14.2,
                        state=state, lock_level=lock, quality_score=0.87, order_id=f"ord_{i:012d}")
 
 
@@ -190,8 +190,8 @@ def test_middle_drag_pans_time_without_selecting(view, qtbot, drag):
 
 def test_ghosts_preview_highlight_and_select_all(view, qtbot):
     ghost = PlanItem(id="planitem_1", plan_id="plan_1", opportunity_id="o", satellite_id="SAT-D",
-                     target_id="Ghost", start_time=T0 + timedelta(minutes=70),
-                     end_time=T0 + timedelta(minutes=71), roll_angle_deg=-4.0, value=0.7)
+                     target_id="Ghost", start=T0 + timedelta(minutes=70),
+                     end=T0 + timedelta(minutes=71), roll_deg=-4.0, value=0.7)
     view.set_ghost_items([ghost])
     assert view.rows()[-1] == "SAT-D"  # a ghost's unknown satellite gets a row
     assert view.item_at((T0 + timedelta(minutes=70.5)).timestamp(), 3.5) == "planitem_1"
@@ -244,8 +244,8 @@ def test_update_acquisitions_recolours_in_place_and_redraws_a_moved_bar(view):
     view.update_acquisitions([replace(a, lock_level=LockLevel.HARD)])
     i = view.bars.index_of(a.id)
     assert view.bars.category[i] == BarCategory.FROZEN and view.bars.locked[i]
-    later = replace(a, start_time=a.start_time + timedelta(hours=3), end_time=a.end_time + timedelta(hours=3))
+    later = replace(a, start=a.start + timedelta(hours=3), end=a.end + timedelta(hours=3))
     view.update_acquisitions([later])
     i = view.bars.index_of(a.id)
-    assert view.bars.start[i] == later.start_time.timestamp()
+    assert view.bars.start[i] == later.start.timestamp()
     assert list(view.bars.start) == sorted(view.bars.start)  # still sorted for the binary searches

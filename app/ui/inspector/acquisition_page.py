@@ -163,12 +163,12 @@ class AcquisitionPage(QtWidgets.QWidget):
         f.set("target", a.target_id)
         f.set("order", f"<a href='{a.order_id}'>{a.order_id}</a>" if a.order_id else "— (manual)")
         f.set("window", window_text(order) if order else "—")
-        f.set("start", utc_text(a.start_time))
-        f.set("end", utc_text(a.end_time))
-        f.set("duration", duration_text((a.end_time - a.start_time).total_seconds()))
-        f.set("roll", f"{roll_text(a.roll_angle_deg)} / {roll_text(a.roll_end_deg)}")
-        f.set("pitch", f"{pitch_text(a.pitch_angle_deg)} / {pitch_text(a.pitch_end_deg)}")
-        f.set("incidence", number_text(a.incidence_angle_deg, ".2f", "°"))
+        f.set("start", utc_text(a.start))
+        f.set("end", utc_text(a.end))
+        f.set("duration", duration_text((a.end - a.start).total_seconds()))
+        f.set("roll", f"{roll_text(a.roll_deg)} / {roll_text(a.roll_end_deg)}")
+        f.set("pitch", f"{pitch_text(a.pitch_deg)} / {pitch_text(a.pitch_end_deg)}")
+        f.set("incidence", number_text(a.incidence_deg, ".2f", "°"))
         f.set("look_side", a.look_side or "—")
         f.set("pass_direction", a.pass_direction or "—")
         f.set("mode", a.mode.value + (f" · {a.sar_mode}" if a.sar_mode else ""))
@@ -267,7 +267,7 @@ class AcquisitionPage(QtWidgets.QWidget):
             return
         shift = self.shift_spin.value()
         self.move_button.setEnabled(bool(self.perms and self.perms.can_move and shift != 0.0))
-        self.new_start.setText(f"new start {utc_text(a.start_time + timedelta(seconds=shift))}"
+        self.new_start.setText(f"new start {utc_text(a.start + timedelta(seconds=shift))}"
                                if shift else "+ = later, − = earlier")
 
     def _on_lock_chosen(self, index: int) -> None:

@@ -90,7 +90,7 @@ class ConflictPage(QtWidgets.QWidget):
         self.acq_list.clear()
         for aid in conflict.acquisition_ids:
             a = (acquisitions or {}).get(aid)
-            text = f"{a.target_id} · {a.satellite_id} · {utc_text(a.start_time)}  ({aid})" if a else aid
+            text = f"{a.target_id} · {a.satellite_id} · {utc_text(a.start)}  ({aid})" if a else aid
             item = QtWidgets.QListWidgetItem(text)
             item.setData(QtCore.Qt.ItemDataRole.UserRole, aid)
             self.acq_list.addItem(item)

@@ -67,8 +67,8 @@ class SelectionPage(QtWidgets.QWidget):
         n = len(self.acquisitions)
         self.header.setText(f"{n} acquisitions selected")
         if n:
-            first = min(a.start_time for a in self.acquisitions)
-            last = max(a.end_time for a in self.acquisitions)
+            first = min(a.start for a in self.acquisitions)
+            last = max(a.end for a in self.acquisitions)
             self.span.setText(f"{day_time(first)} → {day_time(last)}")
         self._fill(self.by_state, Counter(a.state.value for a in self.acquisitions))
         self._fill(self.by_lock, Counter(a.lock_level.value if is_locked(a) else "none" for a in self.acquisitions))
