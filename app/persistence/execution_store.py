@@ -96,7 +96,7 @@ class ExecutionStore(StoreBase):
         by_id: dict[str, Any] = {}
         ids = sorted({r.acquisition_id for r in reports if r.acquisition_id})
         for part in chunks(ids):
-            by_id.update((r[0], r) for r in s.execute(select(*cols).where(t.id.in_(part))))
+            by_id.update((r.id, r) for r in s.execute(select(*cols).where(t.id.in_(part))))
         keyed = [r for r in reports if not r.acquisition_id]
         by_key: dict[tuple[str, str], list[Any]] = defaultdict(list)
         if keyed:
@@ -104,7 +104,7 @@ class ExecutionStore(StoreBase):
             hi = max(r.start_time for r in keyed) + timedelta(seconds=START_MATCH_S)
             for r in s.execute(select(*cols).where(t.workspace_id == workspace_id, t.start_time >= lo,
                                                    t.start_time <= hi)):
-                by_key[(r[2], r[3])].append(r)
+                by_key[(r.satellite_id, r.target_id)].append(r)
         ws_names = dict(s.execute(select(WORKSPACES.c.id, WORKSPACES.c.name)).all())
         seen: dict[str, ReportRow] = {}
         good: list[tuple[ReportRow, str]] = []
@@ -116,31 +116,31 @@ class ExecutionStore(StoreBase):
                 if acq is None:
                     refused[rep.row] = f"acquisition_id: no acquisition {rep.acquisition_id!r}"
                     continue
-                if acq[1] != workspace_id:
+                if acq.workspace_id != workspace_id:
                     refused[rep.row] = (f"acquisition_id: {rep.acquisition_id} belongs to workspace "
-                                        f"{ws_names.get(acq[1], acq[1])!r}, not {ws_names.get(workspace_id)!r}")
+                                        f"{ws_names.get(acq.workspace_id, acq.workspace_id)!r}, not {ws_names.get(workspace_id)!r}")
                     continue
             else:
                 matches = [a for a in by_key.get((rep.satellite_id, rep.target_id), ())
-                           if abs((parse_utc(a[4]) - rep.start_time).total_seconds()) <= START_MATCH_S]
+                           if abs((parse_utc(a.start) - rep.start_time).total_seconds()) <= START_MATCH_S]
                 if len(matches) != 1:
                     what = "no acquisition" if not matches else f"{len(matches)} acquisitions"
                     refused[rep.row] = (f"start_time: {what} of {rep.target_id} by {rep.satellite_id} starts "
                                         f"within {START_MATCH_S:g} s of {to_iso(rep.start_time)}")
                     continue
                 acq = matches[0]
-            aid, state = acq[0], acq[5]
-            if acq[4] > now_text:
-                start = parse_utc(acq[4])
-                refused[rep.row] = (f"outcome: the acquisition of {acq[3]} by {acq[2]} starts at {to_iso(start)}, "
+            aid, state = acq.id, acq.state
+            if acq.start > now_text:
+                start = parse_utc(acq.start)
+                refused[rep.row] = (f"outcome: the acquisition of {acq.target_id} by {acq.satellite_id} starts at {to_iso(start)}, "
                                     f"after the clock ({to_iso(now)}): it has not been executed yet")
                 continue
             done = _DONE.get(state)
             if done is not None:
-                start = parse_utc(acq[4])
+                start = parse_utc(acq.start)
                 word = "twice" if done == rep.outcome else f"contradicting the {done.value} outcome"
-                refused[rep.row] = (f"outcome: {rep.outcome.value} {word}: the acquisition of {acq[3]} by "
-                                    f"{acq[2]} at {to_iso(start)} was already reported {done.value}")
+                refused[rep.row] = (f"outcome: {rep.outcome.value} {word}: the acquisition of {acq.target_id} by "
+                                    f"{acq.satellite_id} at {to_iso(start)} was already reported {done.value}")
                 continue
             first = seen.get(aid)
             if first is not None:

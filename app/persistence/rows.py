@@ -16,7 +16,9 @@ from app.domain import (Acquisition, AuditEntry, Conflict, GroundStation, Order,
                         Plan, PlanItem, PowerModel, ResolutionOption, Satellite, Target, Workspace,
                         WorkspaceSettings, to_iso)
 from app.domain.times import UTC
-from app.domain.enums import ChangeType, ResolutionAction
+from app.domain import parse_utc
+from app.domain.enums import (AcquisitionSource, AcquisitionState, ChangeType, LockLevel, Mode, ResolutionAction,
+                              parse_enum)
 from app.domain.placement import current_names
 
 from .models import (COLUMN_OF, AcquisitionRow, AuditRow, ConflictRow, GroundStationRow, OrderRow, PlanItemRow,
@@ -234,6 +236,21 @@ def iso_z(dt: datetime) -> str:
     if dt.tzinfo is not UTC:
         dt = dt.astimezone(UTC)
     return dt.replace(tzinfo=None).isoformat() + "Z"
+
+
+def acquisition_from_json(data: dict[str, Any]) -> Acquisition:
+    """An acquisition from its JSON snapshot (``to_jsonable``: an audit entry's before/after),
+    written under the current or the old placement names (``start_time``, ``roll_angle_deg`` …)."""
+    d = current_names(data)
+    values = {k: d[k] for k in ACQUISITION_FIELDS if k in d}
+    for key in _ACQ_TIME_FIELDS:
+        if values.get(key) is not None:
+            values[key] = parse_utc(values[key], key)
+    for key, enum in (("mode", Mode), ("state", AcquisitionState), ("lock_level", LockLevel),
+                      ("source", AcquisitionSource)):
+        if values.get(key) is not None:
+            values[key] = parse_enum(enum, values[key], key)
+    return Acquisition(**values)
 
 
 def acquisition_dict(a: Acquisition) -> dict[str, Any]:

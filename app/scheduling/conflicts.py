@@ -41,7 +41,7 @@ from app.domain.times import to_epoch
 from app.domain.wording import acquisition_name, day_time, duration, order_name
 
 from .memory import MemoryTrack
-from .placements import PlacementArrays
+from .placements import PlacementArrays, epoch_span
 from .power import PowerTrack
 from .problem import InitialAttitude, SatelliteSpec
 from .slew import FEASIBILITY_EPS_S, slew_time, slew_times
@@ -117,8 +117,7 @@ class _Row:
     def __init__(self, acq: Acquisition, los=None) -> None:
         self.id = acq.id
         self.acq = acq
-        self.start = to_epoch(acq.start)
-        self.end = to_epoch(acq.end)
+        self.start, self.end = epoch_span(acq)
         self.r0, self.p0 = acq.roll_deg, acq.pitch_deg
         self.r1, self.p1 = acq.roll_end_deg, acq.pitch_end_deg
         self.los0, self.los1 = (los or (None, None))
@@ -127,7 +126,7 @@ class _Row:
     def from_opportunity(cls, acq: Acquisition, opp: Opportunity) -> "_Row":
         row = cls.__new__(cls)
         row.id, row.acq = acq.id, acq
-        row.start, row.end = to_epoch(opp.start), to_epoch(opp.end)
+        row.start, row.end = epoch_span(opp)
         row.r0, row.p0, row.r1, row.p1 = opp.roll_deg, opp.pitch_deg, opp.roll_end_deg, opp.pitch_end_deg
         row.los0, row.los1 = opp.los_start, opp.los_end
         return row
@@ -159,14 +158,9 @@ def _tracks(acquisitions: Sequence[Acquisition], los: Mapping[str, tuple]) -> di
         return {}
     codes: dict[str, int] = {}
     sat = np.fromiter((codes.setdefault(a.satellite_id, len(codes)) for a in acquisitions), np.int64, n)
-    start = np.fromiter((a.start.timestamp() for a in acquisitions), np.float64, n)
-    end = np.fromiter((a.end.timestamp() for a in acquisitions), np.float64, n)
-    arrays = [np.fromiter((a.roll_deg for a in acquisitions), np.float64, n),
-              np.fromiter((a.pitch_deg for a in acquisitions), np.float64, n),
-              np.fromiter((a.roll_end_deg for a in acquisitions), np.float64, n),
-              np.fromiter((a.pitch_end_deg for a in acquisitions), np.float64, n)]
-    return _tracks_of_arrays([a.id for a in acquisitions], list(acquisitions), sat, list(codes), start, end, arrays,
-                             los)
+    p = PlacementArrays.from_acquisitions(acquisitions)
+    return _tracks_of_arrays(p.ids, list(acquisitions), sat, list(codes), p.start, p.end,
+                             [p.roll0, p.pitch0, p.roll1, p.pitch1], los)
 
 
 def _tracks_of_arrays(ids: list[str], acqs: list, sat: np.ndarray, names: list[str], start: np.ndarray,
@@ -540,9 +534,10 @@ class _Detector:
         touched = {acq.satellite_id}
         if replacement is not None:
             touched.add(replacement.satellite_id)
-        t_lo = to_epoch(acq.start) if replacement is None else min(to_epoch(acq.start),
-                                                                         to_epoch(replacement.start))
-        t_hi = to_epoch(acq.end) if replacement is None else max(to_epoch(acq.end), to_epoch(replacement.end))
+        t_lo, t_hi = epoch_span(acq)
+        if replacement is not None:
+            r_lo, r_hi = epoch_span(replacement)
+            t_lo, t_hi = min(t_lo, r_lo), max(t_hi, r_hi)
         for sid in touched:
             track = self.tracks.get(sid)
             starts = track.start if track is not None else np.zeros(0)

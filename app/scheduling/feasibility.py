@@ -19,7 +19,7 @@ from app.domain.times import to_epoch
 from .lane import BATTERY, MEMORY, SLEW_IN, SLEW_OUT, Lane
 import numpy as np
 
-from .placements import PlacementArrays
+from .placements import PlacementArrays, candidate, fixed_item
 from .problem import Candidate, FixedItem, Problem, SatelliteSpec
 from .slew import slew_times
 
@@ -40,8 +40,7 @@ def needs_resources(specs: Mapping[str, SatelliteSpec], satellite_ids) -> bool:
 
 
 def _fixed(a: Acquisition, k: int) -> FixedItem:
-    return FixedItem(f"f{k}", a.satellite_id, to_epoch(a.start), to_epoch(a.end), a.roll_deg,
-                     a.pitch_deg, a.roll_end_deg, a.pitch_end_deg)
+    return fixed_item(a, f"f{k}")
 
 
 def _problem(specs: Mapping[str, SatelliteSpec], sats: Sequence[str], fixed: Sequence[Acquisition],
@@ -77,10 +76,7 @@ def insertion_refusals(specs: Mapping[str, SatelliteSpec], schedule: Sequence[Ac
         return out
     sats = sorted(usable)
     picked = [k for s in sats for k in usable[s]]
-    candidates = [Candidate(f"c{k}", choices[k].satellite_id, choices[k].order_id or "-", to_epoch(choices[k].start),
-                            to_epoch(choices[k].end), choices[k].roll_deg, choices[k].pitch_deg, 1.0, None,
-                            choices[k].roll_end_deg, choices[k].pitch_end_deg, choices[k].los_start,
-                            choices[k].los_end) for k in picked]
+    candidates = [candidate(choices[k], choices[k].order_id or "-", item_id=f"c{k}") for k in picked]
     problem, keep = _problem(specs, sats, schedule, candidates, horizon_start, sunlit, contacts)
     n = len(candidates)
     by_sat: dict[int, list[int]] = defaultdict(list)

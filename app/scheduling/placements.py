@@ -1,8 +1,11 @@
-"""Placements in columns for array code: the one epoch adapter between the workbench's placements
-(UTC datetimes, or the fixed-width UTC text the database stores) and the schedulers' epoch seconds.
+"""The one epoch adapter between the workbench's placements (UTC datetimes, or the fixed-width UTC
+text the database stores) and the schedulers' epoch seconds: one item (``candidate``,
+``fixed_item``, ``epoch_span``) or placements in columns for array code (``PlacementArrays``).
 
-Angles in degrees, spacecraft frame (+ roll = right of track, + pitch = forward); ``roll0/pitch0``
-the attitude at start, ``roll1/pitch1`` at end.
+Anything carrying a placement's fields under their one naming (``domain.placement``: an
+Opportunity, a PlanItem, an Acquisition) converts the same way. Angles in degrees, spacecraft frame
+(+ roll = right of track, + pitch = forward); ``roll0/pitch0`` the attitude at start, ``roll1/pitch1``
+at end.
 """
 from __future__ import annotations
 
@@ -15,7 +18,32 @@ import numpy as np
 from app.domain import Acquisition
 from app.domain.times import to_epoch
 
+from .problem import Candidate, FixedItem, Vec3
+
 _EPOCH_US = np.datetime64(0, "us")
+
+
+def epoch_span(x: Any) -> tuple[float, float]:
+    """(start, end) in epoch seconds of anything carrying a placement's ``start``/``end``."""
+    return to_epoch(x.start), to_epoch(x.end)
+
+
+def candidate(o: Any, order_id: str, value: float = 1.0, variant: str | None = None,
+              item_id: str | None = None) -> Candidate:
+    """An opportunity (or anything carrying a placement) as a scheduler's candidate (epoch s);
+    ``item_id`` defaults to its own id."""
+    start, end = epoch_span(o)
+    return Candidate(item_id or o.id, o.satellite_id, order_id, start, end, o.roll_deg, o.pitch_deg, value, variant,
+                     o.roll_end_deg, o.pitch_end_deg, getattr(o, "los_start", None), getattr(o, "los_end", None))
+
+
+def fixed_item(a: Any, item_id: str | None = None, order_id: str | None = None,
+               los: tuple[Vec3 | None, Vec3 | None] = (None, None)) -> FixedItem:
+    """An acquisition (or anything carrying a placement) as an item the scheduler must keep (epoch
+    s); ``item_id`` defaults to its own id, ``los`` (start, end) when known."""
+    start, end = epoch_span(a)
+    return FixedItem(item_id or a.id, a.satellite_id, start, end, a.roll_deg, a.pitch_deg, a.roll_end_deg,
+                     a.pitch_end_deg, order_id, *los)
 
 
 def epochs_of_text(texts: Sequence[str]) -> np.ndarray:
@@ -58,12 +86,16 @@ class PlacementArrays:
 
     @classmethod
     def from_acquisitions(cls, acquisitions: Sequence[Acquisition]) -> "PlacementArrays":
+        """From acquisitions (or anything carrying a placement's fields)."""
         n = len(acquisitions)
-        col = lambda f: np.fromiter((f(a) for a in acquisitions), np.float64, n)  # noqa: E731
+        # Generators, not a per-field lambda: the conflict detector reads 10⁵ rows this way.
         return cls([a.id for a in acquisitions], [a.satellite_id for a in acquisitions],
-                   col(lambda a: to_epoch(a.start)), col(lambda a: to_epoch(a.end)),
-                   col(lambda a: a.roll_deg), col(lambda a: a.pitch_deg),
-                   col(lambda a: a.roll_end_deg), col(lambda a: a.pitch_end_deg))
+                   np.fromiter((to_epoch(a.start) for a in acquisitions), np.float64, n),
+                   np.fromiter((to_epoch(a.end) for a in acquisitions), np.float64, n),
+                   np.fromiter((a.roll_deg for a in acquisitions), np.float64, n),
+                   np.fromiter((a.pitch_deg for a in acquisitions), np.float64, n),
+                   np.fromiter((a.roll_end_deg for a in acquisitions), np.float64, n),
+                   np.fromiter((a.pitch_end_deg for a in acquisitions), np.float64, n))
 
     def __add__(self, other: "PlacementArrays") -> "PlacementArrays":
         return PlacementArrays(self.ids + other.ids, self.satellite_ids + other.satellite_ids,

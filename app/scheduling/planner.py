@@ -52,6 +52,7 @@ from app.domain.times import to_epoch, to_iso
 
 from .conflicts import DetectionInput, detect_conflicts, summary
 from .exclusions import build_exclusions
+from .placements import candidate, epoch_span, fixed_item
 from .problem import Candidate, FixedItem, InitialAttitude, Problem, SatelliteSpec
 from .progress import Progress
 from .slew import slew_time
@@ -442,13 +443,8 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
             cand_opp[o.id] = o
             # The current position of an existing acquisition is usable by every algorithm.
             variant = "max" if o.id in replaces else o.variant
-            candidates.append(Candidate(
-                o.id, o.satellite_id, oid, to_epoch(o.start), to_epoch(o.end), o.roll_deg, o.pitch_deg, value,
-                variant, o.roll_end_deg, o.pitch_end_deg, o.los_start, o.los_end))
-    fixed_items = [FixedItem(a.id, a.satellite_id, to_epoch(a.start), to_epoch(a.end), a.roll_deg,
-                             a.pitch_deg, a.roll_end_deg, a.pitch_end_deg, a.order_id,
-                             *(_los_of(a, request.opportunities)))
-                   for a in fixed_acqs]
+            candidates.append(candidate(o, oid, value, variant))
+    fixed_items = [fixed_item(a, order_id=a.order_id, los=_los_of(a, request.opportunities)) for a in fixed_acqs]
     initial = {sid: att for sid, att in request.initial.items() if sid in sat_ids}
     for s in specs:
         initial.setdefault(s.id, InitialAttitude(to_epoch(request.horizon_start)))
@@ -472,9 +468,8 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
                 fixed_ids.add(acq.id)
                 del required[oid]
             candidates = [c for c in candidates if c.order_id not in clash]
-            fixed_items = [FixedItem(a.id, a.satellite_id, to_epoch(a.start), to_epoch(a.end),
-                                     a.roll_deg, a.pitch_deg, a.roll_end_deg, a.pitch_end_deg,
-                                     a.order_id, *(_los_of(a, request.opportunities))) for a in fixed_acqs]
+            fixed_items = [fixed_item(a, order_id=a.order_id, los=_los_of(a, request.opportunities))
+                           for a in fixed_acqs]
             problem = build(required, [])
 
     selected, status, bound, gap = solve_indices(problem, algorithm, time_limit_s=request.time_limit_s,
@@ -497,9 +492,10 @@ def plan(request: PlanningRequest, *, progress: Progress | None = None,
         prev_end, prev_roll, prev_pitch, prev_los = att.time, att.roll_deg, att.pitch_deg, att.los
         for p, ref in rows:
             slew = slew_time(ag, prev_roll, prev_pitch, p.roll_deg, p.pitch_deg, prev_los, p.los_start)
+            start, end = epoch_span(p)
             if ref is not None:
-                maneuver[ref] = (slew, to_epoch(p.start) - prev_end - slew)
-            prev_end, prev_roll, prev_pitch, prev_los = to_epoch(p.end), p.roll_end_deg, p.pitch_end_deg, p.los_end
+                maneuver[ref] = (slew, start - prev_end - slew)
+            prev_end, prev_roll, prev_pitch, prev_los = end, p.roll_end_deg, p.pitch_end_deg, p.los_end
 
     items: list[PlannedItem] = []
     for o in sorted(items_opps, key=lambda o: (o.start, o.satellite_id, o.id)):

@@ -24,6 +24,7 @@ from app.domain import Acquisition, AcquisitionState, PlanItem, Satellite
 from app.domain.times import to_epoch
 from app.persistence import ScheduleDB
 from app.scheduling.memory import MemoryTrack
+from app.scheduling.placements import epoch_span
 from app.scheduling.power import PowerTrack
 
 from . import access_service
@@ -111,19 +112,17 @@ def compute_lanes(satellites: Sequence[Satellite], schedule: Sequence[Acquisitio
     by_sat: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for a in schedule:
         if a.state != AcquisitionState.FAILED:
-            by_sat[a.satellite_id].append((float(a.maneuver_time_s or 0.0), to_epoch(a.start),
-                                           to_epoch(a.end)))
+            by_sat[a.satellite_id].append((float(a.maneuver_time_s or 0.0), *epoch_span(a)))
     cand: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     replaced = set()
     for p in candidate or ():
-        cand[p.satellite_id].append((float(p.maneuver_time_s or 0.0), to_epoch(p.start), to_epoch(p.end)))
+        cand[p.satellite_id].append((float(p.maneuver_time_s or 0.0), *epoch_span(p)))
         if getattr(p, "replaces_acquisition_id", None):
             replaced.add(p.replaces_acquisition_id)
     kept: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for a in schedule:
         if a.state != AcquisitionState.FAILED and a.id not in replaced:
-            kept[a.satellite_id].append((float(a.maneuver_time_s or 0.0), to_epoch(a.start),
-                                         to_epoch(a.end)))
+            kept[a.satellite_id].append((float(a.maneuver_time_s or 0.0), *epoch_span(a)))
     con: dict[str, list[Contact]] = defaultdict(list)
     for w in contacts:
         a, b = to_epoch(w.rise), to_epoch(w.set)
