@@ -26,8 +26,9 @@ STATUS_LABELS = {"committed": "committed", "tentative": "tentative", "inbox": "i
 #: Track colours, one per satellite in turn.
 TRACK_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
                  "#ff7f0e", "#7f7f7f")
-#: Zoom bounds (degrees of longitude across the view): the whole world at most, ~50 km at least.
-MAX_SPAN_DEG = 400.0
+#: Zoom bounds (degrees of longitude across the view): ~50 km at least; at most what a map four
+#: times wider than tall shows at ±90° latitude (the view never shows latitudes past the poles).
+MAX_SPAN_DEG = 720.0
 MIN_SPAN_DEG = 0.5
 #: Target names appear once the view is narrower than this (degrees of longitude) …
 LABEL_SPAN_DEG = 60.0
@@ -59,6 +60,23 @@ def split_at_antimeridian(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray,
     return np.insert(lon, jumps, np.nan), np.insert(lat, jumps, np.nan)
 
 
+def world_centre(lons: Sequence[float], span: float) -> float:
+    """The centre longitude of a world view ``span`` degrees wide: 0 when it holds every longitude
+    (or there are no targets), else the middle of the targets that the window inside
+    [-180°, 180°] holding the most of ``lons`` holds (of equal windows, the one nearest to 0°)."""
+    if span >= 360.0 or not lons:
+        return 0.0
+    xs = np.sort(np.asarray(lons, dtype=np.float64))
+    # The best windows start or end at a target (clipped to the map's edges): those are enough.
+    starts = np.clip(np.concatenate([xs, xs - span]), -180.0, 180.0 - span)
+    lo = np.searchsorted(xs, starts, side="left")
+    hi = np.searchsorted(xs, starts + span, side="right")
+    best = np.flatnonzero(hi - lo == (hi - lo).max())
+    middles = (xs[lo[best]] + xs[hi[best] - 1]) / 2
+    middle = middles[np.argmin(np.abs(middles))]
+    return float(np.clip(middle, -180.0 + span / 2, 180.0 - span / 2))
+
+
 class MapView(QtWidgets.QWidget):
     """The map tab. ``targetClicked`` carries a target id."""
 
@@ -75,10 +93,11 @@ class MapView(QtWidgets.QWidget):
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", "longitude (°)")
         item.setLabel("left", "latitude (°)")
-        # y may span as much as x: in a map taller than 2:1 the whole world's width needs more than
-        # 180° of latitude on screen (the aspect is locked), else "Fit world" would cut the Americas.
-        item.getViewBox().setLimits(xMin=-200, xMax=200, yMin=-MAX_SPAN_DEG / 2, yMax=MAX_SPAN_DEG / 2,
-                                    maxXRange=MAX_SPAN_DEG, maxYRange=MAX_SPAN_DEG, minXRange=MIN_SPAN_DEG,
+        # Latitude never past the poles: in a map narrower than 2:1 the aspect lock then gives the
+        # view fewer than 360° of longitude (Fit world centres them on the targets) instead of
+        # empty bands of "latitude 150°"; a wider map shows more than 360° of longitude.
+        item.getViewBox().setLimits(xMin=-MAX_SPAN_DEG / 2, xMax=MAX_SPAN_DEG / 2, yMin=-90.0, yMax=90.0,
+                                    maxXRange=MAX_SPAN_DEG, maxYRange=180.0, minXRange=MIN_SPAN_DEG,
                                     minYRange=MIN_SPAN_DEG / 2)
         item.hideButtons()
         lon, lat, connect = coastlines()
@@ -93,10 +112,13 @@ class MapView(QtWidgets.QWidget):
         self._layer_items: list[QtWidgets.QGraphicsItem] = []
         self._targets: list[Target] = []
         self._labels: list[pg.TextItem] = []
+        #: Satellite names with the (lon, lat) they label: kept inside the view (``_keep_inside``).
+        self._satellite_labels: list[tuple[pg.TextItem, float, float]] = []
         item.getViewBox().sigRangeChanged.connect(self._place_labels)
         self.fit_button = QtWidgets.QToolButton()
         self.fit_button.setText("Fit world")
-        self.fit_button.setToolTip("Show the whole world")
+        self.fit_button.setToolTip("Show the world from pole to pole: every longitude when the map is at least twice "
+                                   "as wide as tall, else the longitudes holding most targets")
         self.fit_button.clicked.connect(self.show_world)
         self.all_tracks_box = QtWidgets.QCheckBox("All tracks")
         self.all_tracks_box.setToolTip("Every satellite's ground track, not only those of the selection")
@@ -170,8 +192,50 @@ class MapView(QtWidgets.QWidget):
                 label.setText(t.id)
                 label.setPos(t.lon, t.lat)
                 label.show()
+                self._keep_inside(label, t.lon, t.lat, (-0.1, 0.5))
             else:
                 label.hide()
+        for label, lon, lat in self._satellite_labels:
+            # A satellite out of view has no name in it (a part of one would peek in at the edge).
+            label.setVisible(bool(x0 <= lon <= x1 and y0 <= lat <= y1))
+            self._keep_inside(label, lon, lat, (0.0, 1.0))
+
+    def _keep_inside(self, label: pg.TextItem, lon: float, lat: float, anchor: tuple[float, float]) -> None:
+        """Anchor ``label`` (drawn at ``lon``, ``lat``; ``anchor`` as it is away from the edges) on
+        the side of its point that keeps the whole text in the view: left of the point near the
+        right edge, below it near the top (a name cut by the map's edge cannot be read)."""
+        vb = self.plot.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        px, py = vb.viewPixelSize()
+        if not (np.isfinite(px) and np.isfinite(py)):  # not laid out yet: placed again on the first range change
+            return
+        box = label.textItem.boundingRect()
+        width, height = box.width() * px, box.height() * py
+        ax, ay = anchor
+        # Anchor x: the share of the text left of the point; anchor y: the share above it (y is up).
+        right, left = lon + (1 - ax) * width, lon - ax * width
+        if right > x1 and lon - (1 - ax) * width >= x0:
+            ax = 1 - ax
+        elif left < x0 and lon + ax * width <= x1:
+            ax = 1 - ax
+        top, bottom = lat + ay * height, lat - (1 - ay) * height
+        if top > y1 and lat - ay * height >= y0:
+            ay = 1 - ay
+        elif bottom < y0 and lat + (1 - ay) * height <= y1:
+            ay = 1 - ay
+        if (ax, ay) != tuple(label.anchor):
+            label.setAnchor((ax, ay))
+
+    def labelled_satellites(self) -> list[str]:
+        """The satellites whose names are drawn now (those in view)."""
+        return [label.toPlainText() for label, _lon, _lat in self._satellite_labels if label.isVisible()]
+
+    def label_rects(self) -> dict[str, QtCore.QRectF]:
+        """Scene rectangles of the satellite names and the view's (for tests and screenshots)."""
+        out = {label.toPlainText(): label.mapRectToScene(label.boundingRect())
+               for label, _lon, _lat in self._satellite_labels}
+        out["view"] = self.plot.getPlotItem().getViewBox().sceneBoundingRect()
+        return out
 
     def target_status(self, target_id: str) -> str | None:
         return self._target_status.get(target_id)
@@ -185,6 +249,7 @@ class MapView(QtWidgets.QWidget):
         for old in self._layer_items:
             item.removeItem(old)
         self._layer_items = []
+        self._satellite_labels = []
         if layers is None:
             self.caption.setText("")
             return
@@ -199,6 +264,8 @@ class MapView(QtWidgets.QWidget):
                 label = pg.TextItem(track.satellite_id, color=colour, anchor=(0, 1))
                 label.setPos(position[1], position[0])
                 self._add(label, z=7)
+                self._satellite_labels.append((label, position[1], position[0]))
+        self._place_labels()  # the satellites' names inside the view
         for fp in layers.footprints:
             polygon = QtGui.QPolygonF([QtCore.QPointF(lon, lat) for lat, lon in fp.ring])
             shape = QtWidgets.QGraphicsPolygonItem(polygon)
@@ -236,7 +303,14 @@ class MapView(QtWidgets.QWidget):
         super().showEvent(event)
 
     def show_world(self) -> None:
-        self.plot.getPlotItem().getViewBox().setRange(xRange=(-180, 180), yRange=(-90, 90), padding=0.02)
+        """Pole to pole: every longitude when the map is at least 2:1, else as many as the map's
+        shape allows (the aspect is locked), centred where most targets are."""
+        vb = self.plot.getPlotItem().getViewBox()
+        rect = vb.boundingRect()
+        ratio = rect.width() / rect.height() if rect.height() > 0 else 2.0
+        span = 180.0 * ratio
+        centre = world_centre([t.lon for t in self._targets], span)
+        vb.setRange(xRange=(centre - span / 2, centre + span / 2), yRange=(-90.0, 90.0), padding=0.0)
 
     def zoom_to_footprints(self, layers: MapLayers, margin_deg: float = 8.0) -> None:
         """Frame the footprints (the world when there are none)."""

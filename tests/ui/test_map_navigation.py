@@ -1,10 +1,11 @@
 """Map navigation (issue 15): zoom limits, Fit world, target names past a zoom level, all tracks."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtTest import QTest
 
 from app.domain import Target
-from app.ui.map_view import LABEL_SPAN_DEG, MAX_SPAN_DEG, MIN_SPAN_DEG, MapView
+from app.ui.map_view import LABEL_SPAN_DEG, MAX_SPAN_DEG, MIN_SPAN_DEG, MapView, world_centre
 
 TARGETS = [Target("Athens", 37.98, 23.73), Target("Rome", 41.9, 12.5), Target("Lima", -12.05, -77.04)]
 
@@ -28,7 +29,9 @@ def test_zoom_stops_at_the_world_and_at_half_a_degree(qtbot):
     m = make(qtbot)
     vb = m.plot.getPlotItem().getViewBox()
     vb.scaleBy((50.0, 50.0))
-    assert span(m)[0] <= MAX_SPAN_DEG + 1e-6
+    width, (_x0, _x1, y0, y1) = span(m)
+    assert width <= MAX_SPAN_DEG + 1e-6
+    assert -90 - 1e-6 <= y0 and y1 <= 90 + 1e-6  # never past the poles
     vb.setRange(xRange=(23.0, 23.01), yRange=(37.9, 37.91), padding=0)
     assert span(m)[0] >= MIN_SPAN_DEG - 1e-6
 
@@ -42,7 +45,8 @@ def test_names_appear_past_a_zoom_level_and_fit_world_returns(qtbot):
     assert m.fine_coastlines_shown() and not m.land.isVisible()
     m.fit_button.click()
     width, (x0, x1, y0, y1) = span(m)
-    assert x0 <= -180 and x1 >= 180 and m.labelled_targets() == []
+    assert (y0, y1) == pytest.approx((-90, 90), abs=0.5) and m.labelled_targets() == []
+    assert all(x0 <= t.lon <= x1 for t in TARGETS)
     assert not m.fine_coastlines_shown() and m.land.isVisible()
 
 
@@ -93,11 +97,70 @@ def test_the_all_tracks_box_shows_every_satellites_track_in_the_window(qtbot, db
     assert w.map.layer_counts()["tracks"] == 1
 
 
-def test_fit_world_shows_every_longitude_in_a_tall_map(qtbot):
-    """A map narrower than 2:1 (a 1366 px screen's centre) still fits the whole world's width."""
+def _ratio(m) -> float:
+    rect = m.plot.getPlotItem().getViewBox().boundingRect()
+    return rect.width() / rect.height()
+
+
+@pytest.mark.parametrize("size", [(560, 520), (420, 640), (900, 500), (1300, 420)])
+def test_fit_world_shows_pole_to_pole_and_fills_the_map_by_longitude(qtbot, size):
+    """Never latitudes past ±90° (a tall map showed ±150°): the map is filled by longitude instead,
+    every longitude once it is at least 2:1, else the longitudes where the targets are."""
     m = make(qtbot)
-    m.resize(560, 520)
+    m.resize(*size)
     qtbot.wait(20)
     m.fit_button.click()
-    _width, (x0, x1, _y0, _y1) = span(m)
-    assert x0 <= -180 and x1 >= 180
+    width, (x0, x1, y0, y1) = span(m)
+    assert (y0, y1) == pytest.approx((-90, 90), abs=0.5)
+    assert width / (y1 - y0) == pytest.approx(_ratio(m), rel=0.02)  # the aspect is kept: nothing stretched
+    if _ratio(m) >= 2:
+        assert x0 <= -180 and x1 >= 180
+    else:
+        assert all(x0 <= t.lon <= x1 for t in TARGETS)
+
+
+def test_world_centre_is_where_most_targets_are():
+    assert world_centre([], 200) == 0 and world_centre([170.0, -170.0], 400) == 0
+    # Three in Asia, one in London: centred on the three.
+    assert world_centre([139.7, 121.5, 116.4, -0.1], 100) == pytest.approx((116.4 + 139.7) / 2)
+    assert world_centre([-10.0, 30.0], 200) == pytest.approx(10.0)  # all fit: centred on them
+    assert world_centre([-179.0], 100) == pytest.approx(-130.0)  # never past the map's edge
+
+
+def test_satellite_names_stay_inside_the_map(qtbot):
+    """A satellite at the view's edge is named inside the view (its name was cut by the edge)."""
+    import numpy as np
+    from datetime import datetime, timedelta, timezone
+
+    from app.access.tracks import GroundTrack
+    from app.services.map_service import MapLayers
+    m = make(qtbot)
+    m.fit_button.click()
+    qtbot.wait(20)
+    t0 = datetime(2026, 8, 10, tzinfo=timezone.utc)
+
+    def at(sat: str, lon: float, lat: float) -> GroundTrack:
+        return GroundTrack(sat, np.array([t0.timestamp()]), np.array([lat]), np.array([lon]))
+
+    def cut(names) -> list[str]:
+        rects = m.label_rects()
+        view = rects.pop("view")
+        return [name for name in names if not view.contains(rects[name])]
+
+    _w, (x0, x1, y0, y1) = span(m)
+    corners = [at("PLEIADES-NEO-3", x1 - 1, y1 - 1), at("WORLDVIEW-3", x0 + 1, y0 + 1),
+               at("SENTINEL-1C", x1 - 1, y0 + 1), at("CAPELLA-14", x0 + 1, y1 - 1)]
+    m.set_layers(MapLayers(t0, t0, t0 + timedelta(hours=1), corners, []))
+    qtbot.wait(20)
+    names = [c.satellite_id for c in corners]
+    assert len(m.label_rects()) == 5 and cut(names) == []
+    # Zoomed in on one: its name moves to the side of its point that the new edges leave room on.
+    m.plot.getPlotItem().getViewBox().setRange(xRange=(x1 - 40, x1), yRange=(y1 - 20, y1), padding=0)
+    qtbot.wait(20)
+    _w, (a0, a1, b0, b1) = span(m)
+    assert a0 < x1 - 1 < a1 and b0 < y1 - 1 < b1
+    assert cut(["PLEIADES-NEO-3"]) == []
+    assert m.labelled_satellites() == ["PLEIADES-NEO-3"]  # the others are out of view: no part of a name peeks in
+    m.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x0 + 40), yRange=(y0, y0 + 20), padding=0)
+    qtbot.wait(20)
+    assert cut(["WORLDVIEW-3"]) == []
