@@ -248,6 +248,14 @@ class TimelineBars(pg.GraphicsObject):
         self.update()
 
     # ------------------------------------------------------------ hit tests
+    def _first_reaching(self, x0: float, width: float) -> int:
+        """Index of the first bar (by start, seconds) that may reach ``x0`` when ``width`` seconds long; the
+        caller's exact test decides. Searched from a few float steps before ``x0 - width``: ``s + width >= x0``
+        can hold while ``s < x0 - width`` in floats (0.1 + 0.2 reaches 0.30000000000000004, yet
+        0.30000000000000004 - 0.2 > 0.1), which dropped a bar ending exactly at ``x0``."""
+        slack = 4.0 * float(np.spacing(abs(x0) + width))
+        return int(np.searchsorted(self.start, x0 - width - slack, side="left"))
+
     def indices_in_rect(self, x0: float, x1: float, y0: float, y1: float,
                         min_width: float = 0.0) -> np.ndarray:
         """Indices of bars intersecting the data rectangle (vectorised; bars widened to ``min_width``)."""
@@ -255,7 +263,7 @@ class TimelineBars(pg.GraphicsObject):
         y0, y1 = min(y0, y1), max(y0, y1)
         if not self.ids:
             return _EMPTY_I
-        lo = np.searchsorted(self.start, x0 - max(self._max_duration, min_width), side="left")
+        lo = self._first_reaching(x0, max(self._max_duration, min_width))
         hi = np.searchsorted(self.start, x1, side="right")
         s, e, r = self.start[lo:hi], self.end[lo:hi], self.row[lo:hi]
         e = np.maximum(e, s + min_width)
@@ -308,7 +316,7 @@ class TimelineBars(pg.GraphicsObject):
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
         stats = {"exposed": 0, "drawn": 0}
 
-        lo = int(np.searchsorted(self.start, x0 - max(self._max_duration, min_w), side="left"))
+        lo = self._first_reaching(x0, max(self._max_duration, min_w))
         hi = int(np.searchsorted(self.start, x1, side="right"))
         s = self.start[lo:hi]
         e = np.maximum(self.end[lo:hi], s + min_w)
