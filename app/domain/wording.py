@@ -103,7 +103,7 @@ class RefusalGroup:
 
 def plain_reason(item_id: str, reason: str) -> str:
     """A refusal written for ``item_id`` without its ids (``acq_x is hard-locked…`` → ``Hard-locked…``)."""
-    text = reason.replace(item_id, "").strip()
+    text = " ".join(reason.replace(item_id, "").split())  # an id inside a joined reason left two spaces
     text = without_ids(text).strip(" :;,")
     for lead in ("is ", "are "):
         if text.startswith(lead):

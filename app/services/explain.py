@@ -30,9 +30,11 @@ from typing import Any
 from app.access import filter_for_order
 from app.domain.progress import FractionProgress
 from app.domain import (Acquisition, AcquisitionState, LockLevel, Opportunity, Order,
-                        OrderStatus, PlanningMode, ValidationError, to_iso, utc_now)
-from app.domain.enums import IMMUTABLE_STATES, LookSide, PassDirection
-from app.domain.wording import acquisition_name, day_time, duration, item_name, order_name
+                        OrderStatus, Placement, PlanningMode, ValidationError, to_iso, utc_now)
+from app.domain.edit_rules import (EditContext, Refusal, check_add, check_delete, check_lock, check_move, decide,
+                                   state_for_lock)
+from app.domain.enums import LookSide, PassDirection
+from app.domain.wording import acquisition_name, day_time, duration, item_name, order_name, plain_reason
 from app.persistence import ScheduleDB
 from app.scheduling import PlanningRequest, plan
 
@@ -41,7 +43,7 @@ from .orders import update_order
 from .planning import OPEN_ORDER_STATES, PlanOptions, _initial_attitudes, _value_config, planning_inputs
 from .workspaces import resolve_workspace
 
-__all__ = ["Placement", "Change", "Suggestion", "Explanation", "explain", "apply_suggestion", "find_order",
+__all__ = ["Change", "Suggestion", "Explanation", "explain", "apply_suggestion", "find_order",
            "AppliedChange", "undo_suggestion"]
 
 #: How far (s) around an opportunity a scheduled acquisition on the same satellite can block it
@@ -53,38 +55,17 @@ _CHECKS_PER_KIND = 4
 _BLOCKERS_TRIED = 4
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where an acquisition would be: satellite, times, attitude at the start (deg, spec §4 signs)."""
-
-    satellite_id: str
-    target_id: str
-    start: datetime
-    end: datetime
-    roll_deg: float
-    pitch_deg: float
-    incidence_deg: float | None
-    look_side: str | None
-    pass_direction: str | None
-    opportunity_id: str
-
-    @classmethod
-    def of(cls, o: Opportunity) -> "Placement":
-        return cls(o.satellite_id, o.target_id, o.start, o.end, o.roll_deg, o.pitch_deg, o.incidence_deg,
-                   str(o.look_side) if o.look_side else None,
-                   str(o.pass_direction) if o.pass_direction else None, o.id)
-
-    @property
-    def name(self) -> str:
-        return item_name(self.target_id, self.satellite_id, self.start)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"satellite_id": self.satellite_id, "target_id": self.target_id,
-                "start_time": to_iso(self.start), "end_time": to_iso(self.end),
-                "roll_deg": round(self.roll_deg, 3), "pitch_deg": round(self.pitch_deg, 3),
-                "incidence_deg": None if self.incidence_deg is None else round(self.incidence_deg, 2),
-                "look_side": self.look_side, "pass_direction": self.pass_direction,
-                "opportunity_id": self.opportunity_id, "name": self.name}
+def placement_json(p: Placement, target_id: str, opportunity_id: str) -> dict[str, Any]:
+    """A placement as the CLI's JSON shows an acquisition (spec: ``explain --format json``):
+    ``satellite_id, target_id, start_time, end_time`` (ISO Z), ``roll_deg, pitch_deg`` at the start
+    and ``incidence_deg`` (degrees, spec §4 signs), ``look_side, pass_direction, opportunity_id, name``."""
+    return {"satellite_id": p.satellite_id, "target_id": target_id,
+            "start_time": to_iso(p.start), "end_time": to_iso(p.end),
+            "roll_deg": round(p.roll_deg, 3), "pitch_deg": round(p.pitch_deg, 3),
+            "incidence_deg": None if p.incidence_deg is None else round(p.incidence_deg, 2),
+            "look_side": str(p.look_side) if p.look_side else None,
+            "pass_direction": str(p.pass_direction) if p.pass_direction else None,
+            "opportunity_id": opportunity_id, "name": item_name(target_id, p.satellite_id, p.start)}
 
 
 @dataclass(frozen=True)
@@ -93,14 +74,15 @@ class Change:
     relax_incidence, allow_satellite, allow_sensor, allow_look_side, allow_pass_direction,
     lower_sun_elevation, move_acquisition, remove_acquisition. ``order_changes`` are the order's
     fields to write (``constraints`` whole); ``acquisition_id`` the scheduled acquisition to move
-    (to ``move_to``) or remove, unlocked first when ``unlock``."""
+    (swapped onto the opportunity ``move_to``) or remove, unlocked first when ``unlock`` (the edit
+    rules allow the move or removal only once it is unlocked)."""
 
     kind: str
     text: str
     order_changes: Mapping[str, Any] = field(default_factory=dict)
     acquisition_id: str | None = None
     unlock: bool = False
-    move_to: Placement | None = None
+    move_to: Opportunity | None = None
     amount: float | None = None  # seconds widened, or the new limit in degrees
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,7 +93,8 @@ class Change:
             out["acquisition_id"] = self.acquisition_id
             out["unlock"] = self.unlock
         if self.move_to is not None:
-            out["move_to"] = self.move_to.to_dict()
+            m = self.move_to
+            out["move_to"] = placement_json(m.placement, m.target_id, m.id)
         if self.amount is not None:
             out["amount"] = self.amount
         return out
@@ -119,17 +102,32 @@ class Change:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A change and the acquisition that re-planning with it produced for the order."""
+    """A change and the acquisition that re-planning with it produced for the order: where it
+    would be (``acquisition``, the one placement type), of which target, on which opportunity."""
 
     change: Change
     acquisition: Placement
+    target_id: str
+    opportunity_id: str
+
+    @classmethod
+    def placed(cls, change: Change, o: Opportunity) -> "Suggestion":
+        """The suggestion whose check placed the order on ``o``."""
+        return cls(change, o.placement, o.target_id, o.id)
+
+    @property
+    def name(self) -> str:
+        """``Luanda · WORLDVIEW-3 · Thu 13 Aug 09:33Z``: the acquisition it would produce."""
+        return item_name(self.target_id, self.acquisition.satellite_id, self.acquisition.start)
 
     @property
     def text(self) -> str:
-        return f"{self.change.text} → {self.acquisition.name}"
+        return f"{self.change.text} → {self.name}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"change": self.change.to_dict(), "acquisition": self.acquisition.to_dict(), "text": self.text}
+        return {"change": self.change.to_dict(),
+                "acquisition": placement_json(self.acquisition, self.target_id, self.opportunity_id),
+                "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -252,8 +250,18 @@ class _Workspace:
     def kept(self, raw: Sequence[Opportunity], order: Order) -> list[Opportunity]:
         return [replace(o, id=f"{o.id}@{order.id}") for o in filter_for_order(raw, order, self.sats_by_id)]
 
+    def context(self, a: Acquisition | None = None) -> EditContext:
+        """The edit rules' context the database uses: the clock, its frozen-zone cutoff and, for
+        ``a``, its order's requested window (a soft-locked move stays inside it)."""
+        order = None
+        if a is not None and a.order_id:
+            order = next((o for o in self.orders if o.id == a.order_id), None) or self.db.get_order(a.order_id)
+        return EditContext(self.now, self.cutoff, order.requested_window_start if order else None,
+                           order.requested_window_end if order else None)
+
     def schedulable(self, o: Opportunity) -> bool:
-        return o.start >= self.cutoff and o.start >= self.start and o.end <= self.end
+        """Inside the horizon, and where the edit rules let a new acquisition be (not in the frozen zone)."""
+        return not check_add(o.start, self.context()) and o.start >= self.start and o.end <= self.end
 
     def place(self, order: Order, opportunities: Sequence[Opportunity], existing: Sequence[Acquisition] | None = None,
               ) -> Opportunity | None:
@@ -347,14 +355,14 @@ def _explain_reachable(w: _Workspace, order: Order, name: str, raw, kept) -> Exp
         return Explanation(order.id, name, "out_of_reach", reason, (), tuple(suggestions))
     placed = w.place(order, kept)
     if placed is not None:
-        s = Suggestion(Change("plan", "Plan it (Plan ▸ Plan…, incremental): nothing needs to change"),
-                       Placement.of(placed))
+        s = Suggestion.placed(Change("plan", "Plan it (Plan ▸ Plan…, incremental): nothing needs to change"),
+                              placed)
         return Explanation(order.id, name, "not_planned",
                            f"Not planned yet: it fits as {acquisition_name(placed)}.", (), (s,))
     blockers = _blockers(w, reachable)
     by_id = {a.id: a for a in w.existing}
     if blockers:
-        shown = [acquisition_name(by_id[b]) + _lock_note(by_id[b]) for b in blockers[:3]]
+        shown = [acquisition_name(by_id[b]) + _rule_note(w, by_id[b]) for b in blockers[:3]]
         more = f" and {len(blockers) - 3} more" if len(blockers) > 3 else ""
         n = len(reachable)
         reason = (f"Lost to conflicts: its {n} reachable opportunit{'ies clash' if n != 1 else 'y clashes'} "
@@ -364,16 +372,35 @@ def _explain_reachable(w: _Workspace, order: Order, name: str, raw, kept) -> Exp
         reason = (f"Lost to the schedule's limits: none of its {len(reachable)} reachable opportunities fits "
                   "between the scheduled acquisitions (slew time, battery or memory).")
     suggestions = _moves(w, order, kept, blockers) + _relaxations(w, order, raw, _constraint_labels(order))
-    details = tuple(f"{acquisition_name(by_id[b])}{_lock_note(by_id[b])}" for b in blockers)
+    details = tuple(f"{acquisition_name(by_id[b])}{_rule_note(w, by_id[b])}" for b in blockers)
     return Explanation(order.id, name, "lost", reason, details, tuple(suggestions), tuple(blockers))
 
 
-def _lock_note(a: Acquisition) -> str:
-    if a.lock_level == LockLevel.HARD:
-        return " (hard-locked)"
-    if a.lock_level == LockLevel.SOFT:
-        return " (soft-locked)"
-    return ""
+def _refused(a: Acquisition, refusals: list[Refusal]) -> str:
+    """The database's refusal of an edit of ``a`` without override, in its words without ids
+    (as the Inspector shows it: ``Hard-locked and cannot be moved: unlock it first``); "" = allowed."""
+    reason, _ = decide(refusals, override=False)
+    return plain_reason(a.id, reason) if reason else ""
+
+
+def _rule_note(w: _Workspace, a: Acquisition) -> str:
+    """`` (hard-locked and cannot be moved: unlock it first)``: why the edit rules keep a blocker
+    where it is (nothing when a plain move is allowed)."""
+    why = _refused(a, check_move(a, w.context(a)))
+    return f" ({why[:1].lower()}{why[1:]})" if why else ""
+
+
+def _unlock_needed(w: _Workspace, a: Acquisition, refusals_of) -> bool | None:
+    """Whether the edit ``refusals_of`` checks (a move or a deletion) is allowed on ``a`` as it is
+    (False), only once unlocked (True: the unlock and then the edit are both allowed without
+    override, as the database would decide them), or not at all (None: frozen zone, a state)."""
+    ctx = w.context(a)
+    if not _refused(a, refusals_of(a, ctx)):
+        return False
+    if a.lock_level == LockLevel.NONE or _refused(a, check_lock(a, ctx, LockLevel.NONE)):
+        return None
+    free = replace(a, lock_level=LockLevel.NONE, state=state_for_lock(a, LockLevel.NONE))
+    return None if _refused(free, refusals_of(free, ctx)) else True
 
 
 def _blockers(w: _Workspace, reachable: Sequence[Opportunity]) -> list[str]:
@@ -393,10 +420,6 @@ def _blockers(w: _Workspace, reachable: Sequence[Opportunity]) -> list[str]:
     return sorted(counts, key=lambda aid: (-counts[aid], first[aid], aid))
 
 
-def _movable(w: _Workspace, a: Acquisition) -> bool:
-    return a.state not in IMMUTABLE_STATES and a.start >= w.cutoff
-
-
 def _pseudo(o: Opportunity, ws_id: str) -> Acquisition:
     return Acquisition(id=f"item:{o.id}", workspace_id=ws_id, target_id=o.target_id, mode=o.mode,
                        order_id=o.order_id, **edits.opportunity_changes(o))
@@ -404,41 +427,51 @@ def _pseudo(o: Opportunity, ws_id: str) -> Acquisition:
 
 def _moves(w: _Workspace, order: Order, kept, blockers: Sequence[str]) -> list[Suggestion]:
     """Move (or, failing that, remove) one blocking acquisition: each checked by re-planning the
-    order without it, then re-placing the blocker's own order around the new item."""
+    order without it, then re-placing the blocker's own order around the new item. The edit rules
+    decide, as the database will when the suggestion is applied, whether the blocker may be moved
+    there or removed, and whether only once unlocked: a frozen or executing blocker is never
+    suggested, a hard-locked one only with "Unlock and …"."""
     out: list[Suggestion] = []
     by_id = {a.id: a for a in w.existing}
     orders = {o.id: o for o in w.orders}
     tried = 0
     for bid in blockers:
         a = by_id[bid]
-        if not _movable(w, a) or tried >= _BLOCKERS_TRIED:
+        removal = _unlock_needed(w, a, check_delete)
+        if (removal is None and _unlock_needed(w, a, check_move) is None) or tried >= _BLOCKERS_TRIED:
             continue
         tried += 1
         without = [x for x in w.existing if x.id != bid]
         placed = w.place(order, kept, without)
         if placed is None:
             continue
-        unlock = a.lock_level != LockLevel.NONE
-        verb = "Unlock and move" if unlock else "Move"
         other = orders.get(a.order_id) if a.order_id else None
-        moved = None
+        moved, unlock = None, removal
         if other is not None:
             found = access_service.order_opportunities(w.satellites, w.targets, [other], w.start, w.end,
                                                        w.ws.settings)
             alts = [o for o in found.by_order.get(other.id, []) if o.id != a.opportunity_id]
-            if a.lock_level == LockLevel.SOFT:
-                alts = [o for o in alts if o.satellite_id == a.satellite_id]
+            need = {o.id: _unlock_needed(w, a, lambda x, ctx, o=o: check_move(x, ctx, o.start, o.end, o.satellite_id))
+                    for o in alts}
             others = [x for x in without if x.order_id != other.id] + [_pseudo(placed, w.ws.id)]
-            moved = w.place(other, alts, others) if alts else None
+            for unlocked in (False, True):  # a move the lock allows as it is first
+                allowed = [o for o in alts if need[o.id] is unlocked]
+                moved = w.place(other, allowed, others) if allowed else None
+                if moved is not None:
+                    unlock = unlocked
+                    break
         if moved is not None:
+            verb = "Unlock and move" if unlock else "Move"
             text = (f"{verb} {acquisition_name(a)} to {day_time(moved.start)}"
                     + ("" if moved.satellite_id == a.satellite_id else f" on {moved.satellite_id}"))
-            change = Change("move_acquisition", text, acquisition_id=bid, unlock=unlock, move_to=Placement.of(moved))
-        else:
-            lead = "Unlock and remove" if unlock else "Remove"
+            change = Change("move_acquisition", text, acquisition_id=bid, unlock=unlock, move_to=moved)
+        elif removal is not None:
+            lead = "Unlock and remove" if removal else "Remove"
             text = f"{lead} {acquisition_name(a)} (its order returns to the Inbox)"
-            change = Change("remove_acquisition", text, acquisition_id=bid, unlock=unlock)
-        out.append(Suggestion(change, Placement.of(placed)))
+            change = Change("remove_acquisition", text, acquisition_id=bid, unlock=removal)
+        else:
+            continue
+        out.append(Suggestion.placed(change, placed))
     out.sort(key=lambda s: (s.change.kind != "move_acquisition", s.change.unlock))
     return out
 
@@ -456,7 +489,7 @@ def _relaxations(w: _Workspace, order: Order, raw, labels: Mapping[str, str]) ->
         for variant, change in _candidates(order, key, freed)[:_CHECKS_PER_KIND]:
             placed = w.place(variant, w.kept(raw, variant))
             if placed is not None:
-                out.append(Suggestion(change, Placement.of(placed)))
+                out.append(Suggestion.placed(change, placed))
                 break
     return out
 
@@ -556,7 +589,7 @@ def apply_suggestion(db: ScheduleDB, workspace: str, order_id: str, change: Chan
             if result.refused:
                 raise ValidationError("acquisition", next(iter(result.refused.values())))
         if change.kind == "move_acquisition" and change.move_to is not None:
-            edits.swap(db, ws.id, acq_before.id, change.move_to.opportunity_id)
+            edits.swap(db, ws.id, acq_before.id, change.move_to.id)
         elif change.kind == "remove_acquisition":
             result = edits.delete(db, [acq_before.id])
             if result.refused:

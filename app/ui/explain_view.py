@@ -91,9 +91,9 @@ class ExplainView(QtWidgets.QWidget):
         box.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
         lay = QtWidgets.QHBoxLayout(box)
         lay.setContentsMargins(6, 4, 6, 4)
-        text = QtWidgets.QLabel(f"{s.change.text}<br><span style='color:#5b6776'>→ {s.acquisition.name}</span>")
+        text = QtWidgets.QLabel(f"{s.change.text}<br><span style='color:#5b6776'>→ {s.name}</span>")
         text.setWordWrap(True)
-        text.setToolTip(f"opportunity {s.acquisition.opportunity_id}"
+        text.setToolTip(f"opportunity {s.opportunity_id}"
                         + (f"\nacquisition {s.change.acquisition_id}" if s.change.acquisition_id else ""))
         lay.addWidget(text, 1)
         button = QtWidgets.QPushButton("Plan it" if s.change.kind == "plan" else "Apply")

@@ -122,7 +122,7 @@ class WorkerViews(WindowPart):
                 return
             if change.kind == "move_acquisition" and change.move_to is not None:
                 if not run(commands.Swap(self.session.workspace.id, change.acquisition_id,
-                                         change.move_to.opportunity_id), "Move"):
+                                         change.move_to.id), "Move"):
                     return
             elif change.kind == "remove_acquisition" and not run(commands.Delete([change.acquisition_id]), "Delete"):
                 return

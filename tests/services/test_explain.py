@@ -119,7 +119,7 @@ def test_orders_that_do_not_fit_get_a_reason_and_checked_suggestions(demo, demo_
         assert e.reason and "ord_" not in e.reason and "acq_" not in e.reason, e.reason
         assert e.suggestions, f"{tag}: {e.reason}"
         for k, s in enumerate(e.suggestions):
-            assert s.acquisition.target_id == order.target_id
+            assert s.target_id == order.target_id
             _check_suggestion(demo_file, tmp_path, order.id, s, f"{tag}-{k}")
     db.close()
     assert kinds["window"].kind == "filtered" and "requested window" in kinds["window"].reason
@@ -169,3 +169,46 @@ def test_cli_json_and_bad_input(demo):
                           check=True).stdout
     assert "Lima" in text and "ord_" not in text
     assert path.read_bytes() == before
+
+
+def test_a_locked_or_frozen_blocker_is_described_by_the_edit_rules_and_never_moved_plainly(demo, demo_file,
+                                                                                          tmp_path):
+    """Issue #10 item 3: explain decides and words what may be done to a blocker with the edit
+    rules the database enforces (``check_edit`` is the database's own preview): a hard-locked
+    blocker is named with its refusal and offered only as "Unlock and …"; a blocker in the frozen
+    zone is named with the frozen-zone refusal and never offered at all."""
+    from app.domain.wording import plain_reason
+    db, ws, path = demo
+    made, blocker = _crafted_orders(db, ws)
+    lost = made["lost"]
+    db.set_lock_level([blocker.id], "hard")
+    db.close()
+    shutil.copy(path, demo_file.parent / "crafted.db")  # _check_suggestion applies on this copy
+    db = ScheduleDB(path)
+    try:
+        said = plain_reason(blocker.id, db.check_edit([blocker.id], "move")[blocker.id])
+        assert said.startswith("Hard-locked")
+        e = ex.explain(db, ws.id, lost.id)
+        assert e.kind == "lost" and blocker.id in e.blockers
+        assert any(said[:1].lower() + said[1:] in d and blocker.target_id in d for d in e.details), e.details
+        touching = [s for s in e.suggestions if s.change.acquisition_id == blocker.id]
+        assert touching, [s.text for s in e.suggestions]
+        for k, s in enumerate(touching):
+            assert s.change.unlock and s.change.text.startswith("Unlock and "), s.text
+            _check_suggestion(demo_file, tmp_path, lost.id, s, f"hard-{k}")
+
+        # Unlocked again, with the clock just past the blocker's start minus the freeze window: the
+        # blocker is frozen, while later opportunities of the order (seconds on) are still reachable.
+        db.set_lock_level([blocker.id], "none")
+        freeze = timedelta(hours=ws.settings.freeze_window_hours)
+        now = blocker.start + timedelta(seconds=1) - freeze
+        said = plain_reason(blocker.id, db.check_edit([blocker.id], "move", now=to_iso(now))[blocker.id])
+        assert "frozen zone" in said and "locked" not in said
+        e = ex.explain(db, ws.id, lost.id, now=now)
+        assert e.kind == "lost" and blocker.id in e.blockers, e.reason
+        assert any("frozen zone" in d and blocker.target_id in d for d in e.details), e.details
+        assert any(said[:1].lower() + said[1:] in d for d in e.details), (said, e.details)
+        assert not any("  " in d for d in e.details)
+        assert not any(s.change.acquisition_id == blocker.id for s in e.suggestions), [s.text for s in e.suggestions]
+    finally:
+        db.close()

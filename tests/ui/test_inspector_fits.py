@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from PySide6 import QtCore, QtWidgets
 
+from app.domain import Placement
 from app.domain.enums import OrderStatus
-from app.services.explain import Change, Explanation, Placement, Suggestion
+from app.services.explain import Change, Explanation, Suggestion
 from app.ui.inspector_panel import InspectorPanel
 from app.ui.screen_fit import MIN_INSPECTOR, dock_widths
 
@@ -36,11 +37,12 @@ def _overflowing(area: QtWidgets.QScrollArea) -> list[str]:
 
 
 def _explanation() -> Explanation:
-    place = Placement("PLEIADES-NEO-4", "Athens", T0, T0 + timedelta(seconds=20), 12.0, 0.0, 25.0,
-                      "RIGHT", "DESCENDING", "PLEIADES-NEO-4_Athens_20260808T120000_max")
-    plan = Suggestion(Change("plan", "Plan it (Plan ▸ Plan…, incremental): nothing needs to change"), place)
+    place = Placement("PLEIADES-NEO-4", T0, T0 + timedelta(seconds=20), 12.0, 0.0, incidence_deg=25.0,
+                      look_side="RIGHT", pass_direction="DESCENDING")
+    where = ("Athens", "PLEIADES-NEO-4_Athens_20260808T120000_max")
+    plan = Suggestion(Change("plan", "Plan it (Plan ▸ Plan…, incremental): nothing needs to change"), place, *where)
     widen = Suggestion(Change("widen", "Widen the requested window by 1 day 6 h to Wednesday 12 August 05:35Z"),
-                       place)
+                       place, *where)
     return Explanation(ORDER.id, "Athens", "not_planned",
                        "Not planned yet: it fits as Athens · PLEIADES-NEO-4 · Wed 12 Aug 05:35Z.",
                        ("PLEIADES-NEO-4 passes 14 times in the window; incidence limit ≤ 35° rules out 9",),
