@@ -347,7 +347,7 @@ def _only(order: Order, key: str) -> Order:
 def _explain_reachable(w: _Workspace, order: Order, name: str, raw, kept) -> Explanation:
     reachable = [o for o in kept if w.schedulable(o)]
     if not reachable:
-        frozen = sum(1 for o in kept if o.start < w.cutoff)
+        frozen = sum(1 for o in kept if check_add(o.start, w.context()))
         reason = (f"Out of reach: its {len(kept)} opportunit{'ies' if len(kept) != 1 else 'y'} "
                   + (f"are in the frozen zone (before {day_time(w.cutoff)})" if frozen == len(kept)
                      else "lie in the frozen zone or at the horizon's edges") + ".")
