@@ -31,14 +31,8 @@ class DrawnRng:
     def uniform(self, low: float = 0.0, high: float = 1.0) -> float:
         return self._draw(_floats(float(low), float(high)))
 
-    def random(self) -> float:
-        return self.uniform(0.0, 1.0)
-
     def choice(self, options: Sequence):
         return self._draw(_sampled(tuple(options)))
-
-    def permutation(self, items: Sequence) -> list:
-        return self._draw(st.permutations(list(items)))
 
     def each(self, n: int, make: Callable[["DrawnRng", int], Any]) -> list:
         """``[make(rng, k) for k in range(n)]``, each item drawn as one unit: the shrinker can then drop

@@ -35,7 +35,7 @@ def test_no_algorithm_outputs_an_error_conflict(problem):
         assert values["optimal"] >= values[alg] - 1e-9, (alg, values)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(**TINY))
 def test_optimal_equals_brute_force_on_tiny_instances(problem):
     power = any(s.power is not None for s in problem.satellites)

@@ -91,7 +91,7 @@ def test_improvement_keeps_fixed_items_and_required_orders(problem, alg):
     assert all(i < problem.n_candidates for i in improved)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(**TINY))
 def test_improved_best_fit_never_beats_brute_force(problem):
     for alg, pitch in ((Algorithm.BEST_FIT, False), (Algorithm.ROLL_PITCH_BEST_FIT, True)):
