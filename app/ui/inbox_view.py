@@ -202,10 +202,20 @@ class InboxView(QtWidgets.QWidget):
 
         margin = 2 * (t.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, t) + 1)
         pad = margin + 2  # what a column gives a text beyond its width: the cell's margins and a little air
-        header_metrics = t.horizontalHeader().fontMetrics()
+        header = t.horizontalHeader()
 
-        def header_width(col: int) -> int:  # the header's text and its sort arrow
-            return header_metrics.horizontalAdvance(self.model.HEADERS[col]) + pad + 16
+        def header_width(col: int, arrow: bool = True) -> int:
+            """The header section's width for its text (and sort arrow), as the style draws it: the
+            style sheet's bold font and padding make it wider than the text in the table's font."""
+            opt = QtWidgets.QStyleOptionHeader()
+            opt.initFrom(header)
+            opt.text = self.model.HEADERS[col]
+            opt.section = col
+            opt.sortIndicator = (QtWidgets.QStyleOptionHeader.SortIndicator.SortDown if arrow
+                                 else QtWidgets.QStyleOptionHeader.SortIndicator.None_)
+            size = header.style().sizeFromContents(QtWidgets.QStyle.ContentsType.CT_HeaderSection, opt,
+                                                   QtCore.QSize(), header)
+            return size.width() + 1  # and the section's border
 
         def widest(col: int) -> int:
             return max((advance(str(row[col]), p) for row, p in zip(texts, planned)), default=0) + margin
@@ -217,9 +227,9 @@ class InboxView(QtWidgets.QWidget):
         def widest_part(col: int) -> int:
             """The widest unbreakable part of the column's texts, or its header (never cut)."""
             return max(max((advance(part, p) for row, p in zip(texts, planned) for part in parts(row, col)),
-                           default=0) + pad, header_width(col) - 16)
+                           default=0) + pad, header_width(col, arrow=False))
 
-        first = max(max((bold.horizontalAdvance(str(row[0])) for row in texts), default=0) + margin, 34)
+        first = max(max((bold.horizontalAdvance(str(row[0])) for row in texts), default=0) + margin, header_width(0))
         t.setColumnWidth(0, first)
         natural = {col: max(widest(col), header_width(col)) for col in WRAPPING}
         narrowest = {col: min(natural[col], widest_part(col)) for col in WRAPPING}

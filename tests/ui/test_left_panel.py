@@ -177,6 +177,18 @@ def test_scheduled_updates_changed_rows_in_place_and_keeps_the_selection(qtbot, 
     assert [a.start for a in kids] == sorted(a.start for a in kids) and moved in kids
 
 
+def _header_needs(header, col: int, text: str, arrow: bool) -> int:
+    """The width the style needs for a header section's text (and sort arrow)."""
+    from PySide6 import QtWidgets
+    opt = QtWidgets.QStyleOptionHeader()
+    opt.initFrom(header)
+    opt.text, opt.section = text, col
+    opt.sortIndicator = (QtWidgets.QStyleOptionHeader.SortIndicator.SortDown if arrow
+                         else QtWidgets.QStyleOptionHeader.SortIndicator.None_)
+    return header.style().sizeFromContents(QtWidgets.QStyle.ContentsType.CT_HeaderSection, opt, QtCore.QSize(),
+                                           header).width()
+
+
 def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, settings, shots_dir):
     """The Inbox of the main window at 1366×768 (its left dock as the window gives it): every
     target, window and constraint list is as wide as its column (no "13 Au…"), and the whole
@@ -237,9 +249,9 @@ def test_inbox_windows_targets_and_constraints_are_never_cut(qtbot, db_path, set
     assert table.horizontalScrollBar().maximum() == 0
     assert max(lines_of.values()) >= 2  # the narrow panel did wrap
     header = table.horizontalHeader()
-    for col in shown[1:]:  # the headers too
+    for col in shown:  # the headers too, as the style draws them (bold, padded; the sorted one with its arrow)
         text = model.headerData(col, QtCore.Qt.Orientation.Horizontal)
-        assert header.fontMetrics().horizontalAdvance(text) + margin <= header.sectionSize(col), text
+        assert _header_needs(header, col, text, arrow=col == 0) <= header.sectionSize(col), text
     # What a column with no room says is still in sight: the failed attempts in the priority cell,
     # the customer's reference in the row's tooltip.
     rows = {model.index(r, 0).data(ID_ROLE): r for r in range(model.rowCount())}
@@ -336,6 +348,6 @@ def test_a_wide_inbox_shows_ref_status_and_tries_where_orders_have_them(qtbot, s
         for r in range(model.rowCount()):
             assert metrics.horizontalAdvance(str(model.index(r, c).data() or "")) <= t.columnWidth(c), c
     assert t.horizontalScrollBar().maximum() == 0
-    view.resize(360, 400)  # a panel about as narrow as a 1366 px screen's: they give way, nothing scrolls sideways
+    view.resize(390, 400)  # a panel as narrow as a 1366 px screen's (~390 px): they give way, nothing scrolls sideways
     QtWidgets.QApplication.processEvents()
     assert t.isColumnHidden(7) and t.horizontalScrollBar().maximum() == 0
