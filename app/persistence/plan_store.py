@@ -20,8 +20,8 @@ from .models import (ACQUISITIONS, COLUMN_OF, PLAN_ITEMS, PLANS, AcquisitionRow,
                      SatelliteRow, as_columns)
 from .plan_items import item_values
 from .recheck import RECHECK_MARGIN_S, Clash, CommitRefused, PlacementRow, Recheck
-from .store import (MAX_ACQUISITION_S, StoreBase, bulk_insert, chunks, finite, ids_list, new_ids, raise_stale,
-                    storage_insert, text_field)
+from .store import (MAX_ACQUISITION_S, StoreBase, bulk_insert, chunks, fetch_rows, finite, id_filters, ids_list,
+                    new_ids, raise_stale, storage_insert, text_field)
 from .types import dumps, format_utc
 
 _TIME_KEYS = ("start", "end")
@@ -170,10 +170,10 @@ class PlanStore(StoreBase):
         if not order_ids:
             return []
         held: set[str] = set()
-        for part in chunks(sorted(order_ids)):
+        for where in id_filters(s, PlanItemRow.order_id, sorted(order_ids)):
             held.update(r[0] for r in s.execute(
                 select(PlanItemRow.order_id).join(PlanRow, PlanRow.id == PlanItemRow.plan_id)
-                .where(PlanItemRow.order_id.in_(part), PlanItemRow.plan_id != plan_id,
+                .where(where, PlanItemRow.plan_id != plan_id,
                        PlanRow.status.in_([PlanStatus.CANDIDATE.value, PlanStatus.COMMITTED.value]))))
         candidates = (order_ids - held) & self._orders_without_acquisitions(s, order_ids)
         orders = self._order_states(s, candidates)
@@ -227,8 +227,8 @@ class PlanStore(StoreBase):
     def _check_item_orders(self, s: Connection, values: list[dict[str, Any]], workspace_id: str, key: str) -> None:
         wanted = {v["order_id"] for v in values if v["order_id"]}
         found: dict[str, str] = {}
-        for part in chunks(sorted(wanted)):
-            found.update(s.execute(select(OrderRow.id, OrderRow.workspace_id).where(OrderRow.id.in_(part))).all())
+        for where in id_filters(s, OrderRow.id, sorted(wanted)):
+            found.update(s.execute(select(OrderRow.id, OrderRow.workspace_id).where(where)).all())
         for i, v in enumerate(values):
             oid = v["order_id"]
             if oid is None:
@@ -272,7 +272,7 @@ class PlanStore(StoreBase):
                     mode: str | None = None, workspace_id: str | None = None,
                     supersede_acquisition_ids: Sequence[str] = (), now: Any = None,
                     recheck: Recheck | None = None, hard_lock_orders: Sequence[str] = (),
-                    source: str = "auto") -> dict[str, Any]:
+                    source: str = "auto", created_rows: list[Acquisition] | None = None) -> dict[str, Any]:
         """Commit a candidate plan (all items, or ``item_ids``) in ONE transaction: the one commit
         path of every planning mode and policy. What each item does is its ``change_type``:
         ``added`` creates an acquisition (state committed, source auto, ``lock_level``);
@@ -296,7 +296,9 @@ class PlanStore(StoreBase):
         Returns ``{"committed": n (created + placements changed in place), "acquisitions_created": [{"id",
         "plan_item_id"}, …], "acquisitions_updated": [ids changed in place, moves and recomputed
         figures], "orders_updated":
-        [order ids], "superseded": [acquisition ids], "plan_id": id}``.
+        [order ids], "superseded": [acquisition ids], "plan_id": id}``. ``created_rows``: a list the
+        created acquisitions are appended to, exactly as a read of them after the commit would give
+        them (a 10,000-item commit need not read back what it wrote).
         """
         item_ids = ids_list(item_ids or (), "item_ids")
         supersede = ids_list(supersede_acquisition_ids or (), "supersede_acquisition_ids")
@@ -309,24 +311,30 @@ class PlanStore(StoreBase):
                 raise ValidationError("workspace_id", f"plan {plan_id} belongs to workspace {plan.workspace_id}, "
                                                       f"not {workspace_id}")
             items = self._items_to_commit(s, plan, item_ids, allow_empty=bool(supersede))
-            result = self._commit(s, plan, items, lock, mode_, supersede, now, src, recheck)
+            created: list[Acquisition] = []
+            result = self._commit(s, plan, items, lock, mode_, supersede, now, src, recheck, created)
             if hard_lock_orders:
-                self._hard_lock_created(s, plan, result, set(hard_lock_orders))
-            return result
+                locked = self._hard_lock_created(s, plan, result, set(hard_lock_orders))
+                created = [dataclasses.replace(a, lock_level=LockLevel.HARD) if a.id in locked else a
+                           for a in created]
+        if created_rows is not None:
+            created_rows.extend(created)
+        return result
 
-    def _hard_lock_created(self, s: Connection, plan: Plan, result: dict[str, Any], orders: set[str]) -> None:
+    def _hard_lock_created(self, s: Connection, plan: Plan, result: dict[str, Any], orders: set[str]) -> set[str]:
         """Within the commit's transaction: the new acquisitions serving ``orders`` become
         hard-locked (created so, version 1), so a kill cannot leave the commit without its locks."""
         created = [c["id"] for c in result["acquisitions_created"]]
         t = ACQUISITIONS.c
         locked: list[str] = []
-        for part in chunks(created):
-            ids = [r[0] for r in s.execute(select(t.id).where(t.id.in_(part), t.order_id.in_(sorted(orders))))]
+        for where in id_filters(s, t.id, created):
+            ids = [r[0] for r in s.execute(select(t.id).where(where, t.order_id.in_(sorted(orders))))]
             if ids:
                 s.execute(update(ACQUISITIONS).where(t.id.in_(ids)).values(lock_level=LockLevel.HARD.value))
                 locked.extend(ids)
         if locked:
             self._audit(s, "lock", "plan", plan.id, None, {"hard_locked": locked}, plan.workspace_id)
+        return set(locked)
 
     def commit_direct(self, items: Sequence[Any], algorithm: str = "direct", mode: str | None = None,
                       lock_level: str = "none", workspace_id: str | None = None, now: Any = None,
@@ -382,7 +390,7 @@ class PlanStore(StoreBase):
 
     def _commit(self, s: Connection, plan: Plan, items: list[dict[str, Any]], lock: LockLevel, mode: Mode | None,
                 supersede: list[str], now: Any, source: AcquisitionSource,
-                recheck: Recheck | None = None) -> dict[str, Any]:
+                recheck: Recheck | None = None, created_rows: list[Acquisition] | None = None) -> dict[str, Any]:
         versions = self._lock_schedule(s, [plan.workspace_id])
         plan = self._plan(s, plan.id) or plan  # re-read under the lock (PostgreSQL: another commit)
         if plan.status != PlanStatus.CANDIDATE:
@@ -419,7 +427,8 @@ class PlanStore(StoreBase):
             if o is not None and o.status in (OrderStatus.CANCELLED, OrderStatus.COMPLETED):
                 raise RuleViolation("order", f"item {it['id']} serves order {o.id}, which is {o.status.value}: "
                                              "leave it out of the commit")
-        created = self._insert_acquisitions(s, plan, added, lock, mode, source, at, modes=modes)
+        created = self._insert_acquisitions(s, plan, added, lock, mode, source, at, modes=modes,
+                                            rows_out=created_rows)
         committed_orders = self._set_order_statuses(
             s, orders, {oid: OrderStatus.COMMITTED for oid in orders}, at)
         returned = self._return_orders_to_new(s, set(released) - set(orders), at)
@@ -515,9 +524,9 @@ class PlanStore(StoreBase):
         mine = {it["id"] for it in items} | {a.id for a in moved} | set(ignore)
         by_order = {it["order_id"]: it for it in items if it["order_id"]}
         by_order.update({a.order_id: {"id": a.id} for a in moved if a.order_id})
-        for part in chunks(sorted(by_order)):
+        for where in id_filters(s, AcquisitionRow.order_id, sorted(by_order)):
             for aid, oid in s.execute(select(AcquisitionRow.id, AcquisitionRow.order_id).where(
-                    AcquisitionRow.order_id.in_(part), AcquisitionRow.state != AcquisitionState.FAILED.value)):
+                    where, AcquisitionRow.state != AcquisitionState.FAILED.value)):
                 if aid not in mine:
                     clashes.append(Clash(by_order[oid]["id"], aid, "its order is already served"))
         mine_items = {it["id"]: it for it in items}
@@ -541,7 +550,7 @@ class PlanStore(StoreBase):
             stmt = (select(*cols).where(t.workspace_id == workspace_id, t.start_time >= lo, t.start_time < hi,
                                         t.state != AcquisitionState.FAILED.value,
                                         t.satellite_id.in_(sorted({p.satellite_id for p in proposed}))))
-            current = [row for row in map(PlacementRow._make, s.execute(stmt)) if row.id not in mine]
+            current = [row for row in map(PlacementRow._make, fetch_rows(s, stmt)) if row.id not in mine]
             if current:
                 clashes.extend(recheck(current, proposed))
         if clashes:
@@ -588,8 +597,8 @@ class PlanStore(StoreBase):
                 refused[aid] = reason
         if refused:
             raise BulkEditRefused("supersede", refused)
-        for part in chunks(ids):
-            s.execute(delete(AcquisitionRow).where(AcquisitionRow.id.in_(part)))
+        for where in id_filters(s, AcquisitionRow.id, ids):
+            s.execute(delete(AcquisitionRow).where(where))
         self._audit_many(s, [self._audit_row("supersede", "acquisition", aid, acqs[aid],
                                              {"plan_id": plan.id}, plan.workspace_id, at) for aid in ids])
         return ids, [acqs[a].order_id for a in ids if acqs[a].order_id]
@@ -605,8 +614,10 @@ class PlanStore(StoreBase):
     def _insert_acquisitions(self, s: Connection, plan: Plan, items: list[dict[str, Any]], lock: LockLevel,
                              mode: Mode | None, source: AcquisitionSource, at: datetime,
                              state: AcquisitionState = AcquisitionState.COMMITTED,
-                             modes: dict[str, Mode] | None = None) -> list[tuple[str, str]]:
-        """One executemany INSERT of acquisitions built from plan-item rows; returns (acq id, item id)."""
+                             modes: dict[str, Mode] | None = None,
+                             rows_out: list[Acquisition] | None = None) -> list[tuple[str, str]]:
+        """One executemany INSERT of acquisitions built from plan-item rows; returns (acq id, item id)
+        and appends to ``rows_out`` the acquisitions as written."""
         if not items:
             return []
         modes = dict(modes or {})
@@ -629,6 +640,8 @@ class PlanStore(StoreBase):
             values.append(as_columns(row))
             created.append((aid, it["id"]))
         bulk_insert(s, _ACQUISITION_INSERT, values)
+        if rows_out is not None:
+            rows_out.extend(rows.acquisitions_of_values(values, s.dialect))
         return created
 
 

@@ -63,6 +63,15 @@ def acquisition(row: Sequence[Any]) -> Acquisition:
     return Acquisition(*row)
 
 
+def acquisitions_of_values(values: Sequence[dict[str, Any]], dialect: Any) -> list[Acquisition]:
+    """Acquisitions from rows in storage form (column name → the value written: times as text,
+    enums as their values), converted by each column's own result processing: what reading
+    those rows back would give."""
+    procs = [(c.name, c.type.result_processor(dialect, None)) for c in ACQUISITION_COLUMNS]
+    return [Acquisition(*[v[name] if proc is None or v[name] is None else proc(v[name]) for name, proc in procs])
+            for v in values]
+
+
 def plan_item(row: Sequence[Any]) -> PlanItem:
     item = PlanItem(*row)
     if item.change_type is None:  # a row the 2.2 migration could not classify

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
-from sqlalchemy import Connection, Engine, String, Table, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import ARRAY, Connection, Engine, String, Table, any_, bindparam, func, literal, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.sql.dml import Insert
 
@@ -38,6 +38,32 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     """Slices of at most ``size`` items (for ``IN (…)`` lists)."""
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def id_parts(s: Connection, ids: Iterable[str]) -> list[list[str]]:
+    """``ids`` in the parts one statement takes: all at once on PostgreSQL (``matches`` binds
+    them as one array), chunks of ``CHUNK`` elsewhere (``IN (…)``, one bound parameter each)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    if is_postgresql(s.dialect.name):
+        return [ids]
+    return [list(part) for part in chunks(ids)]
+
+
+def matches(s: Connection, column: Any, part: Sequence[str]) -> Any:
+    """``column`` is one of ``part`` (a part of ``id_parts``): ``= ANY(:array)`` on PostgreSQL
+    (one parameter: a 10,000-order commit is one statement, not a dozen of 900 parameters each),
+    ``IN (…)`` elsewhere."""
+    if is_postgresql(s.dialect.name):
+        return column == any_(literal(list(part), ARRAY(String)))
+    return column.in_(part)
+
+
+def id_filters(s: Connection, column: Any, ids: Iterable[str]) -> Iterator[Any]:
+    """WHERE clauses that together match ``column`` against ``ids`` (``id_parts`` + ``matches``)."""
+    for part in id_parts(s, ids):
+        yield matches(s, column, part)
 
 
 def finite(value: Any, field: str, lo: float | None = None, hi: float | None = None,
@@ -264,8 +290,8 @@ class StoreBase:
     @staticmethod
     def _acquisitions_by_id(s: Connection, ids: Sequence[str]) -> dict[str, Acquisition]:
         out: dict[str, Acquisition] = {}
-        for part in chunks(list(ids)):
-            for row in s.execute(select(*rows.ACQUISITION_COLUMNS).where(AcquisitionRow.id.in_(part))):
+        for where in id_filters(s, AcquisitionRow.id, ids):
+            for row in s.execute(select(*rows.ACQUISITION_COLUMNS).where(where)):
                 a = rows.acquisition(row)
                 out[a.id] = a
         return out
@@ -274,8 +300,8 @@ class StoreBase:
     def _orders_by_id(s: Connection, ids: Iterable[str]) -> dict[str, Order]:
         out: dict[str, Order] = {}
         wanted = [i for i in set(ids) if i]
-        for part in chunks(wanted):
-            for row in s.execute(select(*rows.ORDER_COLUMNS).where(OrderRow.id.in_(part))):
+        for where in id_filters(s, OrderRow.id, wanted):
+            for row in s.execute(select(*rows.ORDER_COLUMNS).where(where)):
                 o = rows.order(row)
                 out[o.id] = o
         return out
@@ -290,8 +316,8 @@ class StoreBase:
         # Write paths read these to change the status: on PostgreSQL the rows are locked here, in
         # id order (two commits touching the same orders wait for each other, never deadlock).
         lock = is_postgresql(s.dialect.name)
-        for part in chunks(sorted(wanted)):
-            stmt = select(t.id, t.status, t.version, t.workspace_id).where(t.id.in_(part))
+        for where in id_filters(s, t.id, sorted(wanted)):
+            stmt = select(t.id, t.status, t.version, t.workspace_id).where(where)
             if lock:
                 stmt = stmt.order_by(t.id).with_for_update()
             for row in s.execute(stmt):
@@ -305,9 +331,10 @@ class StoreBase:
         checked, bumping their version. With ``strict`` an illegal transition raises; otherwise
         that order is left as it is. Returns the changed ids.
 
-        Set-based: one ``UPDATE … WHERE id IN (…) AND status = <the status we read>`` per chunk
-        and current status, so a 10,000-order commit is a dozen statements, and a row changed by
-        someone else since we read it makes the row count differ (StaleEditError)."""
+        Set-based: one ``UPDATE … WHERE id IN (…) AND status = <the status we read>`` per current
+        status (and chunk of ids on SQLite; ``id = ANY(array)`` on PostgreSQL), so a 10,000-order
+        commit is one or a dozen statements, and a row changed by someone else since we read it
+        makes the row count differ (StaleEditError)."""
         groups: dict[tuple[OrderStatus, OrderStatus], list[str]] = {}
         for order_id, status in targets.items():
             o = orders[order_id]
@@ -322,8 +349,9 @@ class StoreBase:
             groups.setdefault((o.status, status), []).append(o.id)
         changed: list[str] = []
         for (current, status), ids in groups.items():
-            for part in chunks(ids):
-                result = s.execute(update(ORDERS).where(ORDERS.c.id.in_(part), ORDERS.c.status == current.value)
+            for part in id_parts(s, ids):
+                result = s.execute(update(ORDERS).where(matches(s, ORDERS.c.id, part),
+                                                        ORDERS.c.status == current.value)
                                    .values(status=status.value, version=ORDERS.c.version + 1, updated_at=at))
                 if result.rowcount != len(part):
                     raise_stale(s, OrderRow, "order", [(i, orders[i].version) for i in part])
@@ -335,10 +363,9 @@ class StoreBase:
         wanted = [i for i in set(order_ids) if i]
         served: set[str] = set()
         # A failed acquisition no longer serves its order (spec §10: the order is back in the Inbox).
-        for part in chunks(wanted):
+        for where in id_filters(s, AcquisitionRow.order_id, wanted):
             served.update(r[0] for r in s.execute(
-                select(AcquisitionRow.order_id).where(AcquisitionRow.order_id.in_(part),
-                                                      AcquisitionRow.state != "failed").distinct()))
+                select(AcquisitionRow.order_id).where(where, AcquisitionRow.state != "failed").distinct()))
         return set(wanted) - served
 
 
@@ -363,13 +390,27 @@ _AUDIT_INSERT = AUDIT.insert().values({c.name: bindparam(c.name, type_=String())
                                        if c.name != "id"})
 
 
+#: From this many rows on, a PostgreSQL INSERT of ``bulk_insert`` goes through COPY.
+COPY_MIN_ROWS = 100
+
+
 def bulk_insert(s: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> int:
     """executemany of a Core INSERT from ``storage_insert`` (or an UPDATE whose parameters are all in
     storage form) straight on the DB-API cursor (bound parameters only; the SQL is compiled by
-    SQLAlchemy for the engine's dialect). Returns the driver's row count (rows inserted / matched)."""
+    SQLAlchemy for the engine's dialect). Returns the driver's row count (rows inserted / matched).
+
+    On PostgreSQL (psycopg 3) an INSERT of ``COPY_MIN_ROWS`` or more rows is a ``COPY … FROM
+    STDIN`` in the same transaction instead: the server parses one stream, not one statement per
+    row (10,000 acquisitions: ~0.3 s instead of ~0.55 s here). Constraints, indexes and foreign
+    keys are checked as for INSERT; a violation raises the same SQLAlchemy error."""
     if not rows:
         return 0
     compiled = stmt.compile(dialect=s.dialect)
+    if (isinstance(stmt, Insert) and len(rows) >= COPY_MIN_ROWS and is_postgresql(s.dialect.name)
+            and hasattr(s.connection.dbapi_connection, "cursor")):
+        copied = _copy_rows(s, stmt, compiled, rows)
+        if copied is not None:
+            return copied
     if compiled.positional:
         keys = compiled.positiontup
         if len(keys) == 1:
@@ -380,6 +421,41 @@ def bulk_insert(s: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> int:
     else:
         result = s.exec_driver_sql(str(compiled), rows)
     return result.rowcount
+
+
+def _copy_rows(s: Connection, stmt: Insert, compiled: Any, rows: list[dict[str, Any]]) -> int | None:
+    """``bulk_insert``'s COPY: the statement's columns (each bound to the parameter of its own
+    name, as ``storage_insert`` makes them) streamed as text rows; None when the driver has no
+    COPY (then the caller runs the executemany)."""
+    table = stmt.table
+    names = [c.name for c in table.columns if c.name in compiled.binds]
+    cursor = s.connection.dbapi_connection.cursor()
+    if not hasattr(cursor, "copy"):  # psycopg 2
+        cursor.close()
+        return None
+    sql = f"COPY {s.dialect.identifier_preparer.format_table(table)} (" + ", ".join(
+        s.dialect.identifier_preparer.quote(n) for n in names) + ") FROM STDIN"
+    dbapi = s.dialect.loaded_dbapi
+    try:
+        with cursor, cursor.copy(sql) as copy:
+            getter = itemgetter(*names)
+            for r in rows:
+                copy.write_row(getter(r))
+    except dbapi.Error as exc:
+        # As an executemany's failure would be: IntegrityError, OperationalError … of SQLAlchemy.
+        raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
+    return len(rows)
+
+
+def fetch_rows(s: Connection, stmt: Any) -> list[tuple]:
+    """The rows of a SELECT as the driver gives them (plain tuples, fetched from the DB-API cursor):
+    no SQLAlchemy row or result-type processing, for reads of 10,000s of rows whose columns are
+    already what the caller wants (text times, floats). Parameters are bound as usual."""
+    result = s.execute(stmt)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def raise_stale(s: Connection, model: type, entity: str, expected: list[tuple[str, int]]) -> None:

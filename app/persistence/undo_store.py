@@ -9,7 +9,7 @@ with StaleEditError instead of being overwritten.
 from __future__ import annotations
 
 import dataclasses
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import delete, select, update
 
@@ -19,7 +19,7 @@ from app.domain.enums import PlanStatus, parse_enum
 from . import rows
 from .models import ORDERS, AcquisitionRow, OrderRow, PlanItemRow, PlanRow, TargetRow
 from .order_store import order_values
-from .store import StoreBase, raise_stale
+from .store import StoreBase, id_filters, raise_stale
 
 #: Order fields an undo may put back (id, workspace, creation time and version are the row's own).
 _RESTORABLE = ("status", "priority", "constraints", "requested_window_start", "requested_window_end", "notes",
@@ -143,3 +143,27 @@ class UndoStore(StoreBase):
         with self._read() as s:
             found = self._orders_by_id(s, order_ids)
         return [found[i] for i in dict.fromkeys(order_ids) if i in found]
+
+    def orders_after_status_change(self, orders: Sequence[Order], changed: Iterable[str]) -> list[Order]:
+        """``orders`` (as read before a write of this process that changed the status of those in
+        ``changed``, bumping their version once, and nothing else of them) as they are now, reading
+        only status, version and update time: an order whose version is not the one that write
+        leaves (someone else changed it too) is read whole; a missing one is left out."""
+        t = ORDERS.c
+        light: dict[str, tuple] = {}
+        with self._read() as s:
+            for where in id_filters(s, t.id, [o.id for o in orders]):
+                light.update((r[0], r[1:]) for r in s.execute(select(t.id, t.status, t.version, t.updated_at)
+                                                              .where(where)))
+            changed = set(changed)
+            whole = [o.id for o in orders if o.id in light and light[o.id][1] != o.version + (o.id in changed)]
+            found = self._orders_by_id(s, whole) if whole else {}
+        out = []
+        for o in orders:
+            if o.id in found:
+                out.append(found[o.id])
+            elif o.id in light:
+                status, version, updated_at = light[o.id]
+                out.append(o if version == o.version else
+                           dataclasses.replace(o, status=status, version=version, updated_at=updated_at))
+        return out

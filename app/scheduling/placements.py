@@ -50,8 +50,19 @@ def epochs_of_text(texts: Sequence[str]) -> np.ndarray:
     """Epoch seconds (float64) of ISO UTC texts such as ``2026-08-11T10:00:00.000000Z``, vectorised."""
     if not len(texts):
         return np.zeros(0, dtype=np.float64)
-    stamps = np.array([t[:-1] if t.endswith("Z") else t for t in texts], dtype="datetime64[us]")
-    return (stamps - _EPOCH_US).astype(np.int64) / 1e6
+    stamps = np.asarray(texts, dtype=str)
+    if stamps.dtype.itemsize == 4 * _STORED_WIDTH and (
+            stamps.view(np.uint32).reshape(-1, _STORED_WIDTH)[:, -1] == ord("Z")).all():
+        # The stored form (``persistence.types.format_utc``): all 27 characters, ``Z`` last;
+        # numpy parses the 26 before it with no Python loop.
+        stamps = stamps.astype(f"U{_STORED_WIDTH - 1}")
+    else:
+        stamps = np.array([t[:-1] if t.endswith("Z") else t for t in texts])
+    return (stamps.astype("datetime64[us]") - _EPOCH_US).astype(np.int64) / 1e6
+
+
+#: Characters of a stored UTC time (``2026-08-11T10:00:00.000000Z``).
+_STORED_WIDTH = 27
 
 
 @dataclass(frozen=True)
@@ -72,17 +83,23 @@ class PlacementArrays:
 
     @classmethod
     def from_rows(cls, rows: Sequence[Any]) -> "PlacementArrays":
-        """From rows with ``id``, ``satellite_id``, ``start``/``end`` as ISO UTC text, ``roll_deg``,
-        ``pitch_deg``, ``roll_end_deg``, ``pitch_end_deg`` (``persistence.recheck.PlacementRow``); an
-        unknown end attitude (None) is the start attitude."""
-        n = len(rows)
-        r0 = np.fromiter((r.roll_deg for r in rows), np.float64, n)
-        p0 = np.fromiter((r.pitch_deg or 0.0 for r in rows), np.float64, n)
-        r1 = np.fromiter((r.roll_deg if r.roll_end_deg is None else r.roll_end_deg for r in rows), np.float64, n)
-        p1 = np.fromiter(((r.pitch_deg or 0.0) if r.pitch_end_deg is None else r.pitch_end_deg for r in rows),
-                         np.float64, n)
-        return cls([r.id for r in rows], [r.satellite_id for r in rows], epochs_of_text([r.start for r in rows]),
-                   epochs_of_text([r.end for r in rows]), r0, p0, r1, p1)
+        """From rows (tuples in this order: ``persistence.recheck.PlacementRow``) of ``id``,
+        ``satellite_id``, ``start``/``end`` as ISO UTC text, ``roll_deg``, ``pitch_deg``,
+        ``roll_end_deg``, ``pitch_end_deg``; an unknown pitch (None) is 0, an unknown end attitude
+        the start attitude."""
+        if not len(rows):
+            empty = np.zeros(0, dtype=np.float64)
+            return cls([], [], empty, empty, empty, empty, empty, empty)
+        ids, sats, starts, ends, r0, p0, r1, p1 = zip(*rows)  # columns: one pass over the rows
+        roll0 = np.array(r0, dtype=np.float64)
+        pitch0 = np.array(p0, dtype=np.float64)  # None → nan (numpy's conversion) → 0
+        pitch0 = np.where(np.isnan(pitch0), 0.0, pitch0)
+        roll1 = np.array(r1, dtype=np.float64)
+        pitch1 = np.array(p1, dtype=np.float64)
+        roll1 = np.where(np.isnan(roll1), roll0, roll1)
+        pitch1 = np.where(np.isnan(pitch1), pitch0, pitch1)
+        return cls(list(ids), list(sats), epochs_of_text(starts), epochs_of_text(ends), roll0, pitch0, roll1,
+                   pitch1)
 
     @classmethod
     def from_acquisitions(cls, acquisitions: Sequence[Acquisition]) -> "PlacementArrays":

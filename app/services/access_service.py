@@ -6,6 +6,7 @@ keeps recent results in memory, so that re-planning the same horizon does not re
 """
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
@@ -16,7 +17,8 @@ from typing import Any
 from app.access import cap_per_order, compute_contacts, compute_opportunities, filter_for_order, sunlit_intervals
 from app.domain.progress import FractionProgress
 from app.domain import GroundStation, Opportunity, Order, Satellite, Target, WorkspaceSettings
-from app.domain.times import to_epoch
+from app.access.horizon import check_horizon
+from app.domain.times import from_epoch, to_epoch
 
 Progress = FractionProgress
 
@@ -43,6 +45,7 @@ def clear_cache() -> None:
     to measure cold runs)."""
     with _cache_lock:
         _cache.clear()
+        _sun_days.clear()
 
 
 @dataclass(frozen=True)
@@ -130,12 +133,53 @@ def _opportunities(satellites, targets, start, end, settings, duration, progress
         progress=progress, cancel=cancel))
 
 
+#: Sunlight is computed and kept per satellite and UTC day (seconds): every caller's horizon
+#: (planning, a commit's re-check, the lanes, conflict detection, Swap's choices) reuses the days
+#: another one computed, whatever its own start and end.
+_SUN_DAY_S = 86400.0
+#: Satellite-days kept (a few intervals each: 15 satellites × a month is 450).
+_SUN_DAYS_KEPT = 4096
+_sun_days: OrderedDict[tuple, list[tuple[float, float]]] = OrderedDict()
+
+
 def sunlight(satellites: Sequence[Satellite], start: datetime, end: datetime) -> dict[str, list[tuple[float, float]]]:
-    """Sunlit intervals (epoch seconds) of the satellites that have a power model."""
-    powered = tuple(sorted((s for s in satellites if s.power is not None), key=lambda s: s.id))
+    """Sunlit intervals (epoch seconds, within [start, end], in time order) of the satellites that
+    have a power model. Each UTC day of a satellite is computed once per process, on its own
+    (``sunlit_intervals`` over that day: the same figures whichever horizon asked first), and the
+    days are joined: an interval lit across midnight is one interval."""
+    powered = sorted((s for s in satellites if s.power is not None), key=lambda s: s.id)
     if not powered:
         return {}
-    return _cached(("sun", powered, start, end), lambda: sunlit_intervals(powered, start, end))
+    t0, t1 = check_horizon(start, end)
+    days = range(math.floor(t0 / _SUN_DAY_S), math.ceil(t1 / _SUN_DAY_S))
+    orbit = {s.id: (s.id, s.tle_line1, s.tle_line2) for s in powered}  # sunlight depends on the orbit only
+    with _cache_lock:
+        known = {(orbit[s.id], d): _sun_days[(orbit[s.id], d)] for s in powered for d in days
+                 if (orbit[s.id], d) in _sun_days}
+    for d in days:
+        wanted = [s for s in powered if (orbit[s.id], d) not in known]
+        if not wanted:
+            continue
+        found = sunlit_intervals(wanted, from_epoch(d * _SUN_DAY_S), from_epoch((d + 1) * _SUN_DAY_S))
+        for s in wanted:
+            known[(orbit[s.id], d)] = found[s.id]
+    with _cache_lock:
+        for key, value in known.items():
+            _sun_days[key] = value
+            _sun_days.move_to_end(key)
+        while len(_sun_days) > _SUN_DAYS_KEPT:
+            _sun_days.popitem(last=False)
+    out: dict[str, list[tuple[float, float]]] = {}
+    for s in powered:
+        joined: list[tuple[float, float]] = []
+        for d in days:
+            for a, b in known[(orbit[s.id], d)]:
+                if joined and a <= joined[-1][1]:  # lit across midnight
+                    joined[-1] = (joined[-1][0], max(joined[-1][1], b))
+                else:
+                    joined.append((a, b))
+        out[s.id] = [(max(a, t0), min(b, t1)) for a, b in joined if b > t0 and a < t1]
+    return out
 
 
 def contact_windows(satellites: Sequence[Satellite], stations: Sequence[GroundStation], start: datetime,

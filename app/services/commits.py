@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Severity, ValidationError, parse_utc
 from app.domain.enums import parse_enum
@@ -40,14 +40,24 @@ class _FeasibilityRecheck:
     an error-severity overlap or slew deficit between a proposed and a current acquisition is a
     clash — and, on satellites with a battery or memory model, the planner's resource tracks
     (``scheduling.feasibility.resource_breaks``) over the schedule since ``since``. Conflicts
-    among the proposed ones were the plan's own and were shown when it was made."""
+    among the proposed ones were the plan's own and were shown when it was made.
+
+    ``resources()`` gives the sunlit and contact intervals (epoch seconds per satellite) the
+    tracks need; it is called once, when the battery/memory part first runs."""
 
     def __init__(self, specs: dict[str, SatelliteSpec], workspace_id: str, since: datetime | None,
-                 sunlit: dict, contacts: dict) -> None:
+                 resources: Callable[[], tuple[dict, dict]] | None = None) -> None:
         self.specs, self.workspace_id = specs, workspace_id
         #: Current acquisitions are read from here (None: only around the proposed ones).
         self.since = since
-        self.sunlit, self.contacts = sunlit, contacts
+        self._resources = resources
+        self._computed: tuple[dict, dict] | None = None
+
+    def resources(self) -> tuple[dict, dict]:
+        """(sunlit, contacts), computed on the first call."""
+        if self._computed is None:
+            self._computed = self._resources() if self._resources is not None else ({}, {})
+        return self._computed
 
     def __call__(self, current: Sequence[PlacementRow], proposed: Sequence[PlacementRow]) -> list[Clash]:
         specs = self.specs
@@ -67,37 +77,49 @@ class _FeasibilityRecheck:
         if self.since is not None:
             clashing = {c.item_id for c in clashes}
             keep = [k for k, i in enumerate(new.ids) if i not in clashing]
-            breaks = resource_breaks(specs, cur, new.take(keep), horizon_start=self.since, sunlit=self.sunlit,
-                                     contacts=self.contacts)
+            sunlit, contacts = self.resources()
+            breaks = resource_breaks(specs, cur, new.take(keep), horizon_start=self.since, sunlit=sunlit,
+                                     contacts=contacts)
             for item_id, (code, where) in sorted(breaks.items()):
                 clashes.append(Clash(item_id, where, REASONS[code]))
         return clashes
 
 
 def feasibility_recheck(db: ScheduleDB, workspace_id: str, horizon: tuple[datetime, datetime] | None = None,
-                        satellite_ids: Sequence[str] = ()) -> Recheck:
+                        satellite_ids: Sequence[str] = (), prepare: bool = True) -> Recheck:
     """The commit-time re-check of a plan over ``horizon`` (start, end; UTC) whose items use
     ``satellite_ids``: see ``_FeasibilityRecheck``. The battery and memory are checked when one of
-    those satellites models them (sunlit and contact intervals computed here, before the commit
-    transaction); without a horizon only overlaps and slews are."""
+    those satellites models them (sunlit and contact intervals from the access engine); without a
+    horizon only overlaps and slews are. ``prepare``: compute those intervals now, before the
+    commit transaction (the caller expects the re-check to run: the schedule changed since the
+    plan was made); otherwise only if the re-check runs after all (someone committed in
+    between), then inside the transaction."""
     satellites = db.list_satellites(workspace_id)
     specs = {s.id: SatelliteSpec.of(s) for s in satellites}
     if horizon is None or not needs_resources(specs, satellite_ids):
-        return _FeasibilityRecheck(specs, workspace_id, None, {}, {})
+        return _FeasibilityRecheck(specs, workspace_id, None)
     start, end = horizon
     used = [s for s in satellites if s.id in set(satellite_ids)]
-    sunlit = access_service.sunlight(used, start, end)
-    contacts = (access_service.contacts(used, db.list_ground_stations(workspace_id), start, end)
-                if any(specs[s.id].has_memory_model for s in used) else {})
-    return _FeasibilityRecheck(specs, workspace_id, start, sunlit, contacts)
+    stations = db.list_ground_stations(workspace_id) if any(specs[s.id].has_memory_model for s in used) else None
+
+    def resources() -> tuple[dict, dict]:  # no database access: it may run inside the transaction
+        sunlit = access_service.sunlight(used, start, end)
+        contacts = access_service.contacts(used, stations, start, end) if stations is not None else {}
+        return sunlit, contacts
+
+    recheck = _FeasibilityRecheck(specs, workspace_id, start, resources)
+    if prepare:
+        recheck.resources()
+    return recheck
 
 
 @dataclass(frozen=True)
 class CommitRecord:
     """What one commit did: ``summary`` as ScheduleDB reports it, and the acquisition rows
-    created, deleted (superseded/removed) and updated (before → after). The created rows are read
-    when first asked for (``created``; undo reads them before removing them, redo puts those back):
-    a 10,000-item commit does not read back what it has just written."""
+    created, deleted (superseded/removed) and updated (before → after). The created rows are
+    those the commit wrote (``ScheduleDB.commit_plan(created_rows=…)``), or read when first asked
+    for (``created``; undo reads them before removing them, redo puts those back): a 10,000-item
+    commit does not read back what it has just written."""
 
     workspace_id: str
     plan_id: str
@@ -138,15 +160,22 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
     before = {a.id: a for a in db.get_acquisitions(touched)} if touched else {}
     horizon = (parse_utc(stored.config["horizon_start"], "horizon_start"),
                parse_utc(stored.config["horizon_end"], "horizon_end")) if "horizon_start" in stored.config else None
-    recheck = feasibility_recheck(db, ws.id, horizon, satellites)
+    # The re-check runs when the schedule changed since the plan was computed: then its sunlight
+    # and contacts are computed now, outside the commit transaction; otherwise only if someone
+    # commits in between.
+    changed = stored.schedule_version is None or db.schedule_version(ws.id) != stored.schedule_version
+    recheck = feasibility_recheck(db, ws.id, horizon, satellites, prepare=changed)
+    created: list[Acquisition] = []
     summary = db.commit_plan(plan_id, item_ids, lock_level=str(lock), workspace_id=ws.id,
                              recheck=recheck, hard_lock_orders=hard_lock_orders,
-                             source="reshuffle" if mode == PlanningMode.RESHUFFLE else "auto")
+                             source="reshuffle" if mode == PlanningMode.RESHUFFLE else "auto", created_rows=created)
     created_ids = tuple(c["id"] for c in summary["acquisitions_created"])
     deleted = tuple(before[a] for a in summary["superseded"] if a in before)
     updated = summary["acquisitions_updated"]
     after = tuple(db.get_acquisitions(updated)) if updated else ()
-    return CommitRecord(ws.id, plan_id, summary, created_ids, deleted, tuple(before[a] for a in updated), after, db)
+    # The created rows as the commit wrote them: ``created`` need not read them back.
+    return CommitRecord(ws.id, plan_id, summary, created_ids, deleted, tuple(before[a] for a in updated), after, db,
+                        {"created": tuple(created)})
 
 
 def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:

@@ -49,3 +49,17 @@ def test_a_placement_ending_before_it_starts_is_refused():
     t = datetime(2026, 8, 7, tzinfo=UTC)
     with pytest.raises(ValidationError, match="placement.end: must not be before start"):
         Placement("SAT-1", t, t - timedelta(seconds=1), 0.0)
+
+
+@given(st.lists(placements(), min_size=1, max_size=5), st.booleans())
+def test_the_epoch_adapter_reads_other_iso_forms_alike(ps, short_first):
+    # The stored form (27 characters, Z) is parsed in one numpy pass; any other width goes the slow way.
+    stored = [p.start.strftime("%Y-%m-%dT%H:%M:%S.%fZ") for p in ps]
+    mixed = list(stored)
+    if short_first:
+        mixed[0] = ps[0].start.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expected = [p.start.timestamp() for p in ps]
+    if short_first:
+        expected[0] = ps[0].start.replace(microsecond=0).timestamp()
+    assert epochs_of_text(mixed).tolist() == pytest.approx(expected, abs=1e-6)
+    assert epochs_of_text(stored).tolist() == pytest.approx([p.start.timestamp() for p in ps], abs=1e-6)

@@ -6,16 +6,20 @@ too, so undo leaves the plan a candidate with its orders ``planned`` again, as b
 """
 from __future__ import annotations
 
-from app.domain import ChangeType, Order, PlanStatus
+from app.domain import ChangeType, Order, PlanItem, PlanStatus
 from app.persistence import ScheduleDB
 
 from .. import commits, planning
 from .base import Changes, Command
 
 
-def _plan_orders(db: ScheduleDB, plan_id: str, acquisition_ids: tuple[str, ...] = ()) -> list[Order]:
-    """The orders a plan step may change: those of its items and of the acquisitions it touches."""
-    ids = [it.order_id for it in db.get_plan_items(plan_id) if it.order_id]
+def _plan_orders(db: ScheduleDB, plan_id: str, acquisition_ids: tuple[str, ...] = (),
+                 items: list[PlanItem] | None = None) -> list[Order]:
+    """The orders a plan step may change: those of its (placed) items and of the acquisitions it
+    touches. ``items``: the plan's items if already read (removed ones may be among them)."""
+    if items is None:
+        items = db.get_plan_items(plan_id)
+    ids = [it.order_id for it in items if it.order_id and it.change_type != ChangeType.REMOVED]
     if acquisition_ids:
         ids += [a.order_id for a in db.get_acquisitions(list(acquisition_ids)) if a.order_id]
     return db.get_orders(list(dict.fromkeys(ids)))
@@ -55,12 +59,14 @@ class CommitPlan(Command):
         return Changes(acquisitions=gone + moved, removed=added, orders=orders, plan=True)
 
     def do(self, db: ScheduleDB) -> Changes:
-        removed = tuple(it.replaces_acquisition_id for it in db.get_plan_items(self.plan_id, removed=True)
+        items = db.get_plan_items(self.plan_id, removed=True)
+        removed = tuple(it.replaces_acquisition_id for it in items
                         if it.change_type == ChangeType.REMOVED and it.replaces_acquisition_id)
-        self.orders_before = _plan_orders(db, self.plan_id, removed)
+        self.orders_before = _plan_orders(db, self.plan_id, removed, items)
         self.record = commits.commit_plan(db, self.workspace, self.plan_id, lock_level=self.lock_level,
                                           item_ids=self.item_ids)
-        self.orders_after = db.get_orders([o.id for o in self.orders_before])
+        # The commit changed only their status: read that, not 1,000 whole orders again.
+        self.orders_after = db.orders_after_status_change(self.orders_before, self.record.summary["orders_updated"])
         # The rows as the commit left them were just read: the session need not read them again.
         return self._changes(True, (*self.record.created, *self.record.updated_after, *self.orders_after))
 
