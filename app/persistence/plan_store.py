@@ -272,7 +272,7 @@ class PlanStore(StoreBase):
                     mode: str | None = None, workspace_id: str | None = None,
                     supersede_acquisition_ids: Sequence[str] = (), now: Any = None,
                     recheck: Recheck | None = None, hard_lock_orders: Sequence[str] = (),
-                    source: str = "auto", created_rows: list[Acquisition] | None = None) -> dict[str, Any]:
+                    source: str = "auto", created_rows: rows.WrittenAcquisitions | None = None) -> dict[str, Any]:
         """Commit a candidate plan (all items, or ``item_ids``) in ONE transaction: the one commit
         path of every planning mode and policy. What each item does is its ``change_type``:
         ``added`` creates an acquisition (state committed, source auto, ``lock_level``);
@@ -296,9 +296,10 @@ class PlanStore(StoreBase):
         Returns ``{"committed": n (created + placements changed in place), "acquisitions_created": [{"id",
         "plan_item_id"}, …], "acquisitions_updated": [ids changed in place, moves and recomputed
         figures], "orders_updated":
-        [order ids], "superseded": [acquisition ids], "plan_id": id}``. ``created_rows``: a list the
-        created acquisitions are appended to, exactly as a read of them after the commit would give
-        them (a 10,000-item commit need not read back what it wrote).
+        [order ids], "superseded": [acquisition ids], "plan_id": id}``. ``created_rows``: given, it
+        keeps the created acquisitions as written (``WrittenAcquisitions``: what a read of them
+        after the commit gives, built only if asked for; a 10,000-item commit need not read back
+        what it wrote).
         """
         item_ids = ids_list(item_ids or (), "item_ids")
         supersede = ids_list(supersede_acquisition_ids or (), "supersede_acquisition_ids")
@@ -311,14 +312,13 @@ class PlanStore(StoreBase):
                 raise ValidationError("workspace_id", f"plan {plan_id} belongs to workspace {plan.workspace_id}, "
                                                       f"not {workspace_id}")
             items = self._items_to_commit(s, plan, item_ids, allow_empty=bool(supersede))
-            created: list[Acquisition] = []
-            result = self._commit(s, plan, items, lock, mode_, supersede, now, src, recheck, created)
+            written = rows.WrittenAcquisitions()
+            result = self._commit(s, plan, items, lock, mode_, supersede, now, src, recheck, written)
             if hard_lock_orders:
                 locked = self._hard_lock_created(s, plan, result, set(hard_lock_orders))
-                created = [dataclasses.replace(a, lock_level=LockLevel.HARD) if a.id in locked else a
-                           for a in created]
-        if created_rows is not None:
-            created_rows.extend(created)
+                written.change(locked, lock_level=LockLevel.HARD.value)
+        if created_rows is not None:  # committed: hand them over
+            created_rows.take(written)
         return result
 
     def _hard_lock_created(self, s: Connection, plan: Plan, result: dict[str, Any], orders: set[str]) -> set[str]:
@@ -390,7 +390,8 @@ class PlanStore(StoreBase):
 
     def _commit(self, s: Connection, plan: Plan, items: list[dict[str, Any]], lock: LockLevel, mode: Mode | None,
                 supersede: list[str], now: Any, source: AcquisitionSource,
-                recheck: Recheck | None = None, created_rows: list[Acquisition] | None = None) -> dict[str, Any]:
+                recheck: Recheck | None = None,
+                created_rows: rows.WrittenAcquisitions | None = None) -> dict[str, Any]:
         versions = self._lock_schedule(s, [plan.workspace_id])
         plan = self._plan(s, plan.id) or plan  # re-read under the lock (PostgreSQL: another commit)
         if plan.status != PlanStatus.CANDIDATE:
@@ -615,9 +616,9 @@ class PlanStore(StoreBase):
                              mode: Mode | None, source: AcquisitionSource, at: datetime,
                              state: AcquisitionState = AcquisitionState.COMMITTED,
                              modes: dict[str, Mode] | None = None,
-                             rows_out: list[Acquisition] | None = None) -> list[tuple[str, str]]:
+                             rows_out: rows.WrittenAcquisitions | None = None) -> list[tuple[str, str]]:
         """One executemany INSERT of acquisitions built from plan-item rows; returns (acq id, item id)
-        and appends to ``rows_out`` the acquisitions as written."""
+        and adds to ``rows_out`` the rows as written."""
         if not items:
             return []
         modes = dict(modes or {})
@@ -641,7 +642,7 @@ class PlanStore(StoreBase):
             created.append((aid, it["id"]))
         bulk_insert(s, _ACQUISITION_INSERT, values)
         if rows_out is not None:
-            rows_out.extend(rows.acquisitions_of_values(values, s.dialect))
+            rows_out.add(values, s.dialect)
         return created
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from enum import Enum
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import Column
 
@@ -63,13 +63,49 @@ def acquisition(row: Sequence[Any]) -> Acquisition:
     return Acquisition(*row)
 
 
-def acquisitions_of_values(values: Sequence[dict[str, Any]], dialect: Any) -> list[Acquisition]:
-    """Acquisitions from rows in storage form (column name → the value written: times as text,
-    enums as their values), converted by each column's own result processing: what reading
-    those rows back would give."""
-    procs = [(c.name, c.type.result_processor(dialect, None)) for c in ACQUISITION_COLUMNS]
-    return [Acquisition(*[v[name] if proc is None or v[name] is None else proc(v[name]) for name, proc in procs])
-            for v in values]
+class WrittenAcquisitions:
+    """Acquisitions a write inserted, kept as the values it wrote (storage form: times as text,
+    enums as their values) and turned into domain objects only when first asked for — exactly
+    what reading those rows back would give (each column's own result processing)."""
+
+    def __init__(self) -> None:
+        self._values: list[dict[str, Any]] = []
+        self._dialect: Any = None
+        self._changed: dict[str, dict[str, Any]] = {}
+        self._rows: tuple[Acquisition, ...] | None = None
+
+    def add(self, values: Sequence[dict[str, Any]], dialect: Any) -> None:
+        self._values.extend(values)
+        self._dialect = dialect
+        self._rows = None
+
+    def change(self, ids: Iterable[str], **fields: Any) -> None:
+        """Later in the same transaction these rows changed ``fields`` (values in storage form)."""
+        for i in ids:
+            self._changed.setdefault(i, {}).update(fields)
+        self._rows = None
+
+    def take(self, other: "WrittenAcquisitions") -> None:
+        """Add what ``other`` holds (a transaction's rows, once it committed)."""
+        if other._values:
+            self.add(other._values, other._dialect)
+        for i, fields in other._changed.items():
+            self.change([i], **fields)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def acquisitions(self) -> tuple[Acquisition, ...]:
+        if self._rows is None:
+            procs = [(c.name, c.type.result_processor(self._dialect, None)) for c in ACQUISITION_COLUMNS]
+            out = []
+            for v in self._values:
+                if v["id"] in self._changed:
+                    v = {**v, **self._changed[v["id"]]}
+                out.append(Acquisition(*[v[name] if proc is None or v[name] is None else proc(v[name])
+                                         for name, proc in procs]))
+            self._rows = tuple(out)
+        return self._rows
 
 
 def plan_item(row: Sequence[Any]) -> PlanItem:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from app.domain import Acquisition, ConflictType, LockLevel, PlanningMode, Severity, ValidationError, parse_utc
 from app.domain.enums import parse_enum
-from app.persistence import Clash, Recheck, ScheduleDB
+from app.persistence import Clash, Recheck, ScheduleDB, WrittenAcquisitions
 from app.persistence.recheck import PlacementRow
 from app.scheduling import DetectionInput, SatelliteSpec
 from app.scheduling.conflicts import sequence_conflicts_of
@@ -130,12 +130,17 @@ class CommitRecord:
     updated_after: tuple[Acquisition, ...] = ()
     _db: ScheduleDB | None = field(default=None, repr=False, compare=False)
     _rows: dict[str, tuple[Acquisition, ...]] = field(default_factory=dict, repr=False, compare=False)
+    #: The created rows as the commit wrote them (turned into acquisitions when first asked for).
+    _written: WrittenAcquisitions | None = field(default=None, repr=False, compare=False)
 
     @property
     def created(self) -> tuple[Acquisition, ...]:
         if "created" not in self._rows:
-            self._rows["created"] = tuple(self._db.get_acquisitions(list(self.created_ids))) \
-                if self.created_ids and self._db is not None else ()
+            if self._written is not None and len(self._written) == len(self.created_ids):
+                self._rows["created"] = self._written.acquisitions()
+            else:
+                self._rows["created"] = tuple(self._db.get_acquisitions(list(self.created_ids))) \
+                    if self.created_ids and self._db is not None else ()
         return self._rows["created"]
 
 
@@ -165,7 +170,7 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
     # commits in between.
     changed = stored.schedule_version is None or db.schedule_version(ws.id) != stored.schedule_version
     recheck = feasibility_recheck(db, ws.id, horizon, satellites, prepare=changed)
-    created: list[Acquisition] = []
+    created = WrittenAcquisitions()
     summary = db.commit_plan(plan_id, item_ids, lock_level=str(lock), workspace_id=ws.id,
                              recheck=recheck, hard_lock_orders=hard_lock_orders,
                              source="reshuffle" if mode == PlanningMode.RESHUFFLE else "auto", created_rows=created)
@@ -175,7 +180,7 @@ def commit_plan(db: ScheduleDB, workspace: str, plan_id: str, *, lock_level: str
     after = tuple(db.get_acquisitions(updated)) if updated else ()
     # The created rows as the commit wrote them: ``created`` need not read them back.
     return CommitRecord(ws.id, plan_id, summary, created_ids, deleted, tuple(before[a] for a in updated), after, db,
-                        {"created": tuple(created)})
+                        _written=created)
 
 
 def revert_commit(db: ScheduleDB, record: CommitRecord) -> None:

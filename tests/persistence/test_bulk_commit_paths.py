@@ -10,6 +10,7 @@ from enum import Enum
 import pytest
 
 from app.domain import RuleViolation
+from app.persistence import WrittenAcquisitions
 from app.persistence.models import ACQUISITIONS
 from app.persistence.store import CHUNK, COPY_MIN_ROWS, bulk_insert, id_filters, storage_insert
 from app.persistence.types import format_utc
@@ -31,9 +32,10 @@ def _plan_of(db, ws, n: int, name: str):
 def test_a_commit_of_more_than_a_chunk_returns_the_rows_a_read_gives(db, ws):
     plan, orders = _plan_of(db, ws, N, "big")
     hard = {o.id for o in orders[:5]}
-    created = []
+    written = WrittenAcquisitions()
     result = db.commit_plan(plan.id, [], "soft", "OPTICAL", ws.id, hard_lock_orders=sorted(hard),
-                            created_rows=created)
+                            created_rows=written)
+    created = written.acquisitions()
     assert len(result["acquisitions_created"]) == len(created) == N
     read = {a.id: a for a in db.get_acquisitions([a.id for a in created])}
     assert {a.id: a for a in created} == read  # every field, types included (times, enums)
