@@ -11,8 +11,8 @@ from app.domain import Acquisition, ValidationError, parse_utc, to_iso
 from app.domain.enums import AcquisitionState, parse_enum
 
 from . import rows
-from .models import AcquisitionRow
-from .store import MAX_ACQUISITION_S, StoreBase, ids_list
+from .models import ACQUISITIONS, ORDERS, AcquisitionRow
+from .store import MAX_ACQUISITION_S, StoreBase, fetch_rows, id_filters, ids_list
 
 #: States that occupy the satellite (what incremental planning must plan around).
 BLOCKING_STATES = (AcquisitionState.LOCKED, AcquisitionState.COMMITTED, AcquisitionState.EXECUTING,
@@ -34,6 +34,18 @@ class AcquisitionQueries(StoreBase):
         with self._read() as s:
             found = self._acquisitions_by_id(s, ids)
         return [found[i] for i in ids if i in found]
+
+    def row_versions(self, acquisition_ids: Sequence[str] = (), order_ids: Sequence[str] = (),
+                     ) -> tuple[dict[str, int], dict[str, int]]:
+        """(acquisition id → version, order id → version) of those that exist: every change of a
+        row bumps its version, so a holder of a row at that version holds it as it is (what a
+        view refreshing 1,000 rows named by the change feed compares before reading any whole)."""
+        out: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        with self._read() as s:
+            for table, ids, found in ((ACQUISITIONS, acquisition_ids, out[0]), (ORDERS, order_ids, out[1])):
+                for where in id_filters(s, table.c.id, list(dict.fromkeys(ids))):
+                    found.update(fetch_rows(s, select(table.c.id, table.c.version).where(where)))
+        return out
 
     def list_acquisitions(self, workspace_id: str, start_time: Any = None, end_time: Any = None,
                           satellite_id: str | None = None, states: Sequence[str] | None = None,

@@ -1,6 +1,7 @@
 """What every part of the ScheduleDB shares: units of work, the audit trail, common lookups."""
 from __future__ import annotations
 
+import json
 import math
 import secrets
 from contextlib import contextmanager
@@ -40,23 +41,38 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i:i + size]
 
 
+def _one_statement(s: Connection) -> str | None:
+    """How ``matches`` binds a whole id list as one parameter on this database: ``array``
+    (PostgreSQL), ``json`` (SQLite with JSON built in, 3.38+), or None (``IN`` chunks)."""
+    if is_postgresql(s.dialect.name):
+        return "array"
+    if s.dialect.name == "sqlite" and s.dialect.loaded_dbapi.sqlite_version_info >= (3, 38, 0):
+        return "json"
+    return None
+
+
 def id_parts(s: Connection, ids: Iterable[str]) -> list[list[str]]:
-    """``ids`` in the parts one statement takes: all at once on PostgreSQL (``matches`` binds
-    them as one array), chunks of ``CHUNK`` elsewhere (``IN (…)``, one bound parameter each)."""
+    """``ids`` in the parts one statement takes: all at once where ``matches`` binds them as one
+    parameter (PostgreSQL, SQLite), else chunks of ``CHUNK`` (``IN (…)``, one parameter each)."""
     ids = list(ids)
     if not ids:
         return []
-    if is_postgresql(s.dialect.name):
+    if _one_statement(s):
         return [ids]
     return [list(part) for part in chunks(ids)]
 
 
 def matches(s: Connection, column: Any, part: Sequence[str]) -> Any:
-    """``column`` is one of ``part`` (a part of ``id_parts``): ``= ANY(:array)`` on PostgreSQL
-    (one parameter: a 10,000-order commit is one statement, not a dozen of 900 parameters each),
-    ``IN (…)`` elsewhere."""
-    if is_postgresql(s.dialect.name):
+    """``column`` is one of ``part`` (a part of ``id_parts``), as one bound parameter: ``= ANY(:array)``
+    on PostgreSQL, ``IN (SELECT value FROM json_each(:json))`` on SQLite — a 10,000-order commit is
+    one statement, not a dozen of 900 parameters each, and SQLAlchemy does not coerce 10,000
+    literals; ``IN (…)`` elsewhere."""
+    how = _one_statement(s)
+    if how == "array":
         return column == any_(literal(list(part), ARRAY(String)))
+    if how == "json":
+        listed = func.json_each(literal(json.dumps(list(part)), String)).table_valued("value")
+        return column.in_(select(listed.c.value))
     return column.in_(part)
 
 
@@ -113,6 +129,10 @@ def ids_list(ids: Any, field: str) -> list[str]:
             raise ValidationError(f"{field}[{i}]", f"not an id: {value!r}")
         out[value] = None
     return list(out)
+
+
+#: Stored status text → OrderStatus (an unknown stored value stays text, as EnumText reads it).
+_ORDER_STATUSES = {m.value: m for m in OrderStatus}
 
 
 class OrderState(NamedTuple):
@@ -320,8 +340,8 @@ class StoreBase:
             stmt = select(t.id, t.status, t.version, t.workspace_id).where(where)
             if lock:
                 stmt = stmt.order_by(t.id).with_for_update()
-            for row in s.execute(stmt):
-                out[row[0]] = OrderState(*row)
+            for oid, status, version, ws in fetch_rows(s, stmt):  # raw: 10,000 rows, one enum lookup each
+                out[oid] = OrderState(oid, _ORDER_STATUSES.get(status, status), version, ws)
         return out
 
     @staticmethod
@@ -416,8 +436,7 @@ def bulk_insert(s: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> int:
         if len(keys) == 1:
             result = s.exec_driver_sql(str(compiled), [(r[keys[0]],) for r in rows])
         else:
-            getter = itemgetter(*keys)
-            result = s.exec_driver_sql(str(compiled), [getter(r) for r in rows])
+            result = s.exec_driver_sql(str(compiled), list(map(itemgetter(*keys), rows)))
     else:
         result = s.exec_driver_sql(str(compiled), rows)
     return result.rowcount

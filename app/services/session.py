@@ -171,15 +171,28 @@ class WorkbenchSession:
         acquisitions are checked too. ``only_missing``: read only acquisitions not held at all.
         Returns what differed."""
         ids = [i for i in dict.fromkeys(acquisition_ids) if not (only_missing and i in self.acquisitions)]
-        fresh = {a.id: a for a in self.db.get_acquisitions(ids)} if ids else {}
+        order_ids = list(dict.fromkeys(order_ids))
+        # Versions first: a row held at its stored version is held as it is (every change bumps it),
+        # so this window's own edits (the feed names them too) cost no whole read.
+        versions, order_versions = self.db.row_versions(ids, order_ids) if ids or order_ids else ({}, {})
+        stale = {i for i in ids if i in versions and getattr(self.acquisitions.get(i), "version", None) != versions[i]}
+        fresh = {a.id: a for a in self.db.get_acquisitions([i for i in ids if i in stale])} if stale else {}
         changed = {i: a for i, a in fresh.items() if self.acquisitions.get(i) != a}
-        gone = [i for i in ids if i not in fresh and i in self.acquisitions]
+        # Gone: no version, or read as stale and missing by the time it was read whole.
+        gone = [i for i in ids if i in self.acquisitions and i not in fresh and (i not in versions or i in stale)]
         touched_orders = {a.order_id for a in changed.values() if a.order_id}
         touched_orders |= {self.acquisitions[i].order_id for i in gone if self.acquisitions[i].order_id}
+        extra = [o for o in sorted(touched_orders) if o not in order_versions]
+        if extra:
+            order_versions.update(self.db.row_versions((), extra)[1])
         order_list = list(dict.fromkeys([*order_ids, *sorted(touched_orders)]))
-        fresh_orders = {o.id: o for o in self.db.get_orders(order_list)} if order_list else {}
+        stale_orders = [i for i in order_list
+                        if i in order_versions and getattr(self.orders.get(i), "version", None) != order_versions[i]]
+        fresh_orders = {o.id: o for o in self.db.get_orders(stale_orders)} if stale_orders else {}
+        stale_orders = set(stale_orders)
         changed_orders = {i: o for i, o in fresh_orders.items() if self.orders.get(i) != o}
-        gone_orders = [i for i in order_list if i not in fresh_orders and i in self.orders]
+        gone_orders = [i for i in order_list if i in self.orders and i not in fresh_orders
+                       and (i not in order_versions or i in stale_orders)]
         if conflicts:
             stored = {c.id: c for c in self.db.list_conflicts(self.workspace.id)}
             conflicts = stored != self.conflicts

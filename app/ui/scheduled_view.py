@@ -5,6 +5,8 @@ regroup and refilter in milliseconds.
 """
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -89,9 +91,10 @@ class AcquisitionTreeModel(QtCore.QAbstractItemModel):
         for k, items in by_key.items():
             g = position.get(k)
             if g is not None:
-                merged = sorted(self._groups[g][1] + items, key=lambda a: (a.start, a.id))
+                merged, first = _merged(self._groups[g][1], items)
                 self._groups[g] = (k, merged)
-                self._where.update((a.id, (g, r)) for r, a in enumerate(merged))
+                # Rows before the first new one keep their places.
+                self._where.update((a.id, (g, r)) for r, a in enumerate(merged[first:], first))
         if new_keys:  # group indices shift
             self._groups += [(k, sorted(by_key[k], key=lambda a: (a.start, a.id))) for k in new_keys]
             self._groups.sort(key=lambda kv: kv[0].lower())
@@ -502,3 +505,25 @@ class ScheduledView(QtWidgets.QWidget):
         a = self.model.acquisition_at(index)
         if a is not None:
             self.activated.emit(a.id)
+
+
+def _row_key(a: Acquisition) -> tuple:
+    return (a.start, a.id)
+
+
+def _merged(rows: list[Acquisition], new: list[Acquisition]) -> tuple[list[Acquisition], int]:
+    """``rows`` (sorted by start, then id) with ``new`` put in their places, and the index of the
+    first new one: a binary search per new row, not a sort of the whole group (a commit adds
+    1,000 rows to groups of 1,000s)."""
+    new = sorted(new, key=_row_key)
+    out: list[Acquisition] = []
+    i, first = 0, None
+    for a in new:
+        j = bisect.bisect_right(rows, _row_key(a), lo=i, key=_row_key)
+        out.extend(rows[i:j])
+        if first is None:
+            first = len(out)
+        out.append(a)
+        i = j
+    out.extend(rows[i:])
+    return out, first or 0

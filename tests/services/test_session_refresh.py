@@ -70,3 +70,26 @@ def test_f5_reads_the_conflicts_and_only_rows_it_does_not_hold(committed, force_
     assert second.id not in changes.acquisitions
     assert session.refresh_rows([second.id]).acquisitions == (second.id,)
     assert session.acquisitions[second.id].start == first.start
+
+
+def test_own_rows_named_by_the_feed_are_compared_by_version_not_read_whole(committed, monkeypatch):
+    """After this window's own commit the feed names all its rows again: only their versions are
+    read; another planner's change to one of them (a new version) is read whole."""
+    session, bob = committed
+    feed = session.db.change_feed(session.workspace.id)
+    whole: list[list[str]] = []
+    real_acqs, real_orders = session.db.get_acquisitions, session.db.get_orders
+    monkeypatch.setattr(session.db, "get_acquisitions", lambda ids: whole.append(list(ids)) or real_acqs(ids))
+    monkeypatch.setattr(session.db, "get_orders", lambda ids: whole.append(list(ids)) or real_orders(ids))
+    ids = sorted(session.acquisitions)
+    session.execute(cmd.SetLock(ids[:5], "soft"))
+    whole.clear()
+    named = [i for c in feed.poll() for i in c.acquisition_ids]
+    assert set(ids[:5]) <= set(named)
+    assert not session.refresh_rows(named, [session.acquisitions[i].order_id for i in ids[:5]])
+    assert whole == []
+    bob.set_lock_level([ids[0]], "hard")
+    differed = session.refresh_rows([i for c in feed.poll() for i in c.acquisition_ids])
+    assert differed.acquisitions == (ids[0],) and str(session.acquisitions[ids[0]].lock_level) == "hard"
+    assert whole == [[ids[0]]]
+    feed.close()
