@@ -352,9 +352,9 @@ class StoreBase:
         that order is left as it is. Returns the changed ids.
 
         Set-based: one ``UPDATE … WHERE id IN (…) AND status = <the status we read>`` per current
-        status (and chunk of ids on SQLite; ``id = ANY(array)`` on PostgreSQL), so a 10,000-order
-        commit is one or a dozen statements, and a row changed by someone else since we read it
-        makes the row count differ (StaleEditError)."""
+        status (the ids as one parameter: ``matches``), so a 10,000-order commit is one statement,
+        and a row changed by someone else since we read it makes the row count differ
+        (StaleEditError)."""
         groups: dict[tuple[OrderStatus, OrderStatus], list[str]] = {}
         for order_id, status in targets.items():
             o = orders[order_id]
