@@ -33,8 +33,8 @@ def _plan(db, ws_id, name, order, start, version):
                                        "horizon_end": "2026-08-11T00:00:00Z"}, f"sha256:{name}", None, {}, ws_id,
                           schedule_version=version)
     db.create_plan_items(plan.id, [{"opportunity_id": f"o-{name}", "satellite_id": "PLEIADES-NEO-3",
-                                    "target_id": order.target_id, "start_time": start,
-                                    "end_time": start + timedelta(seconds=10), "roll_angle_deg": 5.0,
+                                    "target_id": order.target_id, "start": start,
+                                    "end": start + timedelta(seconds=10), "roll_deg": 5.0,
                                     "order_id": order.id}])
     return plan.id
 
