@@ -257,6 +257,21 @@ class PlanStore(StoreBase):
             result = s.execute(stmt.order_by(PlanItemRow.start, PlanItemRow.satellite_id, PlanItemRow.id))
             return [rows.plan_item(r) for r in result]
 
+    def plan_item_refs(self, plan_id: str) -> list[tuple[str | None, ChangeType, str | None]]:
+        """(order id, change type, acquisition it replaces) of every item of the plan, removed ones
+        too, in ``get_plan_items``' order: what a command on the plan keeps of its items, without
+        building 1,000s of PlanItems."""
+        t = PLAN_ITEMS.c
+        stmt = (select(t.order_id, t.change_type, t.replaces_acquisition_id).where(t.plan_id == plan_id)
+                .order_by(t.start_time, t.satellite_id, t.id))
+        out = []
+        with self._read() as s:
+            for order_id, change, replaces in fetch_rows(s, stmt):
+                if change is None:  # a row the 2.2 migration could not classify (as rows.plan_item)
+                    change = ChangeType.MOVED if replaces else ChangeType.ADDED
+                out.append((order_id, _CHANGE_TYPES.get(change, change), replaces))
+        return out
+
     def plan_footprint(self, plan_id: str) -> tuple[list[str], list[str]]:
         """(satellites its placed items use, acquisitions its items replace or remove), sorted: what
         a commit needs to know beforehand, without reading the items."""

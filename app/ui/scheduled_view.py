@@ -245,6 +245,8 @@ class ScheduledView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._all: list[Acquisition] = []
+        #: The satellites the satellite filter lists (those of ``_all`` when it was last rebuilt).
+        self._listed_sats: set[str] = set()
         self._reference: datetime | None = None
         self._custom_range: tuple[datetime, datetime] | None = None
         self._syncing = False
@@ -314,7 +316,8 @@ class ScheduledView(QtWidgets.QWidget):
         """Show these acquisitions (filters and grouping kept; selection of those still present kept)."""
         selected = set(self.selected_ids())
         self._all = list(acqs)
-        sats = sorted({a.satellite_id for a in self._all})
+        self._listed_sats = {a.satellite_id for a in self._all}
+        sats = sorted(self._listed_sats)
         current = self.satellite_filter.currentText()
         with QtCore.QSignalBlocker(self.satellite_filter):
             self.satellite_filter.clear()
@@ -343,7 +346,7 @@ class ScheduledView(QtWidgets.QWidget):
         if not added:
             return
         selected = set(self.selected_ids())
-        new_sats = {a.satellite_id for a in added} - {a.satellite_id for a in self._all}
+        new_sats = {a.satellite_id for a in added} - self._listed_sats
         self._all.extend(added)
         if new_sats:  # the satellite filter lists them: rebuilt with the list
             self.set_acquisitions(self._all)

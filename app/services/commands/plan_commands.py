@@ -6,7 +6,7 @@ too, so undo leaves the plan a candidate with its orders ``planned`` again, as b
 """
 from __future__ import annotations
 
-from app.domain import ChangeType, Order, PlanItem, PlanStatus
+from app.domain import ChangeType, Order, PlanStatus
 from app.persistence import ScheduleDB
 
 from .. import commits, planning
@@ -14,12 +14,12 @@ from .base import Changes, Command
 
 
 def _plan_orders(db: ScheduleDB, plan_id: str, acquisition_ids: tuple[str, ...] = (),
-                 items: list[PlanItem] | None = None) -> list[Order]:
+                 refs: list[tuple] | None = None) -> list[Order]:
     """The orders a plan step may change: those of its (placed) items and of the acquisitions it
-    touches. ``items``: the plan's items if already read (removed ones may be among them)."""
-    if items is None:
-        items = db.get_plan_items(plan_id)
-    ids = [it.order_id for it in items if it.order_id and it.change_type != ChangeType.REMOVED]
+    touches. ``refs``: the plan's ``plan_item_refs`` if already read."""
+    if refs is None:
+        refs = db.plan_item_refs(plan_id)
+    ids = [order_id for order_id, change, _ in refs if order_id and change != ChangeType.REMOVED]
     if acquisition_ids:
         ids += [a.order_id for a in db.get_acquisitions(list(acquisition_ids)) if a.order_id]
     return db.get_orders(list(dict.fromkeys(ids)))
@@ -59,10 +59,9 @@ class CommitPlan(Command):
         return Changes(acquisitions=gone + moved, removed=added, orders=orders, plan=True)
 
     def do(self, db: ScheduleDB) -> Changes:
-        items = db.get_plan_items(self.plan_id, removed=True)
-        removed = tuple(it.replaces_acquisition_id for it in items
-                        if it.change_type == ChangeType.REMOVED and it.replaces_acquisition_id)
-        self.orders_before = _plan_orders(db, self.plan_id, removed, items)
+        refs = db.plan_item_refs(self.plan_id)
+        removed = tuple(replaces for _, change, replaces in refs if change == ChangeType.REMOVED and replaces)
+        self.orders_before = _plan_orders(db, self.plan_id, removed, refs)
         self.record = commits.commit_plan(db, self.workspace, self.plan_id, lock_level=self.lock_level,
                                           item_ids=self.item_ids)
         # The commit changed only their status: read that, not 1,000 whole orders again.
