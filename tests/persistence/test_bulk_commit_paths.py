@@ -87,3 +87,13 @@ def test_a_bulk_insert_violating_the_live_order_index_is_the_usual_refusal_and_w
         with db._write() as s:  # the bulk path itself
             bulk_insert(s, storage_insert(ACQUISITIONS), rows)
     assert counts(db) == before
+
+
+def test_plan_item_refs_are_the_items_order_change_and_replaced_acquisition(db, ws):
+    _, acqs, _ = committed(db, ws.id, n=2)
+    plan, _ = _plan_of(db, ws, 3, "refs")
+    db.create_plan_items(plan.id, [{**item(7, None, start=acqs[0].start), "change_type": "removed",
+                                    "replaces_acquisition_id": acqs[0].id}])
+    full = db.get_plan_items(plan.id, removed=True)
+    assert db.plan_item_refs(plan.id) == [(it.order_id, it.change_type, it.replaces_acquisition_id) for it in full]
+    assert [c for _, c, _ in db.plan_item_refs(plan.id)].count("removed") == 1
