@@ -22,7 +22,7 @@ def make_acq(lock=LockLevel.NONE, state=AcquisitionState.COMMITTED, start=T0):
                        pitch_deg=-4.5, roll_end_deg=23.1, incidence_deg=26.1, look_side="RIGHT",
                        pass_direction="DESCENDING", state=state, lock_level=lock, order_id="ord_0000000000bb",
                        plan_id="plan_0000000000cc", opportunity_id="ICEYE-X2_Athens_20260808T120000_max",
-                       quality_score=0.87, version=3)
+                       quality_score=0.87, maneuver_time_s=12.0, slack_time_s=245.0, version=3)
 
 
 ORDER = Order(id="ord_0000000000bb", workspace_id="ws", target_id="Athens", priority=2,
@@ -42,16 +42,20 @@ def test_one_acquisition_shows_every_field(panel):
     panel.show_acquisition(make_acq(), ORDER)
     assert panel.current_kind() == "acquisition"
     f = panel.acquisition_page.form
-    assert f.value("id") == "acq_0000000000aa"
+    # The order by its name (a link to its page); raw ids only on the last line and in the header's tooltip.
+    assert f.keys()[0] == "satellite" and f.keys()[-1] == "id" and f.value("id") == "acq_0000000000aa"
+    tip = panel.acquisition_page.header.toolTip()
+    assert all(i in tip for i in ("acq_0000000000aa", "ord_0000000000bb", "plan_0000000000cc"))
     assert f.value("satellite") == "ICEYE-X2" and f.value("target") == "Athens"
-    assert "ord_0000000000bb" in f.value("order")
+    assert "Athens (" in f.value("order") and "href='ord_0000000000bb'" in f.value("order")
     assert f.value("start") == "2026-08-08 12:00:00Z" and f.value("end") == "2026-08-08 12:00:10Z"
     assert f.value("roll") == "+23.40° (right) / +23.10° (right)"
     assert f.value("pitch") == "-4.50° (backward) / -4.50° (backward)"
     assert f.value("incidence") == "26.10°" and f.value("look_side") == "RIGHT"
     assert f.value("pass_direction") == "DESCENDING" and f.value("quality") == "0.870"
     assert f.value("state") == "committed" and f.value("lock") == "none" and f.value("source") == "auto"
-    assert f.value("plan") == "plan_0000000000cc" and f.value("version") == "3"
+    assert f.value("version") == "3"
+    assert f.value("maneuver") == "12 s / 4 min 05 s"
     assert "roll + = right of ground track, pitch + = forward" in panel.acquisition_page.sign_note.text()
 
 

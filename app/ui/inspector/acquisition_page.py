@@ -1,6 +1,7 @@
 """Inspector page for one acquisition: every field, the lock controls, move and swap."""
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -10,7 +11,7 @@ from app.domain import Acquisition, Order
 from app.domain.enums import LockLevel
 from app.services.placement_choices import PlacementChoice
 
-from ..formatting import (SIGN_CONVENTION, duration_text, number_text, pitch_text, roll_text,
+from ..formatting import (SIGN_CONVENTION, duration_text, number_text, order_name, pitch_text, roll_text,
                           utc_text, window_text)
 from ..palette import state_icon_name
 from ..resources import icon
@@ -42,7 +43,6 @@ class AcquisitionPage(QtWidgets.QWidget):
         self.state_icon = QtWidgets.QLabel()
         self.form = FieldForm()
         f = self.form
-        f.add("id", "Acquisition")
         f.add("satellite", "Satellite")
         f.add("target", "Target")
         order_label = f.add("order", "Order")
@@ -65,10 +65,10 @@ class AcquisitionPage(QtWidgets.QWidget):
         f.add("outcome", "Execution", "What the execution report said")
         f.add("lock", "Lock")
         f.add("source", "Source")
-        f.add("plan", "Plan")
-        f.add("opportunity", "Opportunity")
         f.add("version", "Version")
         f.add("updated", "Created / updated")
+        # Raw ids are details for support (last line, and the header's tooltip), not what is read first.
+        f.add("id", "Acquisition id")
         self.sign_note = QtWidgets.QLabel(f"Sign convention: {SIGN_CONVENTION}.")
         self.sign_note.setProperty("role", "hint")
         self.sign_note.setWordWrap(True)
@@ -156,12 +156,16 @@ class AcquisitionPage(QtWidgets.QWidget):
         self.header.setText(f"{a.target_id} <span style='font-weight:normal;color:#5b6776'>on "
                             f"{a.satellite_id}</span>" + ("  <span style='color:#d32f2f'>● in conflict</span>"
                                                            if in_conflict else ""))
+        self.header.setToolTip("\n".join(f"{what} id {value}" for what, value in (
+            ("acquisition", a.id), ("order", a.order_id), ("plan", a.plan_id), ("opportunity", a.opportunity_id))
+            if value))
         self.state_icon.setPixmap(icon(state_icon_name(a)).pixmap(20, 20))
         f = self.form
         f.set("id", a.id)
         f.set("satellite", a.satellite_id)
         f.set("target", a.target_id)
-        f.set("order", f"<a href='{a.order_id}'>{a.order_id}</a>" if a.order_id else "— (manual)")
+        f.set("order", f"<a href='{a.order_id}'>{html.escape(order_name(order))}</a>" if a.order_id and order
+              else "an order no longer in this workspace" if a.order_id else "— (manual)")
         f.set("window", window_text(order) if order else "—")
         f.set("start", utc_text(a.start))
         f.set("end", utc_text(a.end))
@@ -173,12 +177,10 @@ class AcquisitionPage(QtWidgets.QWidget):
         f.set("pass_direction", a.pass_direction or "—")
         f.set("mode", a.mode.value + (f" · {a.sar_mode}" if a.sar_mode else ""))
         f.set("quality", number_text(a.quality_score, ".3f"))
-        f.set("maneuver", f"{number_text(a.maneuver_time_s, '.1f', ' s')} / {number_text(a.slack_time_s, '.1f', ' s')}")
+        f.set("maneuver", " / ".join("—" if s is None else duration_text(s) for s in (a.maneuver_time_s, a.slack_time_s)))
         f.set("state", a.state.value)
         f.set("lock", a.lock_level.value)
         f.set("source", a.source.value)
-        f.set("plan", a.plan_id or "—")
-        f.set("opportunity", a.opportunity_id or "—")
         f.set("version", str(a.version))
         f.set("updated", f"{utc_text(a.created_at)} / {utc_text(a.updated_at)}")
         self._apply_permissions()
