@@ -54,6 +54,11 @@ def order_name(order, target_fallback: str = "order") -> str:
     return f"{order.target_id or target_fallback} ({', '.join(bits)})"
 
 
+def plural(n: int, word: str) -> str:
+    """``1 conflict``, ``2 conflicts``, ``0 conflicts`` (English nouns that take an ``s``)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def duration(seconds: float) -> str:
     """``8 s``, ``2.5 s``, ``4 min 05 s``, ``42 h 05 min``, ``5 d 04 h`` (no sign; see ``shift``).
     Hours are kept up to 99 h so that a two- or three-day shift reads in one unit."""

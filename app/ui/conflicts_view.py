@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtWidgets
 
 from app.domain import Conflict
 from app.domain.enums import Severity
+from app.domain.wording import plural
 
 from .list_table import ID_ROLE, FilterProxy, KeyedTableModel, Role, list_table
 from .palette import SEVERITY_COLOURS
@@ -30,8 +31,8 @@ def conflict_summary(conflicts: Iterable[Conflict]) -> str:
     total = sum(counts.values())
     if not total:
         return "No conflicts"
-    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
-    return f"{total} conflict{'s' if total != 1 else ''}: " + ", ".join(parts)
+    parts = [plural(counts[s], s.value) for s in Severity if counts[s]]
+    return plural(total, "conflict") + ": " + ", ".join(parts)
 
 
 class ConflictTableModel(KeyedTableModel[Conflict]):

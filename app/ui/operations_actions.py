@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from app.domain import DomainError
 from app.domain.operations import HorizonReport, TimePassing
-from app.domain.wording import day_time
+from app.domain.wording import day_time, plural
 from app.services import clock, execution, forecasts, horizons
 
 from .formatting import utc_text
@@ -124,14 +124,14 @@ def report_message(path: str, window) -> str:
     parts = [f"{len(r.completed)} completed", f"{len(r.failed)} failed"]
     if r.orders_returned:
         n = len(r.orders_returned)
-        parts.append(f"{n} order{'s' if n != 1 else ''} back in the Inbox")
+        parts.append(f"{plural(n, 'order')} back in the Inbox")
     return "Execution report: " + ", ".join(parts)
 
 
 def forecast_message(path: str, window) -> str:
     """File ▸ Import ▸ Cloud forecast…"""
     r = forecasts.import_forecast(window.db, window.ws.id, path)
-    places = f"{r['locations']} place{'s' if r['locations'] != 1 else ''}"
+    places = plural(r['locations'], 'place')
     return (f"Cloud forecast: {r['points']} points at {places}, {utc_text(r['from'], False)} – "
             f"{utc_text(r['to'], False)}; optical values are weighted by P(clear) from the next plan on")
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from PySide6 import QtWidgets
 
+from app.domain.wording import plural
 from app.services import commands, planning
 
 from . import window_layout
@@ -49,11 +50,12 @@ class PlanningFlow(WindowPart):
         self.session.planning_done(result)
         self.w.worker_views.refresh_resource_lanes()  # the candidate's ghost lines
         m = result.metrics
-        stale = f", {m['stale_tle_count']} satellites with stale TLEs" if m.get("stale_tle_count") else ""
+        stale = f", {m['stale_tle_count']} stale TLEs" if m.get("stale_tle_count") else ""
+        # One line that fits beside the status bar's figures in a 1366 px window (value: in Compare).
         self._status(
-            f"Candidate plan: {len(result.items)} items, {m.get('orders_served', 0)}/{m.get('orders', 0)} orders "
-            f"served, value {m.get('total_value', 0):.2f}, {m.get('error_conflicts', 0)} error conflicts "
-            f"({result.algorithm}, {result.status}){stale}. Compare or commit it from the Plan menu.", 20000)
+            f"Candidate plan: {plural(len(result.items), 'item')}, {m.get('orders_served', 0)}/{m.get('orders', 0)} "
+            f"orders served, {plural(m.get('error_conflicts', 0), 'error conflict')}{stale} — Plan ▸ Compare or "
+            "Commit", 20000)
 
     def _planning_failed(self, message: str) -> None:
         QtWidgets.QMessageBox.warning(self.w, "Planning", message)

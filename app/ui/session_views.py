@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from app.domain.wording import plural
 from app.services.session import SessionEvent, WorkbenchSession
 
 from . import operations_actions
@@ -96,10 +97,15 @@ class SessionViews:
 
     def update_figures(self) -> None:
         f = self.session.figures()
-        text = f"Inbox {f.inbox} · Acquisitions in horizon {f.in_horizon} · Conflicts {f.conflicts}"
+        # Short, so that a message beside it fits a 1366 px window; the long form is the tooltip.
+        text = f"Inbox {f.inbox} · {f.in_horizon} in horizon · {plural(f.conflicts, 'conflict')}"
+        tip = (f"{plural(f.inbox, 'order')} in the Inbox · {plural(f.in_horizon, 'acquisition')} in the "
+               f"planning horizon · {plural(f.conflicts, 'unresolved conflict')}")
         if f.candidate_items is not None:
-            text += f" · Candidate plan: {f.candidate_items} items ({f.proposed} orders proposed)"
+            text += f" · candidate {plural(f.candidate_items, 'item')}"
+            tip += f" · a candidate plan of {plural(f.candidate_items, 'item')} ({f.proposed} orders proposed)"
         self.w.figures.setText(text)
+        self.w.figures.setToolTip(tip)
         for i, (label, count) in enumerate((("Inbox", f.inbox), ("Scheduled", f.acquisitions),
                                             ("Conflicts", f.conflicts))):
             self.w.left_tabs.setTabText(i, f"{label} ({count})")

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtWidgets
 from .conflicts_view import ConflictsView
 from .inbox_view import InboxView
 from .inspector_panel import InspectorPanel
+from .message_bar import MessageBar
 from .map_view import MapView
 from .scheduled_view import ScheduledView
 from .screen_fit import dock_widths, fit_main_window, text_width
@@ -71,7 +72,8 @@ def _dock_widths(window, window_width: int) -> tuple[int, int]:
 
 def build_status_bar(window) -> None:
     """The figures label, the progress bar and Cancel of the running job (shown while busy)."""
-    bar = window.statusBar()
+    bar = MessageBar(window)
+    window.setStatusBar(bar)
     window.figures = QtWidgets.QLabel()
     window.progress = QtWidgets.QProgressBar()
     window.progress.setMaximumWidth(220)
