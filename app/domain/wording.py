@@ -27,6 +27,12 @@ def day_time(dt: datetime | None) -> str:
     return dt.astimezone(UTC).strftime("%a %d %b %H:%MZ")
 
 
+def time_span(start: datetime, end: datetime) -> str:
+    """``Thu 13 Aug 11:10Z – 12:50Z`` within one day, else ``Thu 13 Aug 22:00Z – Fri 14 Aug 01:00Z``."""
+    same_day = start.astimezone(UTC).date() == end.astimezone(UTC).date()
+    return f"{day_time(start)} – {end.astimezone(UTC):%H:%MZ}" if same_day else f"{day_time(start)} – {day_time(end)}"
+
+
 def day_text(dt: datetime) -> str:
     """``Thu 13 Aug`` (UTC)."""
     return dt.astimezone(UTC).strftime("%a %d %b")

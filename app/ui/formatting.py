@@ -7,7 +7,7 @@ from app.domain import Order
 from app.domain.times import UTC
 # The planner's words live below the GUI so the CLI says the same; re-exported for the views.
 from app.domain.wording import (acquisition_name, day_time, group_refusals, item_name, order_name,  # noqa: F401
-                                refusals_text, shift, signed_duration, without_ids)
+                                plural, refusals_text, shift, signed_duration, time_span, without_ids)
 
 #: Spec section 4 sign convention, quoted wherever angles are shown.
 SIGN_CONVENTION = "roll + = right of ground track, pitch + = forward"

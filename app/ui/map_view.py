@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.domain import Target
 from app.services.map_service import MapLayers
 
-from .formatting import utc_text
+from .formatting import day_time, plural, time_span
 from .palette import BAR_COLOURS, BarCategory
 from .resources import resources_dir
 
@@ -26,9 +26,10 @@ STATUS_LABELS = {"committed": "committed", "tentative": "tentative", "inbox": "i
 #: Track colours, one per satellite in turn.
 TRACK_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
                  "#ff7f0e", "#7f7f7f")
-#: Zoom bounds (degrees of longitude across the view): ~50 km at least; at most what a map four
-#: times wider than tall shows at ±90° latitude (the view never shows latitudes past the poles).
-MAX_SPAN_DEG = 720.0
+#: Zoom bounds (degrees across the view): ~50 km at least; at most what a map six times wider than
+#: tall shows pole to pole. A map taller than 2:1 needs more than 180° of latitude on screen for the
+#: world's whole width (the aspect is locked): past the poles is shaded and unlabelled.
+MAX_SPAN_DEG = 1080.0
 MIN_SPAN_DEG = 0.5
 #: Target names appear once the view is narrower than this (degrees of longitude) …
 LABEL_SPAN_DEG = 60.0
@@ -60,21 +61,23 @@ def split_at_antimeridian(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray,
     return np.insert(lon, jumps, np.nan), np.insert(lat, jumps, np.nan)
 
 
-def world_centre(lons: Sequence[float], span: float) -> float:
-    """The centre longitude of a world view ``span`` degrees wide: 0 when it holds every longitude
-    (or there are no targets), else the middle of the targets that the window inside
-    [-180°, 180°] holding the most of ``lons`` holds (of equal windows, the one nearest to 0°)."""
-    if span >= 360.0 or not lons:
-        return 0.0
-    xs = np.sort(np.asarray(lons, dtype=np.float64))
-    # The best windows start or end at a target (clipped to the map's edges): those are enough.
-    starts = np.clip(np.concatenate([xs, xs - span]), -180.0, 180.0 - span)
-    lo = np.searchsorted(xs, starts, side="left")
-    hi = np.searchsorted(xs, starts + span, side="right")
-    best = np.flatnonzero(hi - lo == (hi - lo).max())
-    middles = (xs[lo[best]] + xs[hi[best] - 1]) / 2
-    middle = middles[np.argmin(np.abs(middles))]
-    return float(np.clip(middle, -180.0 + span / 2, 180.0 - span / 2))
+class LatitudeAxis(pg.AxisItem):
+    """The latitude axis: no ticks past the poles (a tall map shows the world's whole width, with
+    shaded bands above and below it)."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph API
+        return [(spacing, [v for v in values if -90.0 <= v <= 90.0])
+                for spacing, values in super().tickValues(minVal, maxVal, size)]
+
+
+def _polar_band(north: bool) -> QtWidgets.QGraphicsRectItem:
+    """The shade past one pole, out to the zoom limit."""
+    edge = MAX_SPAN_DEG
+    band = QtWidgets.QGraphicsRectItem(-edge, 90.0 if north else -edge, 2 * edge, edge - 90.0)
+    band.setBrush(pg.mkBrush("#d5dde6"))
+    band.setPen(pg.mkPen(None))
+    band.setZValue(-10)
+    return band
 
 
 class MapView(QtWidgets.QWidget):
@@ -86,19 +89,18 @@ class MapView(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"left": LatitudeAxis(orientation="left")})
         self.plot.setBackground("#eef4fa")
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", "longitude (°)")
         item.setLabel("left", "latitude (°)")
-        # Latitude never past the poles: in a map narrower than 2:1 the aspect lock then gives the
-        # view fewer than 360° of longitude (Fit world centres them on the targets) instead of
-        # empty bands of "latitude 150°"; a wider map shows more than 360° of longitude.
-        item.getViewBox().setLimits(xMin=-MAX_SPAN_DEG / 2, xMax=MAX_SPAN_DEG / 2, yMin=-90.0, yMax=90.0,
-                                    maxXRange=MAX_SPAN_DEG, maxYRange=180.0, minXRange=MIN_SPAN_DEG,
-                                    minYRange=MIN_SPAN_DEG / 2)
+        item.getViewBox().setLimits(xMin=-MAX_SPAN_DEG / 2, xMax=MAX_SPAN_DEG / 2, yMin=-MAX_SPAN_DEG / 2,
+                                    yMax=MAX_SPAN_DEG / 2, maxXRange=MAX_SPAN_DEG, maxYRange=MAX_SPAN_DEG,
+                                    minXRange=MIN_SPAN_DEG, minYRange=MIN_SPAN_DEG / 2)
+        for north in (True, False):
+            item.addItem(_polar_band(north))
         item.hideButtons()
         lon, lat, connect = coastlines()
         self.land = pg.PlotCurveItem(lon, lat, connect=connect, pen=pg.mkPen("#7b8794", width=1))
@@ -117,8 +119,7 @@ class MapView(QtWidgets.QWidget):
         item.getViewBox().sigRangeChanged.connect(self._place_labels)
         self.fit_button = QtWidgets.QToolButton()
         self.fit_button.setText("Fit world")
-        self.fit_button.setToolTip("Show the world from pole to pole: every longitude when the map is at least twice "
-                                   "as wide as tall, else the longitudes holding most targets")
+        self.fit_button.setToolTip("Show the whole world: every longitude, pole to pole")
         self.fit_button.clicked.connect(self.show_world)
         self.all_tracks_box = QtWidgets.QCheckBox("All tracks")
         self.all_tracks_box.setToolTip("Every satellite's ground track, not only those of the selection")
@@ -138,9 +139,11 @@ class MapView(QtWidgets.QWidget):
         top.addStretch(1)
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
-        bottom = QtWidgets.QHBoxLayout()
+        # The caption above the legend: side by side, a 1366 px screen's map left it a narrow column.
+        bottom = QtWidgets.QVBoxLayout()
         bottom.setContentsMargins(6, 2, 6, 4)
-        bottom.addWidget(self.caption, 1)
+        bottom.setSpacing(2)
+        bottom.addWidget(self.caption)
         bottom.addWidget(self.legend)
         layout.addLayout(bottom)
         self.show_world()
@@ -275,10 +278,9 @@ class MapView(QtWidgets.QWidget):
             shape.setPen(pen)
             shape.setToolTip(f"{fp.target_id} by {fp.satellite_id} ({fp.state})\nid {fp.acquisition_id}")
             self._add(shape, z=8)
-        text = (f"Ground tracks {utc_text(layers.start)} – {utc_text(layers.end)}; "
-                f"satellites at {utc_text(layers.moment)}")
+        text = f"Ground tracks {time_span(layers.start, layers.end)} · satellites (▲) at {day_time(layers.moment)}"
         if layers.footprints:
-            text += f"; {len(layers.footprints)} footprint(s)"
+            text += f" · {plural(len(layers.footprints), 'footprint')}"
         if layers.omitted_footprints:
             text += f" ({layers.omitted_footprints} more not drawn)"
         self.caption.setText(text)
@@ -303,14 +305,9 @@ class MapView(QtWidgets.QWidget):
         super().showEvent(event)
 
     def show_world(self) -> None:
-        """Pole to pole: every longitude when the map is at least 2:1, else as many as the map's
-        shape allows (the aspect is locked), centred where most targets are."""
-        vb = self.plot.getPlotItem().getViewBox()
-        rect = vb.boundingRect()
-        ratio = rect.width() / rect.height() if rect.height() > 0 else 2.0
-        span = 180.0 * ratio
-        centre = world_centre([t.lon for t in self._targets], span)
-        vb.setRange(xRange=(centre - span / 2, centre + span / 2), yRange=(-90.0, 90.0), padding=0.0)
+        """Every longitude and pole to pole; the locked aspect adds longitude (a wide map) or the
+        shaded bands past the poles (a tall map)."""
+        self.plot.getPlotItem().getViewBox().setRange(xRange=(-180, 180), yRange=(-90, 90), padding=0.0)
 
     def zoom_to_footprints(self, layers: MapLayers, margin_deg: float = 8.0) -> None:
         """Frame the footprints (the world when there are none)."""

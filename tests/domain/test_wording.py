@@ -2,8 +2,8 @@
 from datetime import datetime, timedelta, timezone
 
 from app.domain import Acquisition, Opportunity, Order
-from app.domain.wording import (acquisition_name, day_time, duration, group_refusals, item_name, order_name,
-                                refusals_text, shift, signed_duration, without_ids)
+from app.domain.wording import (acquisition_name, day_time, duration, group_refusals, item_name, order_name, plural,
+                                refusals_text, shift, signed_duration, time_span, without_ids)
 
 UTC = timezone.utc
 T = datetime(2026, 8, 13, 9, 33, 41, tzinfo=UTC)
@@ -61,3 +61,10 @@ def test_a_refusal_of_eight_items_reads_as_one_reason_with_eight_names():
     line = refusals_text(refusals, names.get)
     assert line.startswith("9 refused — Hard-locked and cannot be deleted: unlock it first (8): City0 · ")
     assert "and 5 more" in line and "acq_" not in line
+
+
+def test_plural_and_time_span():
+    assert [plural(n, "conflict") for n in (0, 1, 2)] == ["0 conflicts", "1 conflict", "2 conflicts"]
+    t = datetime(2026, 8, 13, 11, 10, tzinfo=timezone.utc)
+    assert time_span(t, t + timedelta(minutes=100)) == "Thu 13 Aug 11:10Z – 12:50Z"
+    assert time_span(t, t + timedelta(hours=14)) == "Thu 13 Aug 11:10Z – Fri 14 Aug 01:10Z"
