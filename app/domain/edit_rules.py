@@ -20,7 +20,7 @@ from .enums import AcquisitionState, LockLevel
 from .errors import RuleViolation
 from .orders import inside_window
 from .schedule import Acquisition
-from .times import to_iso
+from .wording import moment
 
 _LOCK_RANK = {LockLevel.NONE: 0, LockLevel.SOFT: 1, LockLevel.HARD: 2}
 
@@ -87,8 +87,8 @@ def check_delete(a: Acquisition, ctx: EditContext) -> list[Refusal]:
         out.append(Refusal("lock_level", f"{a.id} is soft-locked and cannot be deleted: unlock it first",
                            overridable=True))
     if _frozen(a, ctx):
-        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start)}, inside the frozen "
-                                          f"zone (before {to_iso(ctx.freeze_cutoff)}): it cannot be "
+        out.append(Refusal("frozen_zone", f"{a.id} starts at {moment(a.start)}, inside the frozen "
+                                          f"zone (before {moment(ctx.freeze_cutoff)}): it cannot be "
                                           "deleted without an explicit override", overridable=True))
     return out
 
@@ -111,17 +111,17 @@ def check_move(a: Acquisition, ctx: EditContext, new_start: datetime | None = No
         end = new_end or a.end
         lo, hi = ctx.window_start, ctx.window_end
         if (new_start or new_end) and not inside_window(start, end, lo, hi):
-            window = f"{to_iso(lo) if lo else 'ASAP'} – {to_iso(hi) if hi else 'no deadline'}"
+            window = f"{moment(lo) if lo else 'ASAP'} – {moment(hi) if hi else 'no deadline'}"
             out.append(Refusal("lock_level", f"{a.id} is soft-locked: it may only move within its "
-                                             f"order's requested window {window}; {to_iso(start)} – "
-                                             f"{to_iso(end)} is outside", overridable=True))
+                                             f"order's requested window {window}; {moment(start)} – "
+                                             f"{moment(end)} is outside", overridable=True))
     if _frozen(a, ctx):
-        out.append(Refusal("frozen_zone", f"{a.id} starts at {to_iso(a.start)}, inside the frozen "
-                                          f"zone (before {to_iso(ctx.freeze_cutoff)}): it cannot be "
+        out.append(Refusal("frozen_zone", f"{a.id} starts at {moment(a.start)}, inside the frozen "
+                                          f"zone (before {moment(ctx.freeze_cutoff)}): it cannot be "
                                           "moved without an explicit override", overridable=True))
     elif new_start is not None and new_start < ctx.freeze_cutoff:
-        out.append(Refusal("frozen_zone", f"{a.id}: the new start {to_iso(new_start)} is inside the "
-                                          f"frozen zone (before {to_iso(ctx.freeze_cutoff)})",
+        out.append(Refusal("frozen_zone", f"{a.id}: the new start {moment(new_start)} is inside the "
+                                          f"frozen zone (before {moment(ctx.freeze_cutoff)})",
                            overridable=True))
     return out
 
@@ -130,8 +130,8 @@ def check_add(start: datetime, ctx: EditContext) -> list[Refusal]:
     """Refusals for adding an acquisition by hand that starts at ``start``: nothing is added
     in the past or inside the frozen zone (the same cutoff that refuses a move into it)."""
     if start < ctx.freeze_cutoff:
-        return [Refusal("frozen_zone", f"{to_iso(start)} is inside the frozen zone (before "
-                                       f"{to_iso(ctx.freeze_cutoff)}): nothing is added there", overridable=False)]
+        return [Refusal("frozen_zone", f"{moment(start)} is inside the frozen zone (before "
+                                       f"{moment(ctx.freeze_cutoff)}): nothing is added there", overridable=False)]
     return []
 
 
@@ -156,8 +156,8 @@ def check_lock(a: Acquisition, ctx: EditContext, new_level: LockLevel) -> list[R
                             overridable=True)]
         return [_immutable(a)]
     if lowering and _frozen(a, ctx):
-        return [Refusal("frozen_zone", f"{a.id} is in the frozen zone (starts {to_iso(a.start)}, "
-                                       f"before the freeze cutoff {to_iso(ctx.freeze_cutoff)}): "
+        return [Refusal("frozen_zone", f"{a.id} is in the frozen zone (starts {moment(a.start)}, "
+                                       f"before the freeze cutoff {moment(ctx.freeze_cutoff)}): "
                                        "unlocking it needs an explicit override", overridable=True)]
     return []
 

@@ -27,6 +27,13 @@ def day_time(dt: datetime | None) -> str:
     return dt.astimezone(UTC).strftime("%a %d %b %H:%MZ")
 
 
+def moment(dt: datetime) -> str:
+    """``Thu 13 Aug 09:33Z``, with the seconds when it is not on a whole minute
+    (``Thu 13 Aug 09:33:20Z``): a start and a cutoff within one minute still read apart."""
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%a %d %b %H:%M:%SZ") if dt.second or dt.microsecond else day_time(dt)
+
+
 def time_span(start: datetime, end: datetime) -> str:
     """``Thu 13 Aug 11:10Z – 12:50Z`` within one day, else ``Thu 13 Aug 22:00Z – Fri 14 Aug 01:00Z``."""
     same_day = start.astimezone(UTC).date() == end.astimezone(UTC).date()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from app.domain.wording import moment
 from app.services.explain import Explanation, Suggestion
+
+from .formatting import duration_text, roll_text
 
 _KIND_TITLES = {
     "served": "Scheduled", "planned": "In the candidate plan", "not_planned": "Not planned yet",
@@ -93,8 +96,15 @@ class ExplainView(QtWidgets.QWidget):
         lay.setContentsMargins(6, 4, 6, 4)
         text = QtWidgets.QLabel(f"{s.change.text}<br><span style='color:#5b6776'>→ {s.name}</span>")
         text.setWordWrap(True)
-        text.setToolTip(f"opportunity {s.opportunity_id}"
-                        + (f"\nacquisition {s.change.acquisition_id}" if s.change.acquisition_id else ""))
+        p = s.acquisition
+        geometry = [f"{moment(p.start)} for {duration_text(p.duration_s)} on {p.satellite_id}",
+                    f"roll {roll_text(p.roll_deg)}"]
+        if p.incidence_deg is not None:
+            geometry.append(f"incidence {p.incidence_deg:.1f}°")
+        geometry += [str(getattr(x, "value", x)).lower() for x in (p.look_side, p.pass_direction) if x]
+        # What the planner weighs first; the ids after it, for support.
+        text.setToolTip(" · ".join(geometry) + f"\nopportunity id {s.opportunity_id}"
+                        + (f"\nacquisition id {s.change.acquisition_id}" if s.change.acquisition_id else ""))
         lay.addWidget(text, 1)
         button = QtWidgets.QPushButton("Plan it" if s.change.kind == "plan" else "Apply")
         button.setToolTip("Make this change (undoable), then plan the order incrementally")

@@ -2,8 +2,8 @@
 from datetime import datetime, timedelta, timezone
 
 from app.domain import Acquisition, Opportunity, Order
-from app.domain.wording import (acquisition_name, day_time, duration, group_refusals, item_name, order_name, plural,
-                                refusals_text, shift, signed_duration, time_span, without_ids)
+from app.domain.wording import (acquisition_name, day_time, duration, group_refusals, item_name, moment, order_name,
+                                plural, refusals_text, shift, signed_duration, time_span, without_ids)
 
 UTC = timezone.utc
 T = datetime(2026, 8, 13, 9, 33, 41, tzinfo=UTC)
@@ -68,3 +68,5 @@ def test_plural_and_time_span():
     t = datetime(2026, 8, 13, 11, 10, tzinfo=timezone.utc)
     assert time_span(t, t + timedelta(minutes=100)) == "Thu 13 Aug 11:10Z – 12:50Z"
     assert time_span(t, t + timedelta(hours=14)) == "Thu 13 Aug 11:10Z – Fri 14 Aug 01:10Z"
+
+    assert moment(t) == "Thu 13 Aug 11:10Z" and moment(t + timedelta(seconds=20)) == "Thu 13 Aug 11:10:20Z"

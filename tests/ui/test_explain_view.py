@@ -47,6 +47,12 @@ def test_a_filtered_order_reads_as_words_and_apply_emits_the_suggestion(qtbot, d
     assert "Luanda · " in texts
     assert "ord_" not in texts and "acq_" not in texts and "@" not in texts
     assert len(v.apply_buttons) == len(e.suggestions) >= 1
+    # A suggestion's tooltip leads with where and how it would image (the ids only after it).
+    tips = [lbl.toolTip() for lbl in v.findChildren(QtWidgets.QLabel) if " · roll " in lbl.toolTip()]
+    first = e.suggestions[0].acquisition
+    assert len(tips) == len(e.suggestions) and tips[0].startswith(f"{first.start:%a %d %b %H:%M}")
+    assert f"for {first.duration_s:.0f} s on {first.satellite_id}" in tips[0]
+    assert tips[0].index("opportunity id") > tips[0].index("roll")
     with qtbot.waitSignal(v.applyRequested) as got:
         v.apply_buttons[0].click()
     assert got.args[0] is e.suggestions[0]
