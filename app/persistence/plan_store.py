@@ -267,9 +267,7 @@ class PlanStore(StoreBase):
         out = []
         with self._read() as s:
             for order_id, change, replaces in fetch_rows(s, stmt):
-                if change is None:  # a row the 2.2 migration could not classify (as rows.plan_item)
-                    change = ChangeType.MOVED if replaces else ChangeType.ADDED
-                out.append((order_id, _CHANGE_TYPES.get(change, change), replaces))
+                out.append((order_id, rows.change_type(change, replaces), replaces))
         return out
 
     def plan_footprint(self, plan_id: str) -> tuple[list[str], list[str]]:
@@ -390,10 +388,7 @@ class PlanStore(StoreBase):
         result = []
         for r in fetch_rows(s, stmt):  # raw: the change type is the one column turned into its enum
             row = dict(zip(keys, r))
-            if row["change_type"] is None:  # a row the 2.2 migration could not classify
-                row["change_type"] = ChangeType.MOVED if row["replaces_acquisition_id"] else ChangeType.ADDED
-            else:
-                row["change_type"] = _CHANGE_TYPES.get(row["change_type"], row["change_type"])
+            row["change_type"] = rows.change_type(row["change_type"], row["replaces_acquisition_id"])
             result.append(row)
         if item_ids:
             by_id = {r["id"]: r for r in result}
@@ -684,7 +679,6 @@ def _text(t: Any) -> str:
     """A time as stored (fixed-width UTC text): plan-item rows read it so, direct items hold datetimes."""
     return t if isinstance(t, str) else format_utc(t)
 
-_CHANGE_TYPES = {m.value: m for m in ChangeType}
 #: A plan-item row's placement in the order of ``PlacementRow`` (times as stored, or datetimes).
 _PLACEMENT_OF_ITEM = itemgetter("id", "satellite_id", "start", "end", "roll_deg", "pitch_deg", "roll_end_deg",
                                 "pitch_end_deg")

@@ -108,11 +108,21 @@ class WrittenAcquisitions:
         return self._rows
 
 
+_CHANGE_TYPES = {m.value: m for m in ChangeType}
+
+
+def change_type(stored: Any, replaces_acquisition_id: str | None) -> ChangeType:
+    """A plan item's change type from its stored value (text or already an enum). A row the 2.2
+    migration could not classify (None) is ``moved`` when it replaces an acquisition, else ``added``."""
+    if stored is None:
+        return ChangeType.MOVED if replaces_acquisition_id else ChangeType.ADDED
+    return _CHANGE_TYPES.get(stored, stored)
+
+
 def plan_item(row: Sequence[Any]) -> PlanItem:
     item = PlanItem(*row)
-    if item.change_type is None:  # a row the 2.2 migration could not classify
-        return dataclasses.replace(item, change_type=ChangeType.MOVED if item.replaces_acquisition_id
-                                   else ChangeType.ADDED)
+    if item.change_type is None:
+        return dataclasses.replace(item, change_type=change_type(None, item.replaces_acquisition_id))
     return item
 
 
