@@ -53,6 +53,18 @@ def current_names(data: Any) -> Any:
     return data
 
 
+def settle(obj: Any, where: str) -> None:
+    """The rule of every frozen record holding a placement (Placement, Opportunity, Acquisition),
+    applied on creation: its end is not before its start (else ValidationError on ``<where>.end``),
+    and an unknown end attitude is the start attitude."""
+    if obj.end < obj.start:
+        raise ValidationError(f"{where}.end", "must not be before start")
+    if obj.roll_end_deg is None:
+        object.__setattr__(obj, "roll_end_deg", obj.roll_deg)
+    if obj.pitch_end_deg is None:
+        object.__setattr__(obj, "pitch_end_deg", obj.pitch_deg)
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     satellite_id: str
@@ -70,12 +82,7 @@ class Placement:
     los_end: Vec3 | None = None
 
     def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValidationError("placement.end", "must not be before start")
-        if self.roll_end_deg is None:
-            object.__setattr__(self, "roll_end_deg", self.roll_deg)
-        if self.pitch_end_deg is None:
-            object.__setattr__(self, "pitch_end_deg", self.pitch_deg)
+        settle(self, "placement")
 
     @property
     def duration_s(self) -> float:

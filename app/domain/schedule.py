@@ -12,8 +12,7 @@ from typing import Any
 
 from .enums import (AcquisitionSource, AcquisitionState, ChangeType, LockLevel, Mode, PlanStatus,
                     IMMUTABLE_STATES)
-from .errors import ValidationError
-from .placement import Placement
+from .placement import Placement, settle
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +51,7 @@ class Opportunity:
     los_end: tuple[float, float, float] | None = None
 
     def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValidationError(f"opportunities[{self.id}].end", "must not be before start")
-        if self.roll_end_deg is None:
-            object.__setattr__(self, "roll_end_deg", self.roll_deg)
-        if self.pitch_end_deg is None:
-            object.__setattr__(self, "pitch_end_deg", self.pitch_deg)
+        settle(self, f"opportunities[{self.id}]")
 
     @property
     def duration_s(self) -> float:
@@ -153,12 +147,7 @@ class Acquisition:
     version: int = 1
 
     def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValidationError(f"acquisitions[{self.id}].end", "must not be before start")
-        if self.roll_end_deg is None:
-            object.__setattr__(self, "roll_end_deg", self.roll_deg)
-        if self.pitch_end_deg is None:
-            object.__setattr__(self, "pitch_end_deg", self.pitch_deg)
+        settle(self, f"acquisitions[{self.id}]")
 
     @property
     def placement(self) -> Placement:
