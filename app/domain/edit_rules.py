@@ -20,7 +20,7 @@ from .enums import AcquisitionState, LockLevel
 from .errors import RuleViolation
 from .orders import inside_window
 from .schedule import Acquisition
-from .wording import moment
+from .wording import moment, plain_reason
 
 _LOCK_RANK = {LockLevel.NONE: 0, LockLevel.SOFT: 1, LockLevel.HARD: 2}
 
@@ -233,8 +233,6 @@ class EditPermissions:
 def permissions(a: Acquisition, ctx: EditContext) -> EditPermissions:
     """The GUI's preview of ``check_move`` / ``check_delete`` (no override) for ``a``: exactly what a
     write would refuse, in the same words."""
-    from .wording import plain_reason  # wording is a leaf module; imported here to keep this one light
-
     def reason(refusals: list[Refusal]) -> str:
         text, _ = decide(refusals, override=False)
         return plain_reason(a.id, text) if text else ""
