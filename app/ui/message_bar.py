@@ -21,6 +21,11 @@ class MessageBar(QtWidgets.QStatusBar):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clearMessage)
 
+    def add_first_permanent(self, widget: QtWidgets.QWidget) -> None:
+        """``widget`` as the leftmost permanent widget. Qt wants permanent widgets after the normal
+        ones, and the message label is the one normal widget: index 0 would be refused (and appended)."""
+        self.insertPermanentWidget(1, widget)
+
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
         """``text`` until the next message, or for ``timeout`` ms."""
         self.message.setText(text)

@@ -24,7 +24,7 @@ def install(window, file_menu: QtWidgets.QMenu) -> None:
     window.clock_label = QtWidgets.QLabel()
     window.clock_label.setObjectName("clock_label")
     window.clock_label.setToolTip("The workspace clock: the planning \"now\" (File ▸ Clock to move it)")
-    window.statusBar().insertPermanentWidget(0, window.clock_label)
+    window.statusBar().add_first_permanent(window.clock_label)
     menu = file_menu.addMenu("Clock")
     menus.add_action(window, menu, "Step clock…", lambda: step_clock(window), "Ctrl+Shift+T", "clock_step")
     menus.add_action(window, menu, "Set clock…", lambda: set_clock(window), None, "clock_set")

@@ -33,6 +33,8 @@ def test_planning_message_and_figures_fit_a_1366_px_window(qtbot, db_path, setti
     free = bar.width() - sum(label.width() for label in permanent) - 40  # margins and the size grip
     assert bar.fontMetrics().horizontalAdvance(message) <= free, (message, free)
     assert bar.message.height() < 2 * bar.fontMetrics().height()  # on one line
+    # The clock is the leftmost figure, right of the message.
+    assert bar.message.geometry().right() < w.clock_label.geometry().left() < w.figures.geometry().left()
 
 
 def test_a_long_message_wraps_whole_instead_of_being_cut(qtbot, db_path, settings):
